@@ -1,0 +1,5 @@
+"""`python -m coopsim ...` behaves like `coopsim ...`."""
+
+from coopsim.cli import main
+
+main()

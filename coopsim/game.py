@@ -1,0 +1,333 @@
+"""Stage games between labs: payoffs from the five factors, game classes and critical trust.
+
+Each lab i has its *own* 2x2 payoff table, indexed (own action, other's action), C = 0, D = 1::
+
+    M_i = [[R_i, S_i],
+           [T_i, P_i]]
+
+With the five factors R = shared_upside, T = advantage, S = -exposure, P = -shared_downside. The
+bimatrix game between a row lab i and a column lab j is (A, B) = (M_i, M_j transposed).
+
+A lab that believes its partner cooperates with probability tau compares
+
+    EV(C) = tau*R + (1 - tau)*S,   EV(D) = tau*T + (1 - tau)*P,
+    delta(tau) = EV(C) - EV(D) = tau*(R - T) + (1 - tau)*(S - P).
+
+Cooperation is the (strict) best response iff delta(tau) > 0. With K = (R - T) - (S - P) != 0 the
+critical trust is tau* = (P - S) / K: cooperate above it when K > 0 (stag-hunt-like), below it
+when K < 0 (chicken-like). Every function here works element-wise on numpy arrays, so phase
+diagrams classify whole grids at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from coopsim.scenario import LabSpec, Scenario
+
+COOPERATE, DEFECT = 0, 1
+ACTIONS = ("cooperate", "defect")
+CLASSES = ("prisoners_dilemma", "stag_hunt", "chicken", "harmony", "deadlock")
+TIE_TOLERANCE = 1e-12
+
+
+@dataclass(frozen=True)
+class Payoffs:
+    """One lab's own payoffs (R, S, T, P), relative to the status quo."""
+
+    R: float
+    S: float
+    T: float
+    P: float
+
+    @classmethod
+    def from_factors(cls, shared_upside, advantage, exposure, shared_downside) -> Payoffs:
+        """R = shared_upside, T = advantage, S = -exposure, P = -shared_downside."""
+        return cls(R=shared_upside, S=-exposure, T=advantage, P=-shared_downside)
+
+    def matrix(self) -> np.ndarray:
+        """[[R, S], [T, P]]: rows are the lab's own action, columns the partner's."""
+        return np.array([[self.R, self.S], [self.T, self.P]], dtype=float)
+
+    def factors(self) -> dict[str, float]:
+        """The payoffs in the five-factor units (costs as positive numbers)."""
+        return {
+            "shared_upside": self.R,
+            "advantage": self.T,
+            "exposure": -self.S,
+            "shared_downside": -self.P,
+        }
+
+
+@dataclass(frozen=True)
+class Lab:
+    """One lab after expanding `count`: its true payoffs, its beliefs and its decision rule."""
+
+    name: str
+    kind: str
+    trust: float
+    payoffs: Payoffs
+    perceived: Payoffs
+    strategy: Any = field(compare=False)
+
+
+def expand_labs(scenario: Scenario) -> list[Lab]:
+    """Every lab of the scenario with resolved payoffs (lab overrides over `game`)."""
+    game = scenario.game
+    labs: list[Lab] = []
+    for index, spec in enumerate(scenario.labs):
+        true = _lab_payoffs(scenario, spec, index)
+        perceived = true
+        if spec.perceived is not None:
+            beliefs = {**true.factors(), **spec.perceived.model_dump(exclude_none=True)}
+            perceived = Payoffs.from_factors(**beliefs)
+        trust = spec.trust if spec.trust is not None else game.trust
+        for copy in range(spec.count):
+            name = spec.name if spec.count == 1 else f"{spec.name} {copy + 1}"
+            labs.append(Lab(name, spec.name, trust, true, perceived, spec.strategy))
+    return labs
+
+
+def _lab_payoffs(scenario: Scenario, spec: LabSpec, index: int) -> Payoffs:
+    game = scenario.game
+    if game.model == "five_factors":
+        factors = {
+            "shared_upside": game.shared_upside,
+            "advantage": game.advantage,
+            "exposure": game.exposure,
+            "shared_downside": game.shared_downside,
+            **spec.payoff_overrides(),
+        }
+        return Payoffs.from_factors(**factors)
+    if game.model == "matrix":
+        if game.bimatrix is None:
+            return Payoffs(R=game.R, S=game.S, T=game.T, P=game.P)
+        own = np.array(game.bimatrix.row if index == 0 else np.array(game.bimatrix.column).T)
+        return Payoffs(R=own[0, 0], S=own[0, 1], T=own[1, 0], P=own[1, 1])
+    raise ValueError(f"the {game.model} model has no 2x2 stage game")
+
+
+def bimatrix(row: Payoffs, column: Payoffs) -> tuple[np.ndarray, np.ndarray]:
+    """(A, B) for nashpy: A[i, j] row lab's payoff, B[i, j] column lab's, i row's action."""
+    return row.matrix(), column.matrix().T
+
+
+def with_factor(payoffs: Payoffs, factor: str, value: float) -> Payoffs:
+    """Payoffs with one factor (five-factor units) set to `value`."""
+    return Payoffs.from_factors(**{**payoffs.factors(), factor: value})
+
+
+# --------------------------------------------------------------------------- expected values
+
+
+def expected_values(R, S, T, P, trust) -> tuple[np.ndarray, np.ndarray]:
+    """(EV(C), EV(D)) at belief `trust` that the partner cooperates."""
+    trust = np.asarray(trust, dtype=float)
+    return trust * R + (1 - trust) * S, trust * T + (1 - trust) * P
+
+
+def cooperation_advantage(R, S, T, P, trust) -> np.ndarray:
+    """delta(tau) = EV(C) - EV(D) = tau*(R - T) + (1 - tau)*(S - P)."""
+    ev_c, ev_d = expected_values(R, S, T, P, trust)
+    return ev_c - ev_d
+
+
+def critical_trust(R, S, T, P) -> np.ndarray:
+    """tau* = (P - S) / ((R - T) - (S - P)); NaN where that denominator is zero."""
+    K = np.asarray((R - T) - (S - P), dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.abs(K) > TIE_TOLERANCE, (np.asarray(P) - S) / np.where(K == 0, 1, K), np.nan)
+
+
+@dataclass(frozen=True)
+class TrustVerdict:
+    """What trust does for one lab's choice."""
+
+    threshold: float | None  # tau* when it lies in [0, 1], else None
+    threshold_raw: float | None  # tau* wherever it lies (None when K = 0)
+    region: str  # "trust > x", "trust < x", "always", "never"
+    cooperate_is_best_response: bool  # delta > 0 at the lab's trust
+    indifferent: bool  # delta == 0 at the lab's trust
+    advantage_of_cooperating: float  # delta at the lab's trust
+
+
+def trust_verdict(p: Payoffs, trust: float) -> TrustVerdict:
+    """The critical trust and the lab's best response at its own trust."""
+    delta = float(cooperation_advantage(p.R, p.S, p.T, p.P, trust))
+    K = (p.R - p.T) - (p.S - p.P)
+    raw = float(critical_trust(p.R, p.S, p.T, p.P))
+    raw_or_none = None if np.isnan(raw) else raw
+    inside = raw_or_none is not None and 0.0 <= raw <= 1.0
+    if not inside:
+        # delta keeps one sign on (0, 1): the midpoint's sign (or the constant when K = 0) tells.
+        middle = float(cooperation_advantage(p.R, p.S, p.T, p.P, 0.5))
+        region = "always" if middle > 0 else ("never" if middle < 0 else "indifferent")
+    else:
+        region = f"trust > {raw:.4g}" if K > 0 else f"trust < {raw:.4g}"
+    return TrustVerdict(
+        threshold=raw if inside else None,
+        threshold_raw=raw_or_none,
+        region=region,
+        cooperate_is_best_response=delta > TIE_TOLERANCE,
+        indifferent=abs(delta) <= TIE_TOLERANCE,
+        advantage_of_cooperating=delta,
+    )
+
+
+# --------------------------------------------------------------------------- classification
+
+
+def _sign(x) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    return np.where(np.abs(x) <= TIE_TOLERANCE, 0, np.sign(x)).astype(int)
+
+
+def _strict_class(r_t: np.ndarray, s_p: np.ndarray, r_p: np.ndarray) -> np.ndarray:
+    """Class codes (index into CLASSES) from strict signs of R-T, S-P and R-P."""
+    return np.select(
+        [
+            (r_t > 0) & (s_p > 0),
+            (r_t > 0) & (s_p < 0),
+            (r_t < 0) & (s_p > 0),
+            (r_t < 0) & (s_p < 0) & (r_p > 0),
+            (r_t < 0) & (s_p < 0) & (r_p < 0),
+        ],
+        [3, 1, 2, 0, 4],
+        default=-1,
+    )
+
+
+def classify(R, S, T, P) -> np.ndarray:
+    """Game class of symmetric 2x2 payoffs, element-wise.
+
+    prisoners_dilemma T > R > P > S; stag_hunt R > T, P > S; chicken T > R, S > P;
+    harmony R > T, S > P; deadlock T > R, P > S, P > R. A tie that decides the class gives
+    'boundary:' followed by the classes it separates, e.g. 'boundary:harmony|stag_hunt'.
+    """
+    r_t, s_p, r_p = _sign(np.subtract(R, T)), _sign(np.subtract(S, P)), _sign(np.subtract(R, P))
+    shape = np.broadcast(r_t, s_p, r_p).shape
+    r_t, s_p, r_p = (np.broadcast_to(a, shape) for a in (r_t, s_p, r_p))
+    names = np.array(CLASSES + ("",), dtype=object)
+    codes = _strict_class(r_t, s_p, r_p)
+    result = names[codes.ravel()]
+    for flat in np.flatnonzero(codes.ravel() < 0):
+        index = np.unravel_index(flat, shape)
+        result[flat] = _boundary_name(r_t[index], s_p[index], r_p[index])
+    return result.reshape(shape)
+
+
+def _boundary_name(r_t: int, s_p: int, r_p: int) -> str:
+    """The classes on either side of every tie among the deciding differences."""
+    options = [(r_t,) if r_t else (1, -1), (s_p,) if s_p else (1, -1), (r_p,) if r_p else (1, -1)]
+    neighbours = set()
+    for a in options[0]:
+        for b in options[1]:
+            for c in options[2]:
+                code = int(_strict_class(np.array(a), np.array(b), np.array(c)))
+                if code >= 0:
+                    neighbours.add(CLASSES[code])
+    return "boundary:" + "|".join(sorted(neighbours))
+
+
+def classify_payoffs(p: Payoffs) -> str:
+    """Game class of the symmetric game in which both labs have payoffs `p`."""
+    return str(classify(p.R, p.S, p.T, p.P)[()])
+
+
+def game_class(row: Payoffs, column: Payoffs) -> str:
+    """The class of a (possibly asymmetric) game: one name when both labs' own payoff orders
+    agree, else 'asymmetric:<row class>|<column class>'."""
+    a, b = classify_payoffs(row), classify_payoffs(column)
+    return a if a == b else f"asymmetric:{a}|{b}"
+
+
+# --------------------------------------------------------------------------- factor distances
+
+FACTOR_SLOPES = {
+    # d delta / d factor, in five-factor units (exposure = -S, shared_downside = -P).
+    "shared_upside": lambda tau: tau,
+    "advantage": lambda tau: -tau,
+    "exposure": lambda tau: -(1 - tau),
+    "shared_downside": lambda tau: 1 - tau,
+}
+NON_NEGATIVE_FACTORS = {"exposure", "shared_downside"}
+
+
+@dataclass(frozen=True)
+class FactorDistance:
+    """How far one factor must move, the others held fixed."""
+
+    factor: str
+    value: float
+    cooperation_boundary: float | None  # value at which EV(C) = EV(D)
+    change_for_cooperation: float | None  # boundary - value, when cooperation is not yet a BR
+    class_now: str
+    class_change_below: tuple[float, str] | None  # nearest lower value where the class changes
+    class_change_above: tuple[float, str] | None
+
+
+def factor_distances(p: Payoffs, trust: float) -> list[FactorDistance]:
+    """For trust and each payoff factor: the value where cooperation becomes (or stops being) a
+    best response, and the nearest values at which the game class changes."""
+    verdict = trust_verdict(p, trust)
+    current_class = classify_payoffs(p)
+    rows = [
+        FactorDistance(
+            factor="trust",
+            value=trust,
+            cooperation_boundary=verdict.threshold,
+            change_for_cooperation=(
+                None
+                if verdict.cooperate_is_best_response or verdict.threshold is None
+                else verdict.threshold - trust
+            ),
+            class_now=current_class,
+            class_change_below=None,
+            class_change_above=None,
+        )
+    ]
+    delta = verdict.advantage_of_cooperating
+    for factor, slope_of in FACTOR_SLOPES.items():
+        value = p.factors()[factor]
+        slope = slope_of(trust)
+        boundary = None if abs(slope) <= TIE_TOLERANCE else value - delta / slope
+        if boundary is not None and factor in NON_NEGATIVE_FACTORS and boundary < 0 <= value:
+            boundary = None  # a cost cannot fall below zero
+        needed = None
+        if boundary is not None and not verdict.cooperate_is_best_response:
+            needed = boundary - value
+        below, above = _class_changes(p, factor, current_class)
+        rows.append(
+            FactorDistance(factor, value, boundary, needed, current_class, below, above)
+        )
+    return rows
+
+
+def _class_changes(p: Payoffs, factor: str, current: str) -> tuple[tuple | None, tuple | None]:
+    """Nearest factor values below/above the current one at which the class changes.
+
+    The class depends only on the order of R, S, T, P, so it can change only where the moved
+    payoff ties another one; those tie points are the candidates, checked just beyond each."""
+    value = p.factors()[factor]
+    sign = -1.0 if factor in NON_NEGATIVE_FACTORS else 1.0  # factor -> payoff direction
+    own_key = {"shared_upside": "R", "advantage": "T", "exposure": "S", "shared_downside": "P"}[factor]
+    payoffs = {"R": p.R, "S": p.S, "T": p.T, "P": p.P}
+    ties = sorted({sign * v for k, v in payoffs.items() if k != own_key})
+    below = above = None
+    for tie in sorted((t for t in ties if t < value), reverse=True):
+        beyond = classify_payoffs(with_factor(p, factor, tie - 1e-6 * max(1.0, abs(tie))))
+        if (factor in NON_NEGATIVE_FACTORS and tie < 0 <= value) or beyond == current:
+            continue
+        below = (tie + 0.0, beyond)
+        break
+    for tie in sorted(t for t in ties if t > value):
+        beyond = classify_payoffs(with_factor(p, factor, tie + 1e-6 * max(1.0, abs(tie))))
+        if beyond == current:
+            continue
+        above = (tie + 0.0, beyond)
+        break
+    return below, above
+

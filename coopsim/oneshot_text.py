@@ -1,0 +1,147 @@
+"""The one-shot analysis in words: a Markdown summary readable in a terminal and in reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CLASS_TITLES = {
+    "prisoners_dilemma": "prisoner's dilemma",
+    "stag_hunt": "stag hunt (assurance game)",
+    "chicken": "chicken (snowdrift)",
+    "harmony": "harmony",
+    "deadlock": "deadlock",
+}
+
+CLASS_MEANINGS = {
+    "prisoners_dilemma": "cutting corners pays whatever the other lab does, although both would "
+    "be better off developing responsibly; no level of trust alone makes cooperation rational",
+    "stag_hunt": "responsible development pays if the other lab is trusted to do the same: "
+    "trust decides which equilibrium labs reach",
+    "chicken": "each lab prefers to cut corners if the other is responsible, and to be "
+    "responsible if the other cuts corners",
+    "harmony": "responsible development pays whatever the other lab does",
+    "deadlock": "both labs prefer mutual corner-cutting to mutual responsibility",
+}
+
+FACTOR_TITLES = {
+    "trust": "trust",
+    "shared_upside": "shared upside (R)",
+    "advantage": "advantage (T)",
+    "exposure": "exposure (-S)",
+    "shared_downside": "shared downside (-P)",
+}
+
+
+def class_title(name: str) -> str:
+    """Readable name of a game class, including boundary and asymmetric cases."""
+    if name.startswith("boundary:"):
+        sides = " / ".join(CLASS_TITLES.get(n, n) for n in name.removeprefix("boundary:").split("|"))
+        return f"boundary case between {sides} (payoffs tie)"
+    if name.startswith("asymmetric:"):
+        row, col = name.removeprefix("asymmetric:").split("|")
+        return f"asymmetric: {class_title(row)} for the row lab, {class_title(col)} for the column lab"
+    return CLASS_TITLES.get(name, name)
+
+
+def fmt(value: Any, digits: int = 4) -> str:
+    """Numbers with `digits` significant figures; None as an em dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.{digits}g}"
+    return str(value)
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(fmt(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def oneshot_markdown(analysis: dict[str, Any], heading_level: int = 2) -> str:
+    """The one-shot analysis as Markdown."""
+    h = "#" * heading_level
+    row_lab, col_lab = analysis["row_lab"], analysis["column_lab"]
+    A, B = analysis["payoff_matrices"]["row"], analysis["payoff_matrices"]["column"]
+    lines = [f"{h} One-shot game: {row_lab} (row) vs {col_lab} (column)", ""]
+    game_class = analysis["game_class"]
+    meaning = CLASS_MEANINGS.get(game_class)
+    lines += [f"**Game class:** {class_title(game_class)}" + (f": {meaning}." if meaning else "."), ""]
+    lines += [f"Payoffs per round ({row_lab}, {col_lab}), relative to the status quo:", ""]
+    lines += _table(
+        [f"{row_lab} \\ {col_lab}", "cooperate", "defect"],
+        [
+            [action, f"{fmt(A[i][0])}, {fmt(B[i][0])}", f"{fmt(A[i][1])}, {fmt(B[i][1])}"]
+            for i, action in enumerate(("cooperate", "defect"))
+        ],
+    )
+    lines += ["", f"{h}# Nash equilibria", ""]
+    lines += _table(
+        ["equilibrium", f"{row_lab} P(cooperate)", f"{col_lab} P(cooperate)", "payoffs", "welfare",
+         "Pareto efficient"],
+        [
+            [e["label"], e["row"][0], e["col"][0], f"{fmt(e['payoffs'][0])}, {fmt(e['payoffs'][1])}",
+             e["welfare"], e["pareto_efficient"]]
+            for e in analysis["equilibria"]
+        ],
+    )
+    if analysis["degenerate"]:
+        lines += ["", "The game is degenerate (payoff ties): the equilibrium set may contain a "
+                  "continuum; listed are the equilibria found by "
+                  + " and ".join(analysis["solvers"])
+                  + (" (which agree)." if analysis["solvers_agree"] else " (which disagree).")]
+    optimum = analysis["social_optimum"]
+    lines += [
+        "",
+        f"Social optimum: ({', '.join(optimum['actions'])}) with welfare {fmt(optimum['welfare'])}; "
+        f"the worst equilibrium falls short of it by {fmt(analysis['welfare_gap'])}"
+        + (f" (price of anarchy {fmt(analysis['price_of_anarchy'])})." if analysis["price_of_anarchy"] else "."),
+    ]
+    risk = analysis["risk_dominant"]
+    if risk is not None:
+        lines += ["", f"Risk dominance: ({risk}, {risk}) risk-dominates." if risk != "tie"
+                  else "Risk dominance: tie between (cooperate, cooperate) and (defect, defect)."]
+    lines += ["", f"{h}# Trust and the five factors, lab by lab", ""]
+    for lab in analysis["labs"]:
+        lines += _lab_section(lab, h)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _lab_section(lab: dict[str, Any], h: str) -> list[str]:
+    ev = lab["expected_values"]
+    verdict = "cooperating is the best response" if lab["cooperate_is_best_response"] else (
+        "the lab is indifferent" if lab["indifferent"] else "defecting is the best response")
+    lines = [
+        f"**{lab['name']}** (trust {fmt(lab['trust'])}): EV(cooperate) = {fmt(ev['cooperate'])}, "
+        f"EV(defect) = {fmt(ev['defect'])}, so {verdict}. Critical trust: "
+        f"{fmt(lab['trust_threshold'])}; cooperation is rational when {lab['cooperation_region']}.",
+        "",
+    ]
+    lines += _table(
+        ["factor", "now", "cooperation boundary", "change needed", "class changes below",
+         "class changes above"],
+        [
+            [
+                FACTOR_TITLES[d["factor"]],
+                d["value"],
+                d["cooperation_boundary"],
+                d["change_for_cooperation"],
+                _change_text(d["class_change_below"]),
+                _change_text(d["class_change_above"]),
+            ]
+            for d in lab["factor_distances"]
+        ],
+    )
+    lines += [
+        "",
+        "'Change needed' is how far the factor must move, the others held fixed, before "
+        "cooperating is the best response (empty when it already is or cannot be).",
+        "",
+    ]
+    return lines
+
+
+def _change_text(change: dict[str, Any] | None) -> str:
+    return "—" if change is None else f"at {fmt(change['at'])} → {class_title(change['becomes'])}"

@@ -1,0 +1,489 @@
+"""The scenario language: pydantic models of everything an analyst can set in YAML.
+
+A scenario is data. Engines take a validated :class:`Scenario` and never read YAML; loading,
+line-numbered errors and variant resolution live in :mod:`coopsim.scenario_io`.
+
+Payoff conventions (five-factor model, Askell, Brundage & Hadfield 2019): payoffs are per round,
+relative to the status quo (0), and costs are positive numbers::
+
+    R = shared_upside       (both cooperate)
+    T = advantage           (I defect, the other cooperates)
+    S = -exposure           (I cooperate, the other defects)
+    P = -shared_downside    (both defect)
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
+
+FACTOR_NAMES = ("trust", "shared_upside", "advantage", "exposure", "shared_downside")
+PAYOFF_FACTOR_NAMES = FACTOR_NAMES[1:]
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Matrix2x2 = Annotated[
+    list[Annotated[list[float], Field(min_length=2, max_length=2)]],
+    Field(min_length=2, max_length=2),
+]
+
+
+class Strict(BaseModel):
+    """Base for every scenario model: unknown keys are errors and values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- stage games
+
+
+def _trust_field() -> Any:
+    return Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Probability in [0, 1] that a lab believes the other lab cooperates "
+        "(the 'high trust' factor). Labs may override it.",
+    )
+
+
+class FiveFactorGame(Strict):
+    """The default stage game, parameterised by the paper's five factors."""
+
+    model: Literal["five_factors"] = Field(
+        "five_factors", description="Payoff model: the five factors of Askell et al. (2019)."
+    )
+    trust: Probability = _trust_field()
+    shared_upside: float = Field(
+        description="R: payoff per round to each lab when both cooperate (develop responsibly), "
+        "relative to the status quo. Higher = more shared upside."
+    )
+    advantage: float = Field(
+        description="T: payoff per round to a lab that defects (cuts corners) while the other "
+        "cooperates. Lower = less advantage from defecting."
+    )
+    exposure: NonNegative = Field(
+        description="Cost per round to a lab that cooperates while the other defects "
+        "(S = -exposure). A positive number; lower = less exposure."
+    )
+    shared_downside: NonNegative = Field(
+        description="Cost per round to each lab when both defect (P = -shared_downside). "
+        "A positive number; higher = more shared downside."
+    )
+
+
+class Bimatrix(Strict):
+    """A full 2x2 bimatrix; rows are the row lab's action, columns the column lab's (C, D)."""
+
+    row: Matrix2x2 = Field(
+        description="Row lab's payoffs [[CC, CD], [DC, DD]] (its action first)."
+    )
+    column: Matrix2x2 = Field(
+        description="Column lab's payoffs [[CC, CD], [DC, DD]] indexed by (row action, column "
+        "action), as in nashpy."
+    )
+
+
+class MatrixGame(Strict):
+    """An explicit payoff matrix: symmetric R/S/T/P, or a full bimatrix."""
+
+    model: Literal["matrix"] = Field(description="Payoff model: an explicit payoff matrix.")
+    trust: Probability = _trust_field()
+    R: float | None = Field(None, description="Reward: payoff to each lab when both cooperate.")
+    S: float | None = Field(None, description="Sucker's payoff: cooperating against a defector.")
+    T: float | None = Field(None, description="Temptation: defecting against a cooperator.")
+    P: float | None = Field(None, description="Punishment: payoff to each lab when both defect.")
+    bimatrix: Bimatrix | None = Field(
+        None, description="A full bimatrix for two asymmetric labs (instead of R/S/T/P)."
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> MatrixGame:
+        given = [v is not None for v in (self.R, self.S, self.T, self.P)]
+        if self.bimatrix is not None and any(given):
+            raise ValueError("give either R/S/T/P or bimatrix, not both")
+        if self.bimatrix is None and not all(given):
+            raise ValueError("give all four of R, S, T, P (or a bimatrix)")
+        return self
+
+
+class DsairGame(Strict):
+    """Han, Pereira, Santos & Lenaerts (2020) DSAIR race: SAFE vs UNSAFE development."""
+
+    model: Literal["dsair"] = Field(description="Payoff model: the DSAIR AI race (Han et al. 2020).")
+    b: NonNegative = Field(description="Benefit per round, shared in proportion to speed.")
+    c: NonNegative = Field(description="Cost per round of SAFE development.")
+    s: float = Field(gt=1.0, description="Speed of UNSAFE development relative to SAFE (s > 1).")
+    B: NonNegative = Field(description="Prize for winning the race (B >> b).")
+    W: float = Field(ge=1.0, description="Expected number of rounds in the race, 1/(1 - omega).")
+    p_r: Probability = Field(description="Probability that a fully UNSAFE player suffers disaster.")
+    p_fo: Probability = Field(0.0, description="Probability that UNSAFE play is detected per round.")
+    N: int = Field(2, ge=2, description="Number of labs in one race (Appendix B when N > 2).")
+    gamma: Probability = Field(
+        0.0, description="Collective risk: share of a SAFE co-player's payoff lost in a disaster."
+    )
+    cs_vs_au: Literal["published", "corrected"] = Field(
+        "published",
+        description="'published' keeps Eq. 2's CS-vs-AU entry as printed (no (1 - p_r) factor); "
+        "'corrected' applies the disaster risk to CS's unsafe rounds.",
+    )
+    trust: Probability = _trust_field()
+
+
+class PrecipiceGame(Strict):
+    """Armstrong, Bostrom & Shulman (2016): racing to the precipice."""
+
+    model: Literal["precipice"] = Field(
+        description="Payoff model: racing to the precipice (Armstrong et al. 2016)."
+    )
+    teams: int = Field(ge=2, description="Number of teams racing.")
+    mu: float = Field(gt=0.0, description="Capabilities are uniform on [0, mu].")
+    enmity: float = Field(gt=0.0, le=1.0, description="e: how much a team dislikes another's win.")
+    information: Literal["none", "private", "public"] = Field(
+        description="What teams know about capabilities."
+    )
+    monte_carlo_races: int = Field(
+        200_000, ge=100, description="Races simulated to check the closed-form disaster probability."
+    )
+    trust: Probability = _trust_field()
+
+
+def _game_model_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return value.get("model", "five_factors")
+    return getattr(value, "model", None)
+
+
+GameSpec = Annotated[
+    Union[
+        Annotated[FiveFactorGame, Tag("five_factors")],
+        Annotated[MatrixGame, Tag("matrix")],
+        Annotated[DsairGame, Tag("dsair")],
+        Annotated[PrecipiceGame, Tag("precipice")],
+    ],
+    Discriminator(_game_model_tag),
+]
+
+
+# --------------------------------------------------------------------------- strategies
+
+
+class AlwaysCooperate(Strict):
+    """Always develop responsibly."""
+
+    type: Literal["always_cooperate"]
+
+
+class AlwaysDefect(Strict):
+    """Always cut corners."""
+
+    type: Literal["always_defect"]
+
+
+class TitForTat(Strict):
+    """Cooperate first, then repeat what the partner was last seen doing."""
+
+    type: Literal["tit_for_tat"]
+
+
+class GrimTrigger(Strict):
+    """Cooperate until the partner is seen defecting once, then defect against it forever."""
+
+    type: Literal["grim_trigger"]
+
+
+class TrustBestResponse(Strict):
+    """Best-respond to a Beta-Bernoulli belief about each partner (the paper's logic, iterated)."""
+
+    type: Literal["trust_best_response"]
+    prior_strength: float = Field(
+        2.0,
+        gt=0.0,
+        description="Weight of the prior belief (mean = the lab's trust), in pseudo-observations.",
+    )
+
+
+class Reinforcement(Strict):
+    """Stateless Q-learning with epsilon-greedy exploration."""
+
+    type: Literal["reinforcement"]
+    learning_rate: float = Field(0.1, gt=0.0, le=1.0, description="Q-value step size alpha.")
+    exploration: Probability = Field(0.05, description="Epsilon: chance of a random action.")
+
+
+class Imitation(Strict):
+    """Pairwise-comparison (Fermi) imitation of another lab's last action."""
+
+    type: Literal["imitation"]
+    selection_intensity: float = Field(
+        1.0, ge=0.0, description="beta: how strongly payoff differences drive imitation."
+    )
+    initial_cooperation: Probability = Field(
+        0.5, description="Probability that the lab cooperates in the first round."
+    )
+
+
+StrategySpec = Annotated[
+    Union[
+        AlwaysCooperate,
+        AlwaysDefect,
+        TitForTat,
+        GrimTrigger,
+        TrustBestResponse,
+        Reinforcement,
+        Imitation,
+    ],
+    Field(discriminator="type"),
+]
+
+
+# --------------------------------------------------------------------------- labs
+
+
+class PerceivedPayoffs(Strict):
+    """What a lab believes the payoff factors are, where that differs from the truth."""
+
+    shared_upside: float | None = Field(None, description="Perceived shared upside (R).")
+    advantage: float | None = Field(None, description="Perceived advantage (T).")
+    exposure: NonNegative | None = Field(None, description="Perceived exposure (-S).")
+    shared_downside: NonNegative | None = Field(None, description="Perceived shared downside (-P).")
+
+
+class LabSpec(Strict):
+    """One named lab, or `count` identical ones. Unset factors come from `game`."""
+
+    name: str = Field(min_length=1, description="Lab name, used in tables and charts.")
+    count: int = Field(1, ge=1, description="Number of identical labs of this kind.")
+    trust: Probability | None = Field(None, description="This lab's trust (overrides game.trust).")
+    shared_upside: float | None = Field(None, description="This lab's R (overrides the game's).")
+    advantage: float | None = Field(None, description="This lab's T (overrides the game's).")
+    exposure: NonNegative | None = Field(None, description="This lab's exposure (-S).")
+    shared_downside: NonNegative | None = Field(None, description="This lab's downside (-P).")
+    perceived: PerceivedPayoffs | None = Field(
+        None, description="Biased beliefs about this lab's own payoffs, used for its decisions."
+    )
+    strategy: StrategySpec = Field(
+        default_factory=lambda: TrustBestResponse(type="trust_best_response"),
+        description="Decision rule in the iterated model (default: trust_best_response).",
+    )
+
+    def payoff_overrides(self) -> dict[str, float]:
+        """The payoff factors this lab sets itself."""
+        return {k: getattr(self, k) for k in PAYOFF_FACTOR_NAMES if getattr(self, k) is not None}
+
+
+def _default_labs() -> list[LabSpec]:
+    return [LabSpec(name="Lab A"), LabSpec(name="Lab B")]
+
+
+# --------------------------------------------------------------------------- dynamics
+
+
+class IncidentSpec(Strict):
+    """Safety incidents caused by defection."""
+
+    probability: Probability = Field(
+        0.0, description="Chance that one lab's defection in one match causes an incident."
+    )
+    cost: NonNegative = Field(0.0, description="Total cost of one incident, in payoff units.")
+    borne_by: Literal["defector", "all"] = Field(
+        "defector",
+        description="'defector': the lab that defected pays the cost; 'all': every lab pays "
+        "cost / number of labs.",
+    )
+
+
+class Dynamics(Strict):
+    """Settings of the iterated agent-based model."""
+
+    rounds: int = Field(100, ge=1, description="Rounds per run.")
+    replicates: int = Field(10, ge=1, description="Independent runs per variant.")
+    matching: Literal["round_robin", "random_pairs"] = Field(
+        "round_robin",
+        description="'round_robin': every pair plays each round; 'random_pairs': a random "
+        "perfect matching each round (one lab sits out when the count is odd).",
+    )
+    observability: Probability = Field(
+        1.0, description="Probability that a lab observes its partner's action."
+    )
+    tremble: Probability = Field(
+        0.0, description="Probability that an intended action is flipped."
+    )
+    incidents: IncidentSpec = Field(default_factory=IncidentSpec, description="Incident process.")
+    long_run_fraction: float = Field(
+        0.25,
+        gt=0.0,
+        le=1.0,
+        description="Share of final rounds averaged for 'long-run cooperation'.",
+    )
+
+
+# --------------------------------------------------------------------------- interventions
+
+
+class InterventionBase(Strict):
+    start: int = Field(0, ge=0, description="First round (0-based) in which it acts.")
+    end: int | None = Field(
+        None, ge=1, description="Round at which it stops (exclusive); empty = until the end."
+    )
+    cost_per_round: NonNegative = Field(
+        0.0, description="Public cost per active round, subtracted from welfare."
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> InterventionBase:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        return self
+
+    def active(self, round_index: int) -> bool:
+        """Whether the intervention acts in round `round_index` (0-based)."""
+        return self.start <= round_index and (self.end is None or round_index < self.end)
+
+
+class AuditAndFine(InterventionBase):
+    """Audits detect defection with some probability; detected defectors are fined."""
+
+    type: Literal["audit_and_fine"]
+    detection_probability: Probability = Field(description="Chance an audit detects a defection.")
+    fine: NonNegative = Field(description="Fine paid per detected defection.")
+
+
+class SafetySubsidy(InterventionBase):
+    """A public payment to a lab for every match in which it cooperates."""
+
+    type: Literal["safety_subsidy"]
+    amount: NonNegative = Field(description="Subsidy per cooperating match.")
+
+
+class JointResearch(InterventionBase):
+    """Shared safety research: raises the shared upside and lowers exposure."""
+
+    type: Literal["joint_research"]
+    upside_increase: NonNegative = Field(0.0, description="Added to shared_upside (R).")
+    exposure_reduction: NonNegative = Field(
+        0.0, description="Subtracted from exposure (floored at 0)."
+    )
+
+
+class Transparency(InterventionBase):
+    """Oversight and transparency: partners' actions become more observable."""
+
+    type: Literal["transparency"]
+    observability: Probability = Field(description="Observability while active (never lowered).")
+
+
+class AccurateBeliefs(InterventionBase):
+    """Moves labs' perceived payoffs toward the true payoffs each round."""
+
+    type: Literal["accurate_beliefs"]
+    rate: Probability = Field(description="Share of the perception gap closed per round.")
+
+
+class Liability(InterventionBase):
+    """The defector bears the cost of incidents it causes, whatever `borne_by` says."""
+
+    type: Literal["liability"]
+
+
+InterventionSpec = Annotated[
+    Union[AuditAndFine, SafetySubsidy, JointResearch, Transparency, AccurateBeliefs, Liability],
+    Field(discriminator="type"),
+]
+
+
+# --------------------------------------------------------------------------- evolution, sweep
+
+
+class EvolutionSettings(Strict):
+    """Finite-population evolutionary dynamics in the small-mutation limit."""
+
+    population: int = Field(100, ge=2, description="Z: number of labs in the population.")
+    selection_intensity: float = Field(
+        1.0, ge=0.0, description="beta: intensity of selection in the Fermi rule."
+    )
+    fitness: Literal["exclude_self", "include_self"] = Field(
+        "exclude_self",
+        description="Average payoff convention: 'exclude_self' as printed by Han et al.",
+    )
+    strategies: list[str] | None = Field(
+        None, description="Subset of the model's strategies to compare (default: all)."
+    )
+    rounds: float = Field(
+        10.0, ge=1.0, description="Rounds of the repeated game (five-factor/matrix models)."
+    )
+
+
+class SweepSettings(Strict):
+    """A parameter grid for `coopsim sweep`."""
+
+    parameters: dict[str, list[Any]] = Field(
+        default_factory=dict,
+        description="Dotted path (e.g. game.trust, interventions[0].fine) -> list of values.",
+    )
+    replicates: int | None = Field(
+        None, ge=1, description="Replicates per grid point (default: dynamics.replicates)."
+    )
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class Scenario(Strict):
+    """A complete coopsim scenario."""
+
+    name: str = Field(min_length=1, description="Short name; the report folder is its slug.")
+    description: str = Field("", description="What the scenario represents, in plain words.")
+    question: str = Field("", description="The policy question this scenario answers.")
+    seed: int = Field(0, ge=0, description="Seed for every random stream of the run.")
+    game: GameSpec = Field(description="The stage game every pair of labs plays.")
+    labs: list[LabSpec] = Field(
+        default_factory=_default_labs,
+        min_length=1,
+        description="The labs. The first two (after expanding `count`) are the row and column "
+        "labs of the one-shot analysis.",
+    )
+    dynamics: Dynamics = Field(default_factory=Dynamics, description="Iterated-model settings.")
+    interventions: list[InterventionSpec] = Field(
+        default_factory=list, description="Policy interventions active in the iterated model."
+    )
+    variants: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Named overrides of this scenario compared side by side, e.g. "
+        "{baseline: {}, with_audits: {interventions: [...]}}. Mappings merge; lists replace.",
+    )
+    evolution: EvolutionSettings | None = Field(
+        None, description="Settings for `coopsim evolve`."
+    )
+    sweep: SweepSettings | None = Field(None, description="Grid for `coopsim sweep`.")
+
+    @model_validator(mode="after")
+    def _labs_fit_game(self) -> Scenario:
+        names = [lab.name for lab in self.labs]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"lab names must be unique; repeated: {', '.join(duplicates)}")
+        if self.lab_count() < 2:
+            raise ValueError("a scenario needs at least two labs (use count: 2 for a pair)")
+        if self.game.model != "five_factors":
+            for lab in self.labs:
+                if lab.payoff_overrides() or lab.perceived is not None:
+                    raise ValueError(
+                        f"lab {lab.name!r} overrides payoff factors, which only the "
+                        "five_factors game model has"
+                    )
+        if getattr(self.game, "bimatrix", None) is not None and self.lab_count() != 2:
+            raise ValueError("a bimatrix game needs exactly two labs")
+        return self
+
+    def lab_count(self) -> int:
+        """Total number of labs after expanding `count`."""
+        return sum(lab.count for lab in self.labs)
