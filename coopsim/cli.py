@@ -92,14 +92,14 @@ def solve(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object and nothing else.")] = False,
 ) -> None:
     """Solve the one-shot game: equilibria, game class, critical trust, factor distances."""
-    from coopsim.oneshot import analyse
+    from coopsim.oneshot import analyse_with_policies
     from coopsim.oneshot_text import oneshot_markdown
     from coopsim.pipeline import has_stage_game
 
     scenario = load_scenario(scenario_file)
     if not has_stage_game(scenario):
         fail(f"{scenario_file}: the {scenario.game.model} model has no one-shot 2x2 game to solve")
-    analysis = analyse(scenario)
+    analysis = analyse_with_policies(scenario)
     if as_json:
         typer.echo(json.dumps(analysis, indent=2))
     else:

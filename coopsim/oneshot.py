@@ -7,6 +7,7 @@ payoffs, so they are given for every kind of lab.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,12 +24,34 @@ from coopsim.game import (
     game_class,
     trust_verdict,
 )
+from coopsim.policy_effects import effective_payoffs
 from coopsim.scenario import Scenario
+from coopsim.scenario_io import resolve_variants
+
+POLICY_KEYS = ("game_class", "equilibria", "trust_threshold", "cooperate_is_best_response",
+               "risk_dominant", "payoff_matrices")
 
 
-def analyse(scenario: Scenario) -> dict[str, Any]:
-    """The one-shot analysis of `scenario` (five-factor or matrix game)."""
+def analyse_with_policies(scenario: Scenario) -> dict[str, Any]:
+    """The stage game's analysis plus, under "policy", the expected game each variant's labs
+    effectively play with its incidents and interventions in force (see policy_effects)."""
+    analysis = analyse(scenario)
+    variants = resolve_variants(scenario)
+    if len(variants) > 1 or scenario.interventions or scenario.dynamics.incidents.probability > 0:
+        analysis["policy"] = {
+            name: {key: value for key, value in analyse(variant, effective=True).items()
+                   if key in POLICY_KEYS}
+            for name, variant in variants.items()
+        }
+    return analysis
+
+
+def analyse(scenario: Scenario, effective: bool = False) -> dict[str, Any]:
+    """The one-shot analysis of `scenario` (five-factor or matrix game); with `effective`, of the
+    expected game with incidents and all interventions in force."""
     labs = expand_labs(scenario)
+    if effective:
+        labs = [replace(lab, payoffs=effective_payoffs(lab.payoffs, scenario)) for lab in labs]
     row, column = labs[0], labs[1]
     A, B = bimatrix(row.payoffs, column.payoffs)
     found = solve(A, B)

@@ -105,11 +105,38 @@ def oneshot_markdown(analysis: dict[str, Any], heading_level: int = 2) -> str:
                   else "Risk dominance: tie between (cooperate, cooperate) and (defect, defect)."]
     lines += ["", f"{h}# Trust and the five factors, lab by lab", ""]
     for lab in analysis["labs"]:
-        lines += _lab_section(lab, h)
+        lines += _lab_section(lab)
+    lines += [
+        "'Change needed' is how far a factor must move, the others held fixed, before "
+        "cooperating is the best response (empty when it already is or cannot be).",
+        "",
+    ]
+    if "policy" in analysis:
+        lines += _policy_section(analysis["policy"], h, row_lab)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _lab_section(lab: dict[str, Any], h: str) -> list[str]:
+def _policy_section(policy: dict[str, Any], h: str, row_lab: str) -> list[str]:
+    lines = [
+        f"{h}# The game labs effectively play, by variant",
+        "",
+        "Expected payoffs per match with incidents and every intervention of the variant in "
+        "force (fines, subsidies, joint research, incident costs).",
+        "",
+    ]
+    lines += _table(
+        ["variant", "game class", "equilibria", f"{row_lab} critical trust",
+         f"{row_lab} cooperates"],
+        [
+            [name, class_title(p["game_class"]), "; ".join(e["label"] for e in p["equilibria"]),
+             p["trust_threshold"], p["cooperate_is_best_response"]]
+            for name, p in policy.items()
+        ],
+    )
+    return lines + [""]
+
+
+def _lab_section(lab: dict[str, Any]) -> list[str]:
     ev = lab["expected_values"]
     verdict = "cooperating is the best response" if lab["cooperate_is_best_response"] else (
         "the lab is indifferent" if lab["indifferent"] else "defecting is the best response")
@@ -134,13 +161,7 @@ def _lab_section(lab: dict[str, Any], h: str) -> list[str]:
             for d in lab["factor_distances"]
         ],
     )
-    lines += [
-        "",
-        "'Change needed' is how far the factor must move, the others held fixed, before "
-        "cooperating is the best response (empty when it already is or cannot be).",
-        "",
-    ]
-    return lines
+    return lines + [""]
 
 
 def _change_text(change: dict[str, Any] | None) -> str:

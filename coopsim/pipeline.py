@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from coopsim import charts
-from coopsim.oneshot import analyse
+from coopsim.oneshot import analyse_with_policies
 from coopsim.scenario import Scenario
 
 Progress = Callable[[int, int], None]
@@ -43,7 +43,7 @@ def run(scenario: Scenario, progress: Progress | None = None) -> RunResult:
     result = RunResult(scenario=scenario)
     subtitle = charts.caption(scenario.name, scenario.seed)
     if has_stage_game(scenario):
-        result.oneshot = analyse(scenario)
+        result.oneshot = analyse_with_policies(scenario)
         result.charts["payoff-matrix"] = charts.payoff_matrix_chart(result.oneshot, subtitle)
         result.charts["expected-payoff-vs-trust"] = charts.expected_value_chart(result.oneshot, subtitle)
     return result
