@@ -11,7 +11,8 @@ from typing import Any, Callable
 import altair as alt
 import pandas as pd
 
-from coopsim import charts
+from coopsim.charts import oneshot as oneshot_charts
+from coopsim.charts.theme import caption
 from coopsim.oneshot import analyse_with_policies
 from coopsim.scenario import Scenario
 
@@ -41,9 +42,9 @@ def has_stage_game(scenario: Scenario) -> bool:
 def run(scenario: Scenario, progress: Progress | None = None) -> RunResult:
     """Analyse and simulate a scenario; build every chart."""
     result = RunResult(scenario=scenario)
-    subtitle = charts.caption(scenario.name, scenario.seed)
+    subtitle = caption(scenario.name, scenario.seed)
     if has_stage_game(scenario):
         result.oneshot = analyse_with_policies(scenario)
-        result.charts["payoff-matrix"] = charts.payoff_matrix_chart(result.oneshot, subtitle)
-        result.charts["expected-payoff-vs-trust"] = charts.expected_value_chart(result.oneshot, subtitle)
+        result.charts["payoff-matrix"] = oneshot_charts.payoff_matrix_chart(result.oneshot, subtitle)
+        result.charts["expected-payoff-vs-trust"] = oneshot_charts.expected_value_chart(result.oneshot, subtitle)
     return result

@@ -413,8 +413,10 @@ def n_lab_population_payoffs(p: DsairParams, Z: int, j: ArrayLike) -> GroupPayof
         f_AU(j) = sum_k  H(k; Z-1, Z - j, N-1) Pi_AU(k)         k = AS co-players
 
     with ``H(x; M, K, n) = C(K, x) C(M-K, n-x) / C(M, n)``. Defined for ``1 <= j <= Z - 1``;
-    these are the ``f_B``/``f_A`` arrays for :func:`coopsim.evolution.fixation_probability_from_fitness`
-    (AU invading AS: resident AS, mutant AU). Scalar parameters only.
+    scalar parameters only. For AU invading AS pass ``f_resident=f_AS, f_mutant=f_AU`` (over
+    ``j = 1 .. Z-1``) to :func:`coopsim.evolution.fixation_probability_from_fitness`; for AS
+    invading AU the mutant count is ``Z - j``, so pass the reversed arrays ``f_AU[::-1]``,
+    ``f_AS[::-1]``.
     """
     j = np.atleast_1d(np.asarray(j, dtype=int))
     n = p.N

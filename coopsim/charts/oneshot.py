@@ -1,9 +1,4 @@
-"""Altair chart builders: pure functions, data in and a themed chart out.
-
-Every chart carries the project theme: readable fonts, the Okabe-Ito colour-blind-safe palette, a
-title that states the question, axis titles with units, and a caption naming scenario and seed.
-Variants keep the same colour in every chart (`variant_scale`).
-"""
+"""Charts of the one-shot game: the payoff matrix and expected payoffs against trust."""
 
 from __future__ import annotations
 
@@ -13,35 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-FONT = "Helvetica, Arial, sans-serif"
-WIDTH, HEIGHT = 520, 300
-
-
-def caption(scenario_name: str, seed: int) -> str:
-    """The provenance line under every chart title."""
-    return f"Scenario: {scenario_name} · seed {seed} · coopsim"
-
-
-def themed(chart: alt.TopLevelMixin, title: str, subtitle: str) -> alt.TopLevelMixin:
-    """Apply the project theme and a title/caption to a top-level chart."""
-    return (
-        chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start"))
-        .configure(font=FONT, background="white")
-        .configure_title(fontSize=16, subtitleFontSize=11, subtitleColor="#555555", offset=10)
-        .configure_axis(labelFontSize=12, titleFontSize=13, gridColor="#e6e6e6")
-        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
-        .configure_range(category=OKABE_ITO)
-        .configure_view(strokeWidth=0)
-    )
-
-
-def variant_scale(variants: list[str]) -> alt.Scale:
-    """The same colour for the same variant in every chart (order of the scenario)."""
-    return alt.Scale(domain=list(variants), range=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(variants))])
-
-
-# --------------------------------------------------------------------------- one-shot charts
+from coopsim.charts.theme import HEIGHT, OKABE_ITO, WIDTH, themed
 
 
 def payoff_matrix_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLevelMixin:

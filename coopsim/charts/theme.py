@@ -1,0 +1,37 @@
+"""The project chart theme, shared by every chart builder.
+
+Readable fonts, the Okabe-Ito colour-blind-safe palette, a title that states the question, axis
+titles with units, and a caption naming scenario and seed. Variants keep the same colour in every
+chart (`variant_scale`).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+FONT = "Helvetica, Arial, sans-serif"
+WIDTH, HEIGHT = 520, 300
+
+
+def caption(scenario_name: str, seed: int) -> str:
+    """The provenance line under every chart title."""
+    return f"Scenario: {scenario_name} · seed {seed} · coopsim"
+
+
+def themed(chart: alt.TopLevelMixin, title: str, subtitle: str) -> alt.TopLevelMixin:
+    """Apply the project theme and a title/caption to a top-level chart."""
+    return (
+        chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start"))
+        .configure(font=FONT, background="white")
+        .configure_title(fontSize=16, subtitleFontSize=11, subtitleColor="#555555", offset=10)
+        .configure_axis(labelFontSize=12, titleFontSize=13, gridColor="#e6e6e6")
+        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
+        .configure_range(category=OKABE_ITO)
+        .configure_view(strokeWidth=0)
+    )
+
+
+def variant_scale(variants: list[str]) -> alt.Scale:
+    """The same colour for the same variant in every chart (order of the scenario)."""
+    return alt.Scale(domain=list(variants), range=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(variants))])

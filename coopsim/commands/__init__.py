@@ -1,0 +1,1 @@
+"""The `coopsim` subcommands, one module per topic, all registered on `common.app`."""

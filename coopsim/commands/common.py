@@ -1,0 +1,53 @@
+"""The Typer app and what every subcommand shares: clean errors and exit codes.
+
+Exit codes: 0 success, 1 the work itself failed or is incomplete, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Callable
+
+import typer
+
+from coopsim.scenario_io import ScenarioError
+
+app = typer.Typer(
+    name="coopsim",
+    help="Game-theory simulator for cooperation on safety between AI labs.\n\n"
+    "Edit a YAML scenario (see scenarios/), then `coopsim run my.yaml`.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+BAD_INPUT = 2
+WORK_FAILED = 1
+
+
+def fail(message: str, code: int = BAD_INPUT) -> None:
+    """Print one clear error line to stderr and exit."""
+    typer.echo(f"coopsim: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def clean_errors(command: Callable) -> Callable:
+    """Turn scenario errors into one line on stderr and exit code 2 (no traceback)."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as exc:
+            fail(str(exc))
+
+    return wrapper
+
+
+def invoked_command() -> str:
+    """The command line that started this run, for manifests."""
+    return "coopsim " + " ".join(shlex.quote(a) for a in sys.argv[1:])

@@ -1,0 +1,93 @@
+"""Commands for scenarios and the one-shot game: validate, schema, solve, run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from coopsim.commands.common import (
+    BAD_INPUT,
+    ScenarioFile,
+    app,
+    clean_errors,
+    fail,
+    invoked_command,
+)
+from coopsim.scenario_io import ScenarioError, json_schema, load_scenario
+
+
+@app.command()
+@clean_errors
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
+) -> None:
+    """Check scenario files (and every variant) without running anything."""
+    failures = 0
+    for path in files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            typer.echo(f"coopsim: error: {exc}", err=True)
+            failures += 1
+        else:
+            typer.echo(f"ok: {path} ({scenario.name})")
+    if failures:
+        raise typer.Exit(BAD_INPUT)
+
+
+@app.command()
+def schema(
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the JSON Schema of scenario files (for editor autocompletion)."""
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
+
+
+@app.command()
+@clean_errors
+def solve(
+    scenario_file: ScenarioFile,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object and nothing else.")] = False,
+) -> None:
+    """Solve the one-shot game: equilibria, game class, critical trust, factor distances."""
+    from coopsim.oneshot import analyse_with_policies
+    from coopsim.oneshot_text import oneshot_markdown
+    from coopsim.pipeline import has_stage_game
+
+    scenario = load_scenario(scenario_file)
+    if not has_stage_game(scenario):
+        fail(f"{scenario_file}: the {scenario.game.model} model has no one-shot 2x2 game to solve")
+    analysis = analyse_with_policies(scenario)
+    if as_json:
+        typer.echo(json.dumps(analysis, indent=2))
+    else:
+        typer.echo(oneshot_markdown(analysis))
+
+
+@app.command()
+@clean_errors
+def run(
+    scenario_file: ScenarioFile,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="Report folder (default: reports/<scenario-slug>).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Run everything for a scenario and write its report folder."""
+    from coopsim.pipeline import run as run_pipeline
+    from coopsim.report import default_report_dir, write_report
+
+    scenario = load_scenario(scenario_file)
+    result = run_pipeline(scenario)
+    destination = out if out is not None else default_report_dir(result)
+    write_report(result, destination, command=invoked_command())
+    if not quiet:
+        typer.echo(f"report written to {destination}/")
