@@ -30,7 +30,7 @@ CHART_FORMATS = ("html", "png", "svg", "json")
 
 def slugify(name: str) -> str:
     """'Frontier lab vs newcomer!' -> 'frontier-lab-vs-newcomer'."""
-    slug = "".join(c if c.isalnum() else "-" for c in name.lower())
+    slug = "".join(c if c.isalnum() else "-" for c in name.lower().replace("'", "").replace("’", ""))
     return "-".join(part for part in slug.split("-") if part) or "scenario"
 
 

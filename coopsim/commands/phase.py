@@ -1,0 +1,71 @@
+"""`coopsim phase`: one-shot phase diagrams over two factors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import numpy as np
+import typer
+
+from coopsim.charts.phase import phase_map
+from coopsim.charts.theme import caption
+from coopsim.commands.common import ScenarioFile, app, clean_errors, fail
+from coopsim.grids import parse_assignment
+from coopsim.phase import Axis, check_axes, phase_grid
+from coopsim.report import atomic_directory, save_chart, slugify, write_json
+from coopsim.scenario_io import load_scenario
+
+MAPS = {
+    "game-class": ("game_class", "Which game do the labs play?", "game class"),
+    "equilibria": ("equilibria", "Which outcomes are equilibria?",
+                   "equilibria (C = cooperate, D = defect; row lab first)"),
+    "cooperation-rational": ("cooperation_rational", "Where is responsible development rational?",
+                             "cooperating is the row lab's best response"),
+}
+
+
+def _axis(text: str, option: str) -> Axis:
+    try:
+        path, values = parse_assignment(text)
+        return Axis(path, np.asarray(values, dtype=float))
+    except ValueError as exc:
+        fail(f"{option}: {exc}")
+
+
+@app.command()
+@clean_errors
+def phase(
+    scenario_file: ScenarioFile,
+    x: Annotated[str, typer.Option("--x", help="Horizontal axis, e.g. game.exposure=0:5:201.")],
+    y: Annotated[str, typer.Option("--y", help="Vertical axis, e.g. game.trust=0:1:201.")],
+    out: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="Output folder (default: reports/<slug>-phase).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Map the game class, the equilibrium set and whether cooperation is rational over two
+    factors, in closed form over the whole grid."""
+    scenario = load_scenario(scenario_file)
+    x_axis, y_axis = _axis(x, "--x"), _axis(y, "--y")
+    check_axes(scenario, [x_axis, y_axis], str(scenario_file))
+    table = phase_grid(scenario, x_axis, y_axis)
+    subtitle = caption(scenario.name, scenario.seed) + f" · {len(table):,} cells, closed form"
+    destination = out if out is not None else Path("reports") / f"{slugify(scenario.name)}-phase"
+    with atomic_directory(destination) as staging:
+        (staging / "data").mkdir()
+        table.to_csv(staging / "data" / "phase.csv", index=False, float_format="%.10g")
+        counts = {
+            column: table[column].astype(str).value_counts().sort_index().to_dict()
+            for column in ("game_class", "equilibria", "cooperation_rational")
+        }
+        write_json(staging / "phase.json", {"scenario": scenario.name, "x": x_axis.path,
+                                            "y": y_axis.path, "cells": len(table), "counts": counts})
+        for name, (field, title, legend) in MAPS.items():
+            chart = phase_map(table, x_axis.path, y_axis.path, field, title, legend, subtitle)
+            save_chart(chart, staging / "charts", f"phase-{name}")
+    if not quiet:
+        for column, values in counts.items():
+            shares = ", ".join(f"{k} {v / len(table):.1%}" for k, v in values.items())
+            typer.echo(f"{column}: {shares}")
+        typer.echo(f"phase diagram written to {destination}/")
