@@ -125,12 +125,15 @@ def mixed_equilibrium(A: tuple, B: tuple) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def equilibrium_labels(pure: np.ndarray, mixed: np.ndarray) -> np.ndarray:
-    """'CC+DD+mixed'-style names of each cell's equilibrium set."""
-    labels = np.full(pure.shape[:-1], "", dtype=object)
-    for k, name in enumerate(PURE_LABELS):
-        labels = np.where(pure[..., k], np.where(labels == "", name, labels + "+" + name), labels)
-    labels = np.where(mixed, np.where(labels == "", "mixed", labels + "+mixed"), labels)
-    return labels
+    """'CC+DD+mixed'-style names of each cell's equilibrium set (one lookup per cell: the set
+    is encoded as 5 bits, CC CD DC DD mixed)."""
+    names = np.array(
+        ["+".join([n for k, n in enumerate(PURE_LABELS) if code >> k & 1] + (["mixed"] if code >> 4 & 1 else []))
+         for code in range(32)],
+        dtype=object,
+    )
+    code = (pure.astype(np.int64) << np.arange(4)).sum(axis=-1) + (np.asarray(mixed, dtype=np.int64) << 4)
+    return names[code]
 
 
 def phase_grid(scenario: Scenario, x: Axis, y: Axis) -> pd.DataFrame:
