@@ -11,10 +11,13 @@ from typing import Any, Callable
 import altair as alt
 import pandas as pd
 
+from coopsim.abm import simulate
+from coopsim.charts import dynamics as dynamics_charts
 from coopsim.charts import oneshot as oneshot_charts
 from coopsim.charts.theme import caption
 from coopsim.oneshot import analyse_with_policies
 from coopsim.scenario import Scenario
+from coopsim.scenario_io import resolve_variants
 
 Progress = Callable[[int, int], None]
 
@@ -47,4 +50,10 @@ def run(scenario: Scenario, progress: Progress | None = None) -> RunResult:
         result.oneshot = analyse_with_policies(scenario)
         result.charts["payoff-matrix"] = oneshot_charts.payoff_matrix_chart(result.oneshot, subtitle)
         result.charts["expected-payoff-vs-trust"] = oneshot_charts.expected_value_chart(result.oneshot, subtitle)
+        simulation = simulate(scenario, progress=progress)
+        result.tables = {"rounds": simulation.rounds, "labs": simulation.labs, "summary": simulation.summary}
+        variants = list(resolve_variants(scenario))
+        for name in dynamics_charts.TIME_SERIES:
+            result.charts[name] = dynamics_charts.time_series_chart(simulation.rounds, name, variants, subtitle)
+        result.charts["variant-summary"] = dynamics_charts.summary_chart(simulation.summary, variants, subtitle)
     return result

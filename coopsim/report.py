@@ -26,6 +26,7 @@ from coopsim.scenario_io import scenario_hash
 
 DEPENDENCIES = ("mesa", "numpy", "pandas", "nashpy", "altair", "vl-convert-python", "pydantic", "typer")
 CHART_FORMATS = ("html", "png", "svg", "json")
+CSV_FLOAT_FORMAT = "%.10g"  # fixed, so the same scenario and seed give byte-identical files
 
 
 def slugify(name: str) -> str:
@@ -114,6 +115,10 @@ def write_report(result: RunResult, destination: Path, command: str = "") -> Pat
         if result.oneshot is not None:
             write_json(staging / "oneshot.json", result.oneshot)
             (staging / "oneshot.md").write_text(oneshot_markdown(result.oneshot), encoding="utf-8")
+        if result.tables:
+            (staging / "data").mkdir()
+            for name, table in result.tables.items():
+                table.to_csv(staging / "data" / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
         for name, chart in result.charts.items():
             save_chart(chart, staging / "charts", name)
     return destination

@@ -1,0 +1,92 @@
+"""Charts of the iterated model: measures over rounds per variant with 95% replicate bands, and
+the per-variant summary with intervals."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from coopsim.charts.theme import HEIGHT, WIDTH, themed, variant_scale
+from coopsim.stats import grouped_interval
+
+TIME_SERIES = {
+    # name: (column, cumulative, title, y axis title)
+    "cooperation-over-time": (
+        "cooperation_rate", False,
+        "Do labs keep developing responsibly?", "share of choices that cooperate",
+    ),
+    "trust-over-time": (
+        "mean_trust", False,
+        "Do labs learn to trust each other?", "mean belief that a partner cooperates",
+    ),
+    "cumulative-incidents": (
+        "incidents", True,
+        "How many safety incidents happen?", "cumulative incidents (count)",
+    ),
+    "welfare-over-time": (
+        "welfare", False,
+        "What is cooperation worth to society?", "welfare per round (payoff units, net of public cost)",
+    ),
+}
+
+
+def band_table(rounds: pd.DataFrame, column: str, cumulative: bool) -> pd.DataFrame:
+    """Mean and 95% interval across replicates of `column` for every variant x round."""
+    data = rounds[["variant", "replicate", "round", column]].copy()
+    if cumulative:
+        data[column] = data.groupby(["variant", "replicate"], sort=False)[column].cumsum()
+    return grouped_interval(data, ["variant", "round"], column)
+
+
+def time_series_chart(
+    rounds: pd.DataFrame, name: str, variants: list[str], subtitle: str
+) -> alt.TopLevelMixin:
+    """One measure over rounds: a line per variant (mean) and a band (95% interval)."""
+    column, cumulative, title, y_title = TIME_SERIES[name]
+    data = band_table(rounds, column, cumulative)
+    color = alt.Color("variant:N", scale=variant_scale(variants), title="variant")
+    x = alt.X("round:Q", title="round", scale=alt.Scale(nice=False))
+    band = alt.Chart(data).mark_area(opacity=0.22).encode(
+        x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q", color=color
+    )
+    line = alt.Chart(data).mark_line(strokeWidth=2).encode(
+        x=x, y="mean:Q", color=color,
+        tooltip=["variant:N", "round:Q", alt.Tooltip("mean:Q", format=".3g"),
+                 alt.Tooltip("low:Q", format=".3g"), alt.Tooltip("high:Q", format=".3g")],
+    )
+    replicates = int(rounds.groupby("variant")["replicate"].nunique().min())
+    note = f" · lines: mean of {replicates} replicates; bands: 95% interval"
+    return themed(alt.layer(band, line).properties(width=WIDTH, height=HEIGHT), title, subtitle + note)
+
+
+SUMMARY_MEASURES = {
+    "long_run_cooperation": "long-run cooperation (share)",
+    "cumulative_incidents": "incidents over the run (count)",
+    "welfare": "welfare over the run (payoff units)",
+}
+
+
+def summary_chart(summary: pd.DataFrame, variants: list[str], subtitle: str) -> alt.TopLevelMixin:
+    """Each variant's long-run cooperation, incidents and welfare with 95% intervals."""
+    rows = []
+    for _, row in summary.iterrows():
+        for measure, label in SUMMARY_MEASURES.items():
+            rows.append({"variant": row["variant"], "measure": label, "mean": row[f"{measure}_mean"],
+                         "low": row[f"{measure}_low"], "high": row[f"{measure}_high"]})
+    data = pd.DataFrame(rows)
+    color = alt.Color("variant:N", scale=variant_scale(variants), title="variant", legend=None)
+    y = alt.Y("variant:N", sort=variants, title=None)
+    base = alt.Chart(data)
+    bars = base.mark_bar(height=18).encode(
+        x=alt.X("mean:Q", title=None), y=y, color=color,
+        tooltip=["variant:N", "measure:N", alt.Tooltip("mean:Q", format=".3g"),
+                 alt.Tooltip("low:Q", format=".3g"), alt.Tooltip("high:Q", format=".3g")],
+    )
+    whiskers = base.mark_rule(strokeWidth=2, color="#333333").encode(x="low:Q", x2="high:Q", y=y)
+    panels = [
+        alt.layer(bars, whiskers).transform_filter(alt.datum.measure == label)
+        .properties(width=220, height=max(60, 30 * len(variants)), title=label)
+        for label in SUMMARY_MEASURES.values()
+    ]
+    return themed(alt.hconcat(*panels), "How does each policy variant compare?",
+                  subtitle + " · bars: mean across replicates; whiskers: 95% interval")
