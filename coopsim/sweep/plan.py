@@ -1,0 +1,106 @@
+"""A sweep plan: the grid of scenario overrides, validated up front, and its tasks.
+
+A task is one replicate of one variant at one grid point. Its seed is
+``SeedSequence([scenario.seed, point, variant, replicate])``: it depends only on the scenario seed
+and the task's grid position, so serial, local-parallel and Dask runs give identical results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from coopsim.scenario import Scenario
+from coopsim.scenario_io import ScenarioError, resolve_variants, with_overrides
+
+
+@dataclass(frozen=True)
+class Task:
+    """One simulation to run: everything a worker needs, picklable."""
+
+    key: str
+    point: int
+    variant_index: int
+    variant: str
+    replicate: int
+    parameters: tuple[tuple[str, Any], ...]
+    scenario_json: str  # the resolved variant scenario
+
+    def seed_entropy(self, base_seed: int) -> list[int]:
+        """The SeedSequence entropy of this task."""
+        return [base_seed, self.point, self.variant_index, self.replicate]
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """The validated grid of a sweep and its tasks."""
+
+    scenario: Scenario
+    parameters: dict[str, list[Any]]
+    replicates: int
+    points: list[dict[str, Any]]
+    tasks: list[Task]
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the plan: results of another plan are never mixed into this one."""
+        data = {
+            "scenario": self.scenario.model_dump(mode="json"),
+            "parameters": self.parameters,
+            "replicates": self.replicates,
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def build_plan(
+    scenario: Scenario,
+    source: str,
+    overrides: dict[str, list[Any]] | None = None,
+    replicates: int | None = None,
+) -> SweepPlan:
+    """Combine the scenario's `sweep:` grid with command-line overrides, validate every grid
+    point as a scenario, and list the tasks. Raises ScenarioError naming the bad path."""
+    settings = scenario.sweep
+    parameters = dict(settings.parameters) if settings else {}
+    parameters.update(overrides or {})
+    if not parameters:
+        raise ScenarioError(
+            source, "nothing to sweep: add `sweep: {parameters: {...}}` or use --set PATH=VALUES",
+            field="sweep.parameters",
+        )
+    for path, values in parameters.items():
+        if not isinstance(values, list) or not values:
+            raise ScenarioError(source, "give a non-empty list of values", field=f"sweep.parameters.{path}")
+    if replicates is None:
+        replicates = (settings.replicates if settings and settings.replicates else None) or (
+            scenario.dynamics.replicates
+        )
+    base = scenario.model_copy(update={"sweep": None})
+    points, tasks = [], []
+    for point, values in enumerate(itertools.product(*parameters.values())):
+        assignment = dict(zip(parameters, values))
+        try:
+            grid_scenario = with_overrides(base, assignment, source)
+        except ScenarioError as exc:
+            where = ", ".join(f"{k}={v!r}" for k, v in assignment.items())
+            raise ScenarioError(source, f"{exc.message} (grid point {where})", exc.line, exc.field) from None
+        points.append(assignment)
+        variants = resolve_variants(grid_scenario, source)
+        for variant_index, (name, variant) in enumerate(variants.items()):
+            variant_json = variant.model_dump_json()
+            for replicate in range(replicates):
+                tasks.append(
+                    Task(
+                        key=f"{point}/{variant_index}/{replicate}",
+                        point=point,
+                        variant_index=variant_index,
+                        variant=name,
+                        replicate=replicate,
+                        parameters=tuple(assignment.items()),
+                        scenario_json=variant_json,
+                    )
+                )
+    return SweepPlan(scenario, parameters, replicates, points, tasks)
