@@ -15,6 +15,8 @@ from typing import Any, Iterator
 from coopsim.sweep.plan import Task
 from coopsim.sweep.task import run_task
 
+# fork: workers inherit the loaded modules, so a pool starts in milliseconds, not seconds.
+START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 Outcome = tuple[Task, dict[str, Any] | None, str | None]
 
 
@@ -45,19 +47,23 @@ class SerialExecutor:
 
 
 class LocalExecutor:
-    """A pool of worker processes on this machine (spawned, so no state leaks in)."""
+    """A pool of worker processes on this machine.
+
+    The workers are started here, before any progress display starts its thread, so forking
+    them is safe."""
 
     name = "local"
 
     def __init__(self, workers: int | None = None):
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.running = 0
+        context = multiprocessing.get_context(START_METHOD)
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        self.pool.submit(int).result()  # start every worker now
 
     def run(self, tasks: list[Task], base_seed: int) -> Iterator[Outcome]:
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         try:
-            pending = {pool.submit(run_task, task, base_seed): task for task in tasks}
+            pending = {self.pool.submit(run_task, task, base_seed): task for task in tasks}
             while pending:
                 self.running = min(self.workers, len(pending))
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -70,7 +76,7 @@ class LocalExecutor:
                         yield task, None, describe_error(error)
             self.running = 0
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 class DaskExecutor:
