@@ -78,10 +78,21 @@ def build_plan(
         replicates = (settings.replicates if settings and settings.replicates else None) or (
             scenario.dynamics.replicates
         )
+    grid = [dict(zip(parameters, values)) for values in itertools.product(*parameters.values())]
+    return plan_points(scenario, source, parameters, grid, replicates)
+
+
+def plan_points(
+    scenario: Scenario,
+    source: str,
+    parameters: dict[str, list[Any]],
+    grid: list[dict[str, Any]],
+    replicates: int,
+) -> SweepPlan:
+    """A plan over an explicit list of grid points (each a path -> value assignment)."""
     base = scenario.model_copy(update={"sweep": None})
     points, tasks = [], []
-    for point, values in enumerate(itertools.product(*parameters.values())):
-        assignment = dict(zip(parameters, values))
+    for point, assignment in enumerate(grid):
         try:
             grid_scenario = with_overrides(base, assignment, source)
         except ScenarioError as exc:
@@ -99,7 +110,7 @@ def build_plan(
                         variant_index=variant_index,
                         variant=name,
                         replicate=replicate,
-                        parameters=tuple(assignment.items()),
+                        parameters=tuple((p, assignment.get(p)) for p in parameters),
                         scenario_json=variant_json,
                     )
                 )

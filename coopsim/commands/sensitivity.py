@@ -1,0 +1,79 @@
+"""`coopsim sensitivity`: rank factors and policy levers by their effect on the outcomes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from coopsim import sensitivity as sa
+from coopsim.charts import sensitivity as sa_charts
+from coopsim.charts.theme import caption
+from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail
+from coopsim.report import CSV_FLOAT_FORMAT, atomic_directory, save_chart, slugify
+from coopsim.scenario_io import load_scenario
+from coopsim.sweep.executors import make_executor
+from coopsim.sweep.plan import plan_points
+from coopsim.sweep.runner import execute, failure_lines
+
+
+@app.command()
+@clean_errors
+def sensitivity(
+    scenario_file: ScenarioFile,
+    method: Annotated[str, typer.Option(help="'oat' (one at a time, tornado) or 'sobol' (needs SALib).")] = "oat",
+    spread: Annotated[float, typer.Option(min=0.0, help="Relative range: base -+ spread x |base|.")] = 0.5,
+    samples: Annotated[int, typer.Option(min=8, help="Sobol base samples N (runs N x (2D + 2)).")] = 64,
+    replicates: Annotated[Optional[int], typer.Option(min=1, help="Replicates per point.")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Local worker processes.")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder (default: reports/<slug>-sensitivity).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Rank the five factors and intervention parameters by their effect on long-run
+    cooperation and welfare."""
+    if method not in ("oat", "sobol"):
+        fail(f"--method must be 'oat' or 'sobol', got {method!r}")
+    if method == "sobol":
+        try:
+            import SALib  # noqa: F401
+        except ImportError:
+            fail("--method sobol needs SALib: pip install 'coopsim[sobol]'")
+    scenario = load_scenario(scenario_file)
+    chosen = sa.levers(scenario, spread)
+    if not chosen:
+        fail(f"{scenario_file}: no numeric factor or intervention parameter to vary")
+    points = (sa.one_at_a_time_points(chosen) if method == "oat"
+              else sa.sobol_points(chosen, samples, scenario.seed))
+    if replicates is None:
+        replicates = scenario.dynamics.replicates if method == "oat" else 1
+    parameters = {lever.path: [] for lever in chosen}
+    plan = plan_points(scenario, str(scenario_file), parameters, points, replicates)
+    folder = out if out is not None else Path("reports") / f"{slugify(scenario.name)}-sensitivity"
+    if not quiet:
+        typer.echo(f"{method}: {len(chosen)} parameters, {len(plan.tasks)} runs")
+    outcome = execute(plan, folder / method, make_executor(workers, scheduler))
+    for line in failure_lines(outcome.failures):
+        typer.echo(line, err=True)
+    if not outcome.complete:
+        typer.echo("sensitivity incomplete; re-run to retry the failed runs", err=True)
+        raise typer.Exit(WORK_FAILED)
+    subtitle = caption(scenario.name, scenario.seed)
+    if method == "oat":
+        table = sa.one_at_a_time_table(chosen, outcome.table)
+        build = sa_charts.tornado_chart
+    else:
+        table = sa.sobol_table(chosen, outcome.table, scenario.seed)
+        build = sa_charts.sobol_chart
+    with atomic_directory(folder / f"{method}-results") as staging:
+        table.to_csv(staging / f"sensitivity-{method}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
+        for metric in sa.METRICS:
+            save_chart(build(table, metric, subtitle), staging, f"{method}-{metric.replace('_', '-')}")
+    if not quiet:
+        if method == "oat":
+            for _, row in table.iterrows():
+                typer.echo(f"{row['variant']}: #{row['rank']} {row['parameter']}: cooperation "
+                           f"{row['long_run_cooperation_at_low']:.3f} -> {row['long_run_cooperation_at_high']:.3f}, "
+                           f"welfare {row['welfare_at_low']:.4g} -> {row['welfare_at_high']:.4g}")
+        typer.echo(f"sensitivity written to {folder}/{method}-results/")
