@@ -1,6 +1,8 @@
-"""The main job as a plain function: scenario in, results (tables, analyses, charts) out.
+"""The main job as plain functions: scenario in, results (tables, analyses, charts) out.
 
-Nothing here touches the file system; :mod:`coopsim.report` writes a :class:`RunResult` to disk.
+`run` computes; `build_charts` turns computed results into charts (so `coopsim report` can rebuild
+them from saved data without simulating again). Nothing here touches the file system;
+:mod:`coopsim.report` writes a :class:`RunResult` to disk.
 """
 
 from __future__ import annotations
@@ -24,12 +26,29 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class RunResult:
-    """Everything one run of a scenario produced."""
+    """Everything one run of a scenario produced.
+
+    In Jupyter, each value of `charts` displays inline (they are Altair charts), `summary` is the
+    per-variant table, and the result itself shows the one-shot analysis."""
 
     scenario: Scenario
     oneshot: dict[str, Any] | None = None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     charts: dict[str, alt.TopLevelMixin] = field(default_factory=dict)
+    # Extra report sections: (title, Markdown text, chart names), and their JSON results.
+    sections: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> pd.DataFrame | None:
+        """Per-variant long-run cooperation, incidents and welfare with 95% intervals."""
+        return self.tables.get("summary")
+
+    def save(self, destination=None, command: str = "") -> Any:
+        """Write the report folder (default reports/<scenario-slug>/) and return its path."""
+        from coopsim.report import default_report_dir, write_report
+
+        return write_report(self, destination or default_report_dir(self.scenario), command)
 
     def _repr_markdown_(self) -> str:  # Jupyter
         from coopsim.oneshot_text import oneshot_markdown
@@ -43,17 +62,26 @@ def has_stage_game(scenario: Scenario) -> bool:
 
 
 def run(scenario: Scenario, progress: Progress | None = None) -> RunResult:
-    """Analyse and simulate a scenario; build every chart."""
+    """Analyse and simulate a scenario, then build every chart."""
     result = RunResult(scenario=scenario)
-    subtitle = caption(scenario.name, scenario.seed)
     if has_stage_game(scenario):
         result.oneshot = analyse_with_policies(scenario)
-        result.charts["payoff-matrix"] = oneshot_charts.payoff_matrix_chart(result.oneshot, subtitle)
-        result.charts["expected-payoff-vs-trust"] = oneshot_charts.expected_value_chart(result.oneshot, subtitle)
         simulation = simulate(scenario, progress=progress)
         result.tables = {"rounds": simulation.rounds, "labs": simulation.labs, "summary": simulation.summary}
+    build_charts(result)
+    return result
+
+
+def build_charts(result: RunResult) -> None:
+    """Fill `result.charts` from its computed data (pure: no simulation)."""
+    scenario = result.scenario
+    subtitle = caption(scenario.name, scenario.seed)
+    if result.oneshot is not None:
+        result.charts["payoff-matrix"] = oneshot_charts.payoff_matrix_chart(result.oneshot, subtitle)
+        result.charts["expected-payoff-vs-trust"] = oneshot_charts.expected_value_chart(result.oneshot, subtitle)
+    if "rounds" in result.tables:
+        rounds = result.tables["rounds"]
         variants = list(resolve_variants(scenario))
         for name in dynamics_charts.TIME_SERIES:
-            result.charts[name] = dynamics_charts.time_series_chart(simulation.rounds, name, variants, subtitle)
-        result.charts["variant-summary"] = dynamics_charts.summary_chart(simulation.summary, variants, subtitle)
-    return result
+            result.charts[name] = dynamics_charts.time_series_chart(rounds, name, variants, subtitle)
+        result.charts["variant-summary"] = dynamics_charts.summary_chart(result.tables["summary"], variants, subtitle)

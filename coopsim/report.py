@@ -15,14 +15,18 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml
 
 from coopsim import __version__
 from coopsim.oneshot_text import oneshot_markdown
 from coopsim.pipeline import RunResult
+from coopsim.html_page import render_page
+from coopsim.report_content import chart_title, report_blocks
 from coopsim.scenario_io import scenario_hash
+
+SCENARIO_HEADER = "# The scenario as coopsim resolved it (defaults filled in).\n"
 
 DEPENDENCIES = ("mesa", "numpy", "pandas", "nashpy", "altair", "vl-convert-python", "pydantic", "typer")
 CHART_FORMATS = ("html", "png", "svg", "json")
@@ -35,9 +39,9 @@ def slugify(name: str) -> str:
     return "-".join(part for part in slug.split("-") if part) or "scenario"
 
 
-def default_report_dir(result: RunResult) -> Path:
+def default_report_dir(scenario) -> Path:
     """reports/<scenario-slug>/ under the current folder."""
-    return Path("reports") / slugify(result.scenario.name)
+    return Path("reports") / slugify(scenario.name)
 
 
 def dependency_versions() -> dict[str, str]:
@@ -91,34 +95,62 @@ def save_chart(chart, folder: Path, name: str) -> list[Path]:
     return paths
 
 
-def write_report(result: RunResult, destination: Path, command: str = "") -> Path:
-    """Write the whole report folder for `result` and return its path."""
+def write_report(
+    result: RunResult, destination: Path, command: str = "", progress: Callable[[int, int], None] | None = None,
+    manifest: dict[str, Any] | None = None,
+) -> Path:
+    """Write the whole report folder for `result` and return its path.
+
+    `progress(done, total)` is called after each chart is saved; `manifest` keeps an existing
+    run's provenance when a report is rebuilt."""
     scenario = result.scenario
+    manifest = manifest or build_manifest(result, command)
     with atomic_directory(destination) as staging:
         resolved = scenario.model_dump(mode="json", exclude_none=True)
         (staging / "scenario.yaml").write_text(
-            "# The scenario as coopsim resolved it (defaults filled in).\n"
-            + yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True),
-            encoding="utf-8",
+            SCENARIO_HEADER + yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), encoding="utf-8"
         )
-        write_json(
-            staging / "manifest.json",
-            {
-                "scenario": scenario.name,
-                "scenario_sha256": scenario_hash(scenario),
-                "seed": scenario.seed,
-                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "command": command,
-                "versions": dependency_versions(),
-            },
-        )
+        write_json(staging / "manifest.json", manifest)
         if result.oneshot is not None:
             write_json(staging / "oneshot.json", result.oneshot)
             (staging / "oneshot.md").write_text(oneshot_markdown(result.oneshot), encoding="utf-8")
+        for name, data in result.extras.items():
+            write_json(staging / f"{name}.json", data)
         if result.tables:
             (staging / "data").mkdir()
             for name, table in result.tables.items():
                 table.to_csv(staging / "data" / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
-        for name, chart in result.charts.items():
+        specs = {}
+        for done, (name, chart) in enumerate(result.charts.items(), start=1):
             save_chart(chart, staging / "charts", name)
+            specs[name] = chart.to_dict()
+            if progress:
+                progress(done, len(result.charts))
+        blocks = report_blocks(result, manifest)
+        (staging / "report.md").write_text(report_markdown(blocks), encoding="utf-8")
+        (staging / "index.html").write_text(render_page(scenario.name, blocks, specs), encoding="utf-8")
     return destination
+
+
+def build_manifest(result: RunResult, command: str) -> dict[str, Any]:
+    """Provenance of a run: versions, scenario hash, seed, time and command."""
+    scenario = result.scenario
+    return {
+        "scenario": scenario.name,
+        "scenario_sha256": scenario_hash(scenario),
+        "seed": scenario.seed,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": command,
+        "versions": dependency_versions(),
+    }
+
+
+def report_markdown(blocks) -> str:
+    """report.md: the blocks with charts as their PNG files."""
+    parts = []
+    for block in blocks:
+        if block.kind == "markdown":
+            parts.append(block.content)
+        else:
+            parts.append(f"![{chart_title(block.content)}](charts/{block.content}.png)\n")
+    return "\n".join(parts)

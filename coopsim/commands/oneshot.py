@@ -1,4 +1,4 @@
-"""Commands for scenarios and the one-shot game: validate, schema, solve, run."""
+"""Commands for scenarios and the one-shot game: validate, schema, solve."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from coopsim.commands.common import (
     app,
     clean_errors,
     fail,
-    invoked_command,
 )
 from coopsim.scenario_io import ScenarioError, json_schema, load_scenario
 
@@ -57,12 +56,28 @@ def solve(
     scenario_file: ScenarioFile,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object and nothing else.")] = False,
 ) -> None:
-    """Solve the one-shot game: equilibria, game class, critical trust, factor distances."""
+    """Solve the one-shot game: equilibria, game class, critical trust, factor distances.
+
+    DSAIR races: the race-averaged game, its equilibria, zone and thresholds in p_r. Racing to
+    the precipice: the equilibrium safety rule and the probability of disaster (closed form and
+    simulated races)."""
     from coopsim.oneshot import analyse_with_policies
     from coopsim.oneshot_text import oneshot_markdown
     from coopsim.pipeline import has_stage_game
 
     scenario = load_scenario(scenario_file)
+    if scenario.game.model in ("dsair", "precipice"):
+        from coopsim import races
+
+        if scenario.game.model == "dsair":
+            solution = races.dsair_solution(scenario, source=str(scenario_file))
+        else:
+            solution = races.precipice_solution(scenario)
+        if as_json:
+            typer.echo(json.dumps(solution, indent=2, allow_nan=False))
+        else:
+            typer.echo(races.solution_markdown(solution))
+        return
     if not has_stage_game(scenario):
         fail(f"{scenario_file}: the {scenario.game.model} model has no one-shot 2x2 game to solve")
     analysis = analyse_with_policies(scenario)
@@ -70,24 +85,3 @@ def solve(
         typer.echo(json.dumps(analysis, indent=2))
     else:
         typer.echo(oneshot_markdown(analysis))
-
-
-@app.command()
-@clean_errors
-def run(
-    scenario_file: ScenarioFile,
-    out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", help="Report folder (default: reports/<scenario-slug>).")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-) -> None:
-    """Run everything for a scenario and write its report folder."""
-    from coopsim.pipeline import run as run_pipeline
-    from coopsim.report import default_report_dir, write_report
-
-    scenario = load_scenario(scenario_file)
-    result = run_pipeline(scenario)
-    destination = out if out is not None else default_report_dir(result)
-    write_report(result, destination, command=invoked_command())
-    if not quiet:
-        typer.echo(f"report written to {destination}/")

@@ -1,0 +1,72 @@
+"""The main job: `coopsim run` (simulate and report) and `coopsim report` (rebuild a report)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from coopsim.commands.common import ScenarioFile, app, clean_errors, invoked_command
+from coopsim.scenario_io import load_scenario
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+
+
+@contextmanager
+def progress_bars(quiet: bool):
+    """A callback factory: `step(label)` returns a progress(done, total) callback with a bar."""
+    if quiet:
+        yield lambda label: None
+        return
+    columns = (TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as bars:
+        def step(label):
+            job = bars.add_task(label, total=None)
+            return lambda done, total: bars.update(job, completed=done, total=total)
+
+        yield step
+
+
+@app.command()
+@clean_errors
+def run(
+    scenario_file: ScenarioFile,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="Report folder (default: reports/<scenario-slug>).")
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Run everything for a scenario and write its report folder."""
+    from coopsim.pipeline import run as run_pipeline
+    from coopsim.report import default_report_dir, write_report
+
+    scenario = load_scenario(scenario_file)
+    destination = out if out is not None else default_report_dir(scenario)
+    with progress_bars(quiet) as step:
+        result = run_pipeline(scenario, progress=step("simulating runs"))
+        write_report(result, destination, command=invoked_command(), progress=step("drawing charts"))
+    if not quiet:
+        typer.echo(f"report written to {destination}/ (open {destination / 'index.html'})")
+
+
+@app.command()
+@clean_errors
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A folder written by `coopsim run`.", show_default=False)],
+    quiet: Quiet = False,
+) -> None:
+    """Rebuild a run's report (charts, report.md, index.html) from its saved data, without
+    simulating again."""
+    from coopsim.pipeline import build_charts
+    from coopsim.report import write_report
+    from coopsim.run_folder import load_run
+
+    result, manifest = load_run(run_dir)
+    with progress_bars(quiet) as step:
+        build_charts(result)
+        write_report(result, run_dir, manifest=manifest, progress=step("drawing charts"))
+    if not quiet:
+        typer.echo(f"report rebuilt in {run_dir}/ (open {run_dir / 'index.html'})")

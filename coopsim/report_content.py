@@ -1,0 +1,176 @@
+"""What a report says, as an ordered list of blocks (Markdown text or a named chart).
+
+The same blocks become `report.md` (charts as PNG images) and `index.html` (charts rendered live
+by vega-embed), so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from coopsim.abm.interventions import INTERVENTIONS, PAPER_STRATEGIES
+from coopsim.oneshot_text import fmt, oneshot_markdown
+from coopsim.scenario import Scenario
+from coopsim.scenario_io import resolve_variants
+
+CHART_TITLES = {
+    "payoff-matrix": "Payoff matrix",
+    "expected-payoff-vs-trust": "Expected payoff against trust",
+    "variant-summary": "Variants compared",
+    "cooperation-over-time": "Cooperation over time",
+    "trust-over-time": "Trust over time",
+    "cumulative-incidents": "Cumulative incidents",
+    "welfare-over-time": "Welfare over time",
+}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of the report: Markdown text, or the name of a chart."""
+
+    kind: str  # "markdown" or "chart"
+    content: str
+
+
+def md(text: str) -> Block:
+    return Block("markdown", text.strip() + "\n")
+
+
+def chart(name: str) -> Block:
+    return Block("chart", name)
+
+
+def report_blocks(result, manifest: dict[str, Any]) -> list[Block]:
+    """Every block of the report of a run, in reading order."""
+    scenario: Scenario = result.scenario
+    blocks = [md(_heading(scenario)), md(scenario_in_words(scenario))]
+    if result.oneshot is not None:
+        blocks += [md(oneshot_markdown(result.oneshot)), chart("payoff-matrix"),
+                   chart("expected-payoff-vs-trust")]
+    if "summary" in result.tables:
+        blocks += [md(iterated_summary(result.tables["summary"], scenario)), chart("variant-summary")]
+        for name in ("cooperation-over-time", "trust-over-time", "cumulative-incidents", "welfare-over-time"):
+            blocks.append(chart(name))
+    for title, text, chart_names in result.sections:
+        blocks.append(md(f"## {title}\n\n{text}"))
+        blocks += [chart(name) for name in chart_names]
+    blocks.append(md(provenance(manifest)))
+    return [b for b in blocks if b.kind == "markdown" or b.content in result.charts]
+
+
+def _heading(scenario: Scenario) -> str:
+    lines = [f"# {scenario.name}", ""]
+    if scenario.question:
+        lines += [f"**Question:** {scenario.question}", ""]
+    if scenario.description:
+        lines += [scenario.description.strip(), ""]
+    return "\n".join(lines)
+
+
+def scenario_in_words(scenario: Scenario) -> str:
+    """The labs, the game, the dynamics and the interventions in plain words."""
+    game = scenario.game
+    lines = ["## The scenario", ""]
+    if game.model == "five_factors":
+        lines += [
+            f"Payoffs per round, relative to the status quo: shared upside {fmt(game.shared_upside)} "
+            f"when both labs develop responsibly, advantage {fmt(game.advantage)} for cutting corners "
+            f"against a responsible rival, exposure {fmt(game.exposure)} for being responsible against "
+            f"a corner-cutter, shared downside {fmt(game.shared_downside)} when both cut corners. "
+            f"Labs trust each other to cooperate with probability {fmt(game.trust)} unless stated.",
+            "",
+        ]
+    elif game.model == "matrix":
+        lines += ["The stage game is an explicit payoff matrix (see the one-shot game below).", ""]
+    else:
+        lines += [f"Payoff model: `{game.model}` (see below).", ""]
+    lines += ["| lab | count | trust | factors set for this lab | decision rule |", "|---|---|---|---|---|"]
+    for lab in scenario.labs:
+        overrides = ", ".join(f"{k.replace('_', ' ')} {fmt(v)}" for k, v in lab.payoff_overrides().items())
+        if lab.perceived is not None:
+            beliefs = ", ".join(f"{k.replace('_', ' ')} {fmt(v)}"
+                                for k, v in lab.perceived.model_dump(exclude_none=True).items())
+            overrides += ("; " if overrides else "") + f"believes {beliefs}"
+        trust = fmt(lab.trust if lab.trust is not None else game.trust)
+        strategy = lab.strategy.type.replace("_", " ")
+        lines.append(f"| {lab.name} | {lab.count} | {trust} | {overrides or 'as the game'} | {strategy} |")
+    if game.model in ("five_factors", "matrix"):
+        d = scenario.dynamics
+        incidents = d.incidents
+        lines += [
+            "",
+            f"Iterated model: {d.rounds} rounds, {d.replicates} replicates per variant, "
+            f"{d.matching.replace('_', ' ')} matching, partners' actions observed with probability "
+            f"{fmt(d.observability)}, trembles {fmt(d.tremble)}. "
+            + (f"Each defection causes an incident with probability {fmt(incidents.probability)} "
+               f"costing {fmt(incidents.cost)}, borne by "
+               + ("the defector." if incidents.borne_by == "defector" else "all labs equally.")
+               if incidents.probability > 0 else "No incidents."),
+        ]
+        lines += ["", interventions_in_words(scenario)]
+    return "\n".join(lines)
+
+
+def interventions_in_words(scenario: Scenario) -> str:
+    """Each variant's interventions: what, when, with which parameters, and the paper's strategy."""
+    lines = ["| variant | intervention | active rounds | parameters | public cost per round | "
+             "paper's strategy |", "|---|---|---|---|---|---|"]
+    count = 0
+    for name, variant in resolve_variants(scenario).items():
+        if not variant.interventions:
+            lines.append(f"| {name} | none | | | | |")
+        for intervention in variant.interventions:
+            count += 1
+            params = intervention.model_dump(exclude={"type", "start", "end", "cost_per_round"})
+            end = "end" if intervention.end is None else str(intervention.end - 1)
+            strategy = INTERVENTIONS[intervention.type].paper_strategy
+            lines.append(
+                f"| {name} | {intervention.type.replace('_', ' ')} | {intervention.start}–{end} | "
+                + ", ".join(f"{k.replace('_', ' ')} {fmt(v)}" for k, v in params.items())
+                + f" | {fmt(intervention.cost_per_round)} | {strategy}. {PAPER_STRATEGIES[strategy]} |"
+            )
+    return "\n".join(lines) if count else "No policy interventions."
+
+
+def iterated_summary(summary: pd.DataFrame, scenario: Scenario) -> str:
+    """The per-variant summary table with 95% intervals across replicates."""
+    lines = [
+        "## Iterated results by variant",
+        "",
+        "Means across replicates with 95% t-intervals. Long-run cooperation is the share of "
+        f"cooperative choices over the last {fmt(scenario.dynamics.long_run_fraction * 100)}% of "
+        "rounds; incidents and welfare (payoffs net of public cost) are totals over the run.",
+        "",
+        "| variant | replicates | long-run cooperation | incidents | welfare |",
+        "|---|---|---|---|---|",
+    ]
+    for _, row in summary.iterrows():
+        cells = [
+            f"{fmt(row[f'{m}_mean'])} [{fmt(row[f'{m}_low'])}, {fmt(row[f'{m}_high'])}]"
+            for m in ("long_run_cooperation", "cumulative_incidents", "welfare")
+        ]
+        lines.append(f"| {row['variant']} | {int(row['replicates'])} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def provenance(manifest: dict[str, Any]) -> str:
+    """Where the numbers came from and how to reproduce them."""
+    versions = ", ".join(f"{k} {v}" for k, v in manifest["versions"].items())
+    return "\n".join([
+        "## Provenance",
+        "",
+        f"- coopsim {manifest['versions']['coopsim']}; scenario SHA-256 `{manifest['scenario_sha256']}`; "
+        f"seed {manifest['seed']}; created {manifest['created']}",
+        f"- reproduce: `{manifest['command'] or 'coopsim run scenario.yaml'}` "
+        "(the resolved scenario is `scenario.yaml` in this folder)",
+        f"- versions: {versions}",
+    ])
+
+
+def chart_title(name: str) -> str:
+    """A readable title for a chart file name."""
+    return CHART_TITLES.get(name, name.replace("-", " ").capitalize())
+

@@ -1,0 +1,142 @@
+"""The report folder: self-contained HTML that renders offline in Chromium, Markdown with images,
+rebuilding without simulating, and byte-identical data for the same seed."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coopsim.cli import app
+from tests.conftest import ROOT
+
+SCENARIO = ROOT / "scenarios" / "prisoners-dilemma-race.yaml"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("run") / "report"
+    result = CliRunner().invoke(app, ["run", str(SCENARIO), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def embedded_specs(page: str) -> list[dict]:
+    return [json.loads(m.replace("<\\/", "</")) for m in
+            re.findall(r'<script type="application/json" id="spec-\d+">(.*?)</script>', page, re.S)]
+
+
+def test_html_is_self_contained(report_dir):
+    page = (report_dir / "index.html").read_text()
+    assert not re.search(r"<script[^>]*\bsrc\s*=", page)
+    assert not re.search(r"<link[^>]*\bhref\s*=\s*\"https?:", page)
+    plain_scripts = re.findall(r"<script>", page)
+    assert len(plain_scripts) == 2  # the Vega bundle once, then the embedding code
+    specs = embedded_specs(page)
+    assert len(specs) == len(re.findall(r'<figure class="chart"', page)) >= 7
+
+    def urls(node):
+        if isinstance(node, dict):
+            return (["url"] if "url" in node else []) + [u for v in node.values() for u in urls(v)]
+        if isinstance(node, list):
+            return [u for v in node for u in urls(v)]
+        return []
+
+    assert not [u for spec in specs for u in urls(spec.get("data", {})) + urls(spec.get("datasets", {}))]
+    assert all("url" not in json.dumps(spec.get("data", {})) for spec in specs)
+
+
+def test_page_says_what_an_analyst_needs(report_dir):
+    page = (report_dir / "index.html").read_text()
+    for words in ("Question:", "The scenario", "One-shot game", "Critical trust", "Iterated results by variant",
+                  "audit and fine", "4. incentivise adherence to high standards", "Provenance", "SHA-256"):
+        assert words in page, words
+
+
+def test_markdown_report_images_exist(report_dir):
+    text = (report_dir / "report.md").read_text()
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert len(images) >= 7
+    for image in images:
+        assert (report_dir / image).stat().st_size > 1000
+
+
+def test_every_chart_in_every_format_with_telling_names(report_dir):
+    names = {p.name.split(".")[0] for p in (report_dir / "charts").iterdir()}
+    assert {"cooperation-over-time", "trust-over-time", "cumulative-incidents", "welfare-over-time",
+            "variant-summary", "payoff-matrix", "expected-payoff-vs-trust"} <= names
+    for name in names:
+        for suffix in (".png", ".svg", ".vl.json", ".html"):
+            assert (report_dir / "charts" / f"{name}{suffix}").is_file()
+
+
+def test_report_command_rebuilds_without_simulating(report_dir, monkeypatch):
+    import coopsim.abm.runner
+
+    before = {p.name: p.read_bytes() for p in (report_dir / "data").iterdir()}
+    shutil.rmtree(report_dir / "charts")
+    (report_dir / "index.html").unlink()
+    monkeypatch.setattr(coopsim.abm.runner, "simulate_one", lambda *a, **k: pytest.fail("simulated"))
+    result = CliRunner().invoke(app, ["report", str(report_dir), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert (report_dir / "index.html").is_file() and (report_dir / "charts" / "cooperation-over-time.png").is_file()
+    assert {p.name: p.read_bytes() for p in (report_dir / "data").iterdir()} == before
+
+
+def test_report_on_a_folder_that_is_not_a_run(tmp_path):
+    result = CliRunner().invoke(app, ["report", str(tmp_path)])
+    assert result.exit_code == 2 and "not a coopsim run folder" in result.stderr
+
+
+def test_same_seed_gives_byte_identical_data_and_another_seed_differs(tmp_path, write_yaml):
+    text = SCENARIO.read_text().replace("rounds: 150", "rounds: 40").replace("replicates: 10", "replicates: 3")
+    runs = {}
+    for label, seed in (("a", 2024), ("b", 2024), ("c", 99)):
+        path = write_yaml(text.replace("seed: 2024", f"seed: {seed}"), f"{label}.yaml")
+        out = tmp_path / label
+        assert CliRunner().invoke(app, ["run", str(path), "--out", str(out), "-q"]).exit_code == 0
+        runs[label] = {n: (out / "data" / f"{n}.csv").read_bytes() for n in ("rounds", "labs", "summary")}
+    assert runs["a"] == runs["b"]
+    assert runs["a"]["labs"] != runs["c"]["labs"]
+
+
+def find_chromium() -> str | None:
+    for name in CHROMIUM_NAMES:
+        if shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def test_report_renders_completely_offline_in_chromium(report_dir, tmp_path):
+    browser = find_chromium()
+    if browser is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required in CI (apt-get install chromium)")
+        pytest.skip("Chromium is not installed")
+    command = [
+        browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        # No network at all: every host resolves to nothing and any proxy use fails.
+        "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
+        "--enable-logging=stderr", "--v=0", "--virtual-time-budget=30000",
+        "--window-size=1200,3000", "--dump-dom", (report_dir / "index.html").as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    dom = done.stdout
+    figures = re.findall(r'<figure class="chart".*?</figure>', dom, re.S)
+    assert len(figures) >= 7, done.stderr[-2000:]
+    for figure in figures:
+        svg = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', figure)
+        assert svg and float(svg.group(1)) > 0 and float(svg.group(2)) > 0, figure[:300]
+    status = re.search(r'<body data-charts-rendered="(\d+)" data-charts-failed="(\d+)"', dom)
+    assert status and status.groups() == (str(len(figures)), "0"), "the page did not finish rendering"
+    console = [line for line in done.stderr.splitlines() if "CONSOLE" in line]
+    assert not console, console
