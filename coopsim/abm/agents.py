@@ -1,0 +1,118 @@
+"""The labs: thin Mesa agents, and the memory of what each lab has seen of each other lab.
+
+Behaviour is vectorised (see :mod:`coopsim.abm.strategies`), so a :class:`LabAgent` holds only
+its identity and reads its latest results from the model; the DataCollector reads those
+attributes. What labs have seen of each other lives in one :class:`PairMemory` of (labs x labs)
+arrays, row i being lab i's view of every partner.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from coopsim.game import DEFECT, Lab
+
+if TYPE_CHECKING:
+    from coopsim.abm.model import LabModel
+
+NOT_SEEN = -1
+
+
+class LabAgent(mesa.Agent):
+    """One lab: its name, its kind (the scenario lab entry it came from), its strategy's type name
+    and its index into the model's arrays. The properties are the lab's latest round."""
+
+    model: LabModel
+
+    def __init__(self, model: LabModel, index: int, lab: Lab):
+        super().__init__(model)
+        self.index = index
+        self.name = lab.name
+        self.kind = lab.kind
+        self.strategy = lab.strategy.type
+
+    @property
+    def cooperation(self) -> float:
+        """Share of this round's matches in which the lab cooperated (after trembles)."""
+        return self.model.lab_cooperation[self.index]
+
+    @property
+    def matches(self) -> int:
+        """Matches the lab played this round."""
+        return self.model.lab_matches[self.index]
+
+    @property
+    def payoff(self) -> float:
+        """This round's payoff: stage payoffs + subsidies - fines - incident costs."""
+        return self.model.lab_payoff[self.index]
+
+    @property
+    def trust(self) -> float:
+        """Mean belief, after this round, that a partner cooperates (over all other labs)."""
+        return self.model.lab_trust[self.index]
+
+    @property
+    def incidents_caused(self) -> int:
+        """Incidents the lab's defections caused this round."""
+        return self.model.lab_incidents[self.index]
+
+
+class PairMemory:
+    """What every lab has observed of every other lab.
+
+    Every lab, whatever its strategy, holds a Beta-Bernoulli belief about each partner j: a
+    Beta(alpha, beta) prior with mean tau_i (the lab's trust) and strength w_i = alpha + beta
+    pseudo-observations, updated only from observed actions. After seeing j cooperate c times in
+    n observed matches the belief is the posterior mean::
+
+        belief[i, j] = (w_i * tau_i + c) / (w_i + n)
+
+    trust_best_response labs act on it; for the others it is the belief they would hold, so that
+    trust is measured the same way for every lab. The memory also keeps the last action seen
+    (for tit-for-tat) and whether a defection was ever seen (for grim trigger).
+
+    Arrays are (labs x labs), row i being lab i's view; they are updated through flat views
+    indexed by ``pair = i * N + j`` (1-d fancy indexing is several times faster than 2-d)."""
+
+    def __init__(self, trust: np.ndarray, prior_strength: np.ndarray):
+        n = trust.size
+        self.alpha = np.repeat((trust * prior_strength)[:, None], n, axis=1)  # w*tau + c
+        self.strength = np.repeat(prior_strength[:, None], n, axis=1)  # w + n
+        self.belief = np.repeat(trust[:, None], n, axis=1)
+        self.last_seen = np.full((n, n), NOT_SEEN, dtype=np.int8)
+        self.seen_defection = np.zeros((n, n), dtype=bool)
+        self._alpha = self.alpha.ravel()
+        self._strength = self.strength.ravel()
+        self._belief = self.belief.ravel()
+        self._last_seen = self.last_seen.ravel()
+        self._seen_defection = self.seen_defection.ravel()
+
+    def observe(self, pair: np.ndarray, action: np.ndarray) -> None:
+        """For each k, a lab sees its partner play action[k]; pair[k] is the flat (lab, partner)
+        index, each appearing at most once per call."""
+        defected = action == DEFECT
+        self._alpha[pair] += ~defected
+        self._strength[pair] += 1
+        self._belief[pair] = self._alpha[pair] / self._strength[pair]
+        self._last_seen[pair] = action
+        self._seen_defection[pair] |= defected
+
+    def belief_of(self, pair: np.ndarray) -> np.ndarray:
+        """Belief that the partner cooperates, for flat (lab, partner) indices."""
+        return self._belief[pair]
+
+    def last_seen_of(self, pair: np.ndarray) -> np.ndarray:
+        """Partner's last observed action (NOT_SEEN if never observed), for flat indices."""
+        return self._last_seen[pair]
+
+    def seen_defection_of(self, pair: np.ndarray) -> np.ndarray:
+        """Whether the partner was ever seen defecting, for flat indices."""
+        return self._seen_defection[pair]
+
+    def mean_belief(self) -> np.ndarray:
+        """Each lab's belief averaged over all other labs (its own diagonal entry excluded)."""
+        n = self.belief.shape[0]
+        return (self.belief.sum(axis=1) - self.belief.diagonal()) / (n - 1)

@@ -1,0 +1,204 @@
+"""Decision rules: a registry of small classes keyed by the scenario's ``labs[].strategy.type``.
+
+One strategy object serves every lab that shares the same strategy spec, and decides for all of
+their matches of a round in one numpy call. A round's matches are given as *entries*
+(:class:`~coopsim.abm.model.Entries`): entry k is lab ``me[k]`` playing against ``other[k]``,
+``pair[k] = me[k] * N + other[k]`` (every match gives two entries). Actions are
+cooperate = 0 and defect = 1; a strategy returns the *intended* action of each of its entries
+(trembles are applied afterwards by the model), and may learn from the round's outcome.
+
+Deterministic strategies read the shared :class:`~coopsim.abm.agents.PairMemory`; stochastic
+ones draw from the model's generator, in a fixed order, so runs are reproducible.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+from coopsim.game import COOPERATE, DEFECT, TIE_TOLERANCE
+from coopsim.scenario import TrustBestResponse as TrustBestResponseSpec
+
+if TYPE_CHECKING:
+    from coopsim.abm.model import Entries, LabModel, RoundOutcome
+
+DEFAULT_PRIOR_STRENGTH = TrustBestResponseSpec.model_fields["prior_strength"].default
+
+
+class Strategy:
+    """A decision rule for the labs in ``labs`` (indices into the model's arrays)."""
+
+    type: ClassVar[str]
+
+    def __init__(self, spec, labs: np.ndarray, model: LabModel):
+        self.spec = spec
+        self.labs = labs
+
+    def prior_strength(self) -> float:
+        """Strength (pseudo-observations) of the Beta prior its labs' beliefs start from."""
+        return DEFAULT_PRIOR_STRENGTH
+
+    def decide(self, entries: Entries, model: LabModel) -> np.ndarray:
+        """Intended action (0 cooperate, 1 defect) of lab me[k] against lab other[k]."""
+        raise NotImplementedError
+
+    def learn(self, entries: Entries, outcome: RoundOutcome, model: LabModel) -> None:
+        """Update internal state after a round, from this strategy's entries of ``outcome``
+        (default: no learning)."""
+
+
+STRATEGIES: dict[str, type[Strategy]] = {}
+
+
+def register(type_name: str):
+    """Class decorator: register a strategy under its scenario ``type:`` name."""
+
+    def add(cls: type[Strategy]) -> type[Strategy]:
+        cls.type = type_name
+        STRATEGIES[type_name] = cls
+        return cls
+
+    return add
+
+
+def make_strategy(spec, labs: np.ndarray, model: LabModel) -> Strategy:
+    """The strategy object for a validated spec and the labs that use it."""
+    return STRATEGIES[spec.type](spec, labs, model)
+
+
+def _constant(action: int, size: int) -> np.ndarray:
+    return np.zeros(size, dtype=np.int8) + np.int8(action)
+
+
+@register("always_cooperate")
+class AlwaysCooperate(Strategy):
+    """Always develop responsibly: a(i, j) = C."""
+
+    def decide(self, entries, model):
+        return _constant(COOPERATE, entries.index.size)
+
+
+@register("always_defect")
+class AlwaysDefect(Strategy):
+    """Always cut corners: a(i, j) = D."""
+
+    def decide(self, entries, model):
+        return _constant(DEFECT, entries.index.size)
+
+
+@register("tit_for_tat")
+class TitForTat(Strategy):
+    """Cooperate with a partner never seen yet; otherwise repeat the partner's action last *seen*
+    (under partial observability an unseen round leaves the memory unchanged)."""
+
+    def decide(self, entries, model):
+        return (model.memory.last_seen_of(entries.pair) == DEFECT).astype(np.int8)
+
+
+@register("grim_trigger")
+class GrimTrigger(Strategy):
+    """Cooperate with a partner until it is seen defecting once, then defect against it forever."""
+
+    def decide(self, entries, model):
+        return model.memory.seen_defection_of(entries.pair).astype(np.int8)
+
+
+@register("trust_best_response")
+class TrustBestResponse(Strategy):
+    """The paper's one-shot logic made dynamic. Lab i's belief that partner j cooperates is the
+    Beta-Bernoulli posterior mean b (prior mean = the lab's trust, strength ``prior_strength``,
+    updated only from observed actions; see PairMemory). With the lab's decision payoffs
+    (perceived R, S, T, P plus expected fines, subsidies and incident costs it bears, see
+    RoundRules.decision_payoffs) it cooperates iff
+
+        EV(C) - EV(D) = b*(R - T) + (1 - b)*(S - P) >= 0,
+
+    ties going to cooperation (to within game.TIE_TOLERANCE)."""
+
+    def prior_strength(self) -> float:
+        return self.spec.prior_strength
+
+    def decide(self, entries, model):
+        if_cooperated, if_defected = model.decision_gains
+        belief = model.memory.belief_of(entries.pair)
+        advantage = belief * if_cooperated[entries.me] + (1 - belief) * if_defected[entries.me]
+        return (advantage < -TIE_TOLERANCE).astype(np.int8)
+
+
+@register("reinforcement")
+class Reinforcement(Strategy):
+    """Stateless Q-learning (a two-armed bandit) with epsilon-greedy exploration.
+
+    Each lab keeps one value Q(a) per action, not per partner. In each match it plays
+    argmax Q (ties: cooperate) or, with probability epsilon (``exploration``), an action drawn
+    uniformly. After the round, for every action a it played,
+
+        Q(a) <- Q(a) + alpha * (mean reward of its matches in which it played a - Q(a))
+
+    with alpha = ``learning_rate`` (with one match per round this is textbook stateless
+    Q-learning). A match's reward is what the action earned the lab: stage payoff + subsidy -
+    fine - its share of the incident that defection caused (C, or C/N when costs are shared).
+    Q starts at the lab's perceived expected values at its trust, EV(C) and EV(D) of
+    RoundRules.decision_payoffs without interventions."""
+
+    def __init__(self, spec, labs, model):
+        super().__init__(spec, labs, model)
+        table = model.initial_decision_payoffs
+        trust = model.trust[:, None]
+        self.q = trust * table[:, :, COOPERATE] + (1 - trust) * table[:, :, DEFECT]
+
+    def decide(self, entries, model):
+        epsilon = self.spec.exploration
+        greedy = self.q[entries.me, DEFECT] > self.q[entries.me, COOPERATE]
+        draw = model.rng.random(entries.index.size)
+        explored = draw >= epsilon / 2  # uniform action: defect iff draw in [eps/2, eps)
+        return np.where(draw < epsilon, explored, greedy).astype(np.int8)
+
+    def learn(self, entries, outcome, model):
+        n = self.q.shape[0]
+        key = entries.me * 2 + outcome.actions[entries.index]
+        totals = np.bincount(key, weights=outcome.reward[entries.index], minlength=2 * n)
+        counts = np.bincount(key, minlength=2 * n)
+        played = counts > 0
+        q = self.q.reshape(-1)
+        q[played] += self.spec.learning_rate * (totals[played] / counts[played] - q[played])
+
+
+@register("imitation")
+class Imitation(Strategy):
+    """Pairwise-comparison (Fermi) imitation.
+
+    Each lab plays one action in all its matches of a round; in round 0 it cooperates with
+    probability ``initial_cooperation``. After every round each imitation lab i picks a model
+    lab j uniformly among the other labs (any strategy) and, with probability
+
+        p = 1 / (1 + exp(-beta * (pi_j - pi_i))),   beta = ``selection_intensity``,
+
+    where pi is a lab's payoff per match this round (fines, subsidies and incident costs
+    included), copies j: it adopts cooperation with probability equal to j's cooperation share
+    this round (the action j played in a randomly chosen one of its matches). A lab that played
+    no match (sat out under random pairs), or whose model did, keeps its action. Payoffs and
+    actions of the model lab are assumed public: imitation is not limited by observability."""
+
+    def __init__(self, spec, labs, model):
+        super().__init__(spec, labs, model)
+        self.action = np.zeros(model.n_labs, dtype=np.int8)
+        starts = model.rng.random(labs.size) >= spec.initial_cooperation
+        self.action[labs] = starts
+
+    def decide(self, entries, model):
+        return self.action[entries.me]
+
+    def learn(self, entries, outcome, model):
+        labs = self.labs
+        pick, accept, adopt = model.rng.random((3, labs.size))
+        chosen = (pick * (model.n_labs - 1)).astype(np.intp)
+        chosen += chosen >= labs
+        matches = outcome.matches
+        played = (matches[labs] > 0) & (matches[chosen] > 0)
+        per_match = outcome.payoff / np.maximum(matches, 1)
+        gain = self.spec.selection_intensity * (per_match[chosen] - per_match[labs])
+        copy = played & (accept < 0.5 * (1 + np.tanh(gain / 2)))
+        copied = adopt >= outcome.cooperation[chosen]
+        self.action[labs] = np.where(copy, copied, self.action[labs])

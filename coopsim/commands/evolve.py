@@ -1,0 +1,78 @@
+"""`coopsim evolve`: evolutionary dynamics of a race or repeated stage game, with a report folder."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+import yaml
+
+from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail, invoked_command
+from coopsim.scenario_io import load_scenario
+
+
+@app.command()
+@clean_errors
+def evolve(
+    scenario_file: ScenarioFile,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object and nothing else on stdout.")
+    ] = False,
+    out: Annotated[
+        Optional[Path],
+        typer.Option("--out", "-o", help="Report folder (default: reports/<scenario-slug>-evolve)."),
+    ] = None,
+) -> None:
+    """Which strategies take over a population of labs? Fixation probabilities, stationary
+    distribution, risk dominance and replicator dynamics (the `evolution:` section of the
+    scenario); for DSAIR races also the regulatory zone and the thresholds in p_r.
+
+    Writes evolution.json, evolution.md and the charts into the report folder."""
+    from coopsim import races
+    from coopsim.charts.theme import caption
+    from coopsim.report import (
+        atomic_directory,
+        dependency_versions,
+        save_chart,
+        slugify,
+        write_json,
+    )
+    from coopsim.scenario_io import scenario_hash
+
+    scenario = load_scenario(scenario_file)
+    source = str(scenario_file)
+    result = races.evolve(scenario, source=source)
+    charts = races.race_charts(scenario, caption(scenario.name, scenario.seed), evolution=result)
+    destination = out if out is not None else Path("reports") / f"{slugify(scenario.name)}-evolve"
+    text = races.evolve_markdown(result)
+    try:
+        with atomic_directory(destination) as staging:
+            resolved = scenario.model_dump(mode="json", exclude_none=True)
+            (staging / "scenario.yaml").write_text(
+                "# The scenario as coopsim resolved it (defaults filled in).\n"
+                + yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True),
+                encoding="utf-8",
+            )
+            write_json(staging / "manifest.json", {
+                "scenario": scenario.name,
+                "scenario_sha256": scenario_hash(scenario),
+                "seed": scenario.seed,
+                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "command": invoked_command(),
+                "versions": dependency_versions(),
+            })
+            write_json(staging / "evolution.json", result)
+            (staging / "evolution.md").write_text(text, encoding="utf-8")
+            for name, chart in charts.items():
+                save_chart(chart, staging / "charts", name)
+    except OSError as exc:
+        fail(f"cannot write the report to {destination}: {exc}", WORK_FAILED)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, allow_nan=False))
+        typer.echo(f"report written to {destination}/", err=True)
+    else:
+        typer.echo(text)
+        typer.echo(f"report written to {destination}/")
