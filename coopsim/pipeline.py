@@ -13,6 +13,7 @@ from typing import Any, Callable
 import altair as alt
 import pandas as pd
 
+from coopsim import races
 from coopsim.abm import simulate
 from coopsim.charts import dynamics as dynamics_charts
 from coopsim.charts import oneshot as oneshot_charts
@@ -62,12 +63,24 @@ def has_stage_game(scenario: Scenario) -> bool:
 
 
 def run(scenario: Scenario, progress: Progress | None = None) -> RunResult:
-    """Analyse and simulate a scenario, then build every chart."""
+    """Analyse and simulate a scenario, then build every chart.
+
+    Five-factor and matrix games: the one-shot analysis and the iterated model (plus
+    evolutionary dynamics when the scenario has `evolution:`). DSAIR races: the race-averaged
+    game's solution and evolutionary dynamics. Racing to the precipice: the equilibrium safety
+    rule and disaster probabilities."""
     result = RunResult(scenario=scenario)
+    model = scenario.game.model
     if has_stage_game(scenario):
         result.oneshot = analyse_with_policies(scenario)
         simulation = simulate(scenario, progress=progress)
         result.tables = {"rounds": simulation.rounds, "labs": simulation.labs, "summary": simulation.summary}
+    if model == "dsair":
+        result.extras["solution"] = races.dsair_solution(scenario)
+    if model == "precipice":
+        result.extras["solution"] = races.precipice_solution(scenario)
+    if model == "dsair" or scenario.evolution is not None:
+        result.extras["evolution"] = races.evolve(scenario)
     build_charts(result)
     return result
 
@@ -85,3 +98,15 @@ def build_charts(result: RunResult) -> None:
         for name in dynamics_charts.TIME_SERIES:
             result.charts[name] = dynamics_charts.time_series_chart(rounds, name, variants, subtitle)
         result.charts["variant-summary"] = dynamics_charts.summary_chart(result.tables["summary"], variants, subtitle)
+    solution, evolution = result.extras.get("solution"), result.extras.get("evolution")
+    extra_charts = races.race_charts(
+        scenario, subtitle, evolution=evolution, precipice_result=solution if scenario.game.model == "precipice" else None
+    ) if (solution or evolution) else {}
+    result.charts.update(extra_charts)
+    result.sections = []
+    if solution is not None:
+        names = [n for n in extra_charts if n.startswith(("precipice", "dsair"))]
+        result.sections.append(("The race", races.solution_markdown(solution, heading_level=3), names))
+    if evolution is not None:
+        names = [n for n in extra_charts if n.startswith("evolution")]
+        result.sections.append(("Evolutionary dynamics", races.evolve_markdown(evolution, heading_level=3), names))

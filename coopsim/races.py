@@ -598,6 +598,13 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return lines + ["| " + " | ".join(_fmt(c) for c in row) + " |" for row in rows]
 
 
+def leaders_text(stationary: dict[str, float]) -> str:
+    """The most abundant strategy, or the tied ones (within 1% of the largest share)."""
+    top = max(stationary.values())
+    leaders = [name for name, share in stationary.items() if share >= 0.99 * top]
+    return leaders[0] if len(leaders) == 1 else " and ".join(leaders) + " (tied)"
+
+
 def neutral_units_text(log10_value: float) -> str:
     """``rho Z`` from its log10, readable at any size (``3.2e-87`` stays exact)."""
     if log10_value > -3 and log10_value < 4:
@@ -642,7 +649,7 @@ def evolve_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
         "Strategies: " + "; ".join(f"{s} = {result['strategy_meanings'][s]}" for s in names) + ".",
         "",
         f"**Long-run share of time** (stationary distribution); most abundant: "
-        f"**{result['most_abundant']}**",
+        f"**{leaders_text(result['stationary'])}**",
         "",
     ]
     lines += _table(["strategy", "share of time"], [[s, result["stationary"][s]] for s in names])
@@ -693,7 +700,7 @@ def evolve_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
         lines += _table(
             ["variant", *names, "most abundant", *(["zone"] if result["model"] == "dsair" else [])],
             [
-                [name, *[v["stationary"].get(s) for s in names], v["most_abundant"],
+                [name, *[v["stationary"].get(s) for s in names], leaders_text(v["stationary"]),
                  *([v["zone"]] if result["model"] == "dsair" else [])]
                 for name, v in result["variants"].items()
             ],

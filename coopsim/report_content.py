@@ -86,7 +86,7 @@ def scenario_in_words(scenario: Scenario) -> str:
     elif game.model == "matrix":
         lines += ["The stage game is an explicit payoff matrix (see the one-shot game below).", ""]
     else:
-        lines += [f"Payoff model: `{game.model}` (see below).", ""]
+        return "\n".join(lines + [f"Payoff model: `{game.model}`, described below."])
     lines += ["| lab | count | trust | factors set for this lab | decision rule |", "|---|---|---|---|---|"]
     for lab in scenario.labs:
         overrides = ", ".join(f"{k.replace('_', ' ')} {fmt(v)}" for k, v in lab.payoff_overrides().items())
@@ -97,20 +97,19 @@ def scenario_in_words(scenario: Scenario) -> str:
         trust = fmt(lab.trust if lab.trust is not None else game.trust)
         strategy = lab.strategy.type.replace("_", " ")
         lines.append(f"| {lab.name} | {lab.count} | {trust} | {overrides or 'as the game'} | {strategy} |")
-    if game.model in ("five_factors", "matrix"):
-        d = scenario.dynamics
-        incidents = d.incidents
-        lines += [
-            "",
-            f"Iterated model: {d.rounds} rounds, {d.replicates} replicates per variant, "
-            f"{d.matching.replace('_', ' ')} matching, partners' actions observed with probability "
-            f"{fmt(d.observability)}, trembles {fmt(d.tremble)}. "
-            + (f"Each defection causes an incident with probability {fmt(incidents.probability)} "
-               f"costing {fmt(incidents.cost)}, borne by "
-               + ("the defector." if incidents.borne_by == "defector" else "all labs equally.")
-               if incidents.probability > 0 else "No incidents."),
-        ]
-        lines += ["", interventions_in_words(scenario)]
+    d = scenario.dynamics
+    incidents = d.incidents
+    lines += [
+        "",
+        f"Iterated model: {d.rounds} rounds, {d.replicates} replicates per variant, "
+        f"{d.matching.replace('_', ' ')} matching, partners' actions observed with probability "
+        f"{fmt(d.observability)}, trembles {fmt(d.tremble)}. "
+        + (f"Each defection causes an incident with probability {fmt(incidents.probability)} "
+           f"costing {fmt(incidents.cost)}, borne by "
+           + ("the defector." if incidents.borne_by == "defector" else "all labs equally.")
+           if incidents.probability > 0 else "No incidents."),
+    ]
+    lines += ["", interventions_in_words(scenario)]
     return "\n".join(lines)
 
 

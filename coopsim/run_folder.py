@@ -12,6 +12,7 @@ from coopsim.pipeline import RunResult
 from coopsim.scenario_io import ScenarioError, load_scenario
 
 TABLES = ("rounds", "labs", "summary")
+EXTRAS = ("solution", "evolution")
 
 
 def load_run(folder: Path) -> tuple[RunResult, dict]:
@@ -26,6 +27,10 @@ def load_run(folder: Path) -> tuple[RunResult, dict]:
     oneshot = folder / "oneshot.json"
     if oneshot.is_file():
         result.oneshot = json.loads(oneshot.read_text(encoding="utf-8"))
+    for name in EXTRAS:
+        path = folder / f"{name}.json"
+        if path.is_file():
+            result.extras[name] = json.loads(path.read_text(encoding="utf-8"))
     for name in TABLES:
         path = folder / "data" / f"{name}.csv"
         if path.is_file():

@@ -229,7 +229,7 @@ def stationary_invasion_chart(result: dict[str, Any], subtitle: str) -> alt.TopL
     chart = alt.hconcat(stationary_bars(result), invasion_diagram(result), spacing=30)
     return themed(
         chart,
-        f"Which way of racing takes over a population of {result['population']} labs?",
+        f"Which strategy takes over a population of {result['population']} labs?",
         [
             subtitle,
             _settings_line(result) + ".",
