@@ -54,7 +54,8 @@ def fmt(value: Any, digits: int = 4) -> str:
     return str(value)
 
 
-def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+def markdown_table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    """A Markdown table; cells formatted with `fmt`."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(fmt(c) for c in row) + " |" for row in rows]
     return lines
@@ -70,7 +71,7 @@ def oneshot_markdown(analysis: dict[str, Any], heading_level: int = 2) -> str:
     meaning = CLASS_MEANINGS.get(game_class)
     lines += [f"**Game class:** {class_title(game_class)}" + (f": {meaning}." if meaning else "."), ""]
     lines += [f"Payoffs per round ({row_lab}, {col_lab}), relative to the status quo:", ""]
-    lines += _table(
+    lines += markdown_table(
         [f"{row_lab} \\ {col_lab}", "cooperate", "defect"],
         [
             [action, f"{fmt(A[i][0])}, {fmt(B[i][0])}", f"{fmt(A[i][1])}, {fmt(B[i][1])}"]
@@ -78,7 +79,7 @@ def oneshot_markdown(analysis: dict[str, Any], heading_level: int = 2) -> str:
         ],
     )
     lines += ["", f"{h}# Nash equilibria", ""]
-    lines += _table(
+    lines += markdown_table(
         ["equilibrium", f"{row_lab} P(cooperate)", f"{col_lab} P(cooperate)", "payoffs", "welfare",
          "Pareto efficient"],
         [
@@ -124,7 +125,7 @@ def _policy_section(policy: dict[str, Any], h: str, row_lab: str) -> list[str]:
         "force (fines, subsidies, joint research, incident costs).",
         "",
     ]
-    lines += _table(
+    lines += markdown_table(
         ["variant", "game class", "equilibria", f"{row_lab} critical trust",
          f"{row_lab} cooperates"],
         [
@@ -146,7 +147,7 @@ def _lab_section(lab: dict[str, Any]) -> list[str]:
         f"{fmt(lab['trust_threshold'])}; cooperation is rational when {lab['cooperation_region']}.",
         "",
     ]
-    lines += _table(
+    lines += markdown_table(
         ["factor", "now", "cooperation boundary", "change needed", "class changes below",
          "class changes above"],
         [

@@ -26,6 +26,7 @@ import numpy as np
 
 from coopsim import evolution as ev
 from coopsim.models import dsair, precipice
+from coopsim.oneshot_text import fmt, markdown_table
 from coopsim.scenario import EvolutionSettings, Scenario
 from coopsim.scenario_io import ScenarioError, resolve_variants
 
@@ -583,21 +584,6 @@ def race_charts(
 # --------------------------------------------------------------------------- in words
 
 
-def _fmt(value: Any, digits: int = 4) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.{digits}g}"
-    return str(value)
-
-
-def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return lines + ["| " + " | ".join(_fmt(c) for c in row) + " |" for row in rows]
-
-
 def leaders_text(stationary: dict[str, float]) -> str:
     """The most abundant strategy, or the tied ones (within 1% of the largest share)."""
     top = max(stationary.values())
@@ -627,12 +613,12 @@ def _threshold_lines(result: dict[str, Any]) -> list[str]:
     ]
     lines = [
         f"Thresholds in p_r (each condition holds when p_r is above its threshold; the "
-        f"scenario has p_r = {_fmt(result['p_r'])}):",
+        f"scenario has p_r = {fmt(result['p_r'])}):",
         "",
     ]
     header = ["condition", *[{"exact": "exact (finite W)", "early": "early limit (B/W >> b)",
                               "late": "late limit (W -> inf)"}[f] for f in order]]
-    return lines + _table(header, rows) + [""]
+    return lines + markdown_table(header, rows) + [""]
 
 
 def evolve_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
@@ -643,7 +629,7 @@ def evolve_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
         f"{h} Evolution: {result['scenario']}",
         "",
         f"Population Z = {result['population']}, selection intensity beta = "
-        f"{_fmt(result['selection_intensity'])}, fitness {result['fitness'].replace('_', ' ')}, "
+        f"{fmt(result['selection_intensity'])}, fitness {result['fitness'].replace('_', ' ')}, "
         "small-mutation limit.",
         "",
         "Strategies: " + "; ".join(f"{s} = {result['strategy_meanings'][s]}" for s in names) + ".",
@@ -652,14 +638,14 @@ def evolve_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
         f"**{leaders_text(result['stationary'])}**",
         "",
     ]
-    lines += _table(["strategy", "share of time"], [[s, result["stationary"][s]] for s in names])
+    lines += markdown_table(["strategy", "share of time"], [[s, result["stationary"][s]] for s in names])
     lines += [
         "",
         "**Fixation** of a single mutant (X->Y: one Y among X), in units of the neutral 1/Z "
         "(above 1: selection favours the invasion):",
         "",
     ]
-    lines += _table(
+    lines += markdown_table(
         ["resident \\ mutant", *names],
         [
             [a, *[
@@ -671,7 +657,7 @@ def evolve_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
     )
     if result.get("payoff_matrix") is not None:
         lines += ["", "Payoff matrix (average payoff per round, row against column):", ""]
-        lines += _table(
+        lines += markdown_table(
             ["row \\ column", *names],
             [[a, *row] for a, row in zip(names, result["payoff_matrix"])],
         )
@@ -685,19 +671,19 @@ def evolve_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
                   + ("." if result["replicator"]["settled"] else " (still moving).")]
     if result["model"] == "dsair":
         lines += ["", f"**Zone: {result['zone']}** — {result['zone_meaning']}. "
-                  f"Regime: {result['regime']} (prize per round B/W = {_fmt(result['prize_per_round'])}); "
+                  f"Regime: {result['regime']} (prize per round B/W = {fmt(result['prize_per_round'])}); "
                   f"CS-vs-AU entry: {result['cs_vs_au']}.", ""]
         lines += _threshold_lines(result)
     else:
         stage = result["stage_game"]
-        lines += ["", f"Stage game R = {_fmt(stage['R'])}, S = {_fmt(stage['S'])}, "
-                  f"T = {_fmt(stage['T'])}, P = {_fmt(stage['P'])}, repeated over "
-                  f"{_fmt(result['rounds'])} rounds."]
+        lines += ["", f"Stage game R = {fmt(stage['R'])}, S = {fmt(stage['S'])}, "
+                  f"T = {fmt(stage['T'])}, P = {fmt(stage['P'])}, repeated over "
+                  f"{fmt(result['rounds'])} rounds."]
     for note in result["notes"]:
         lines += ["", f"Note: {note}."]
     if result.get("variants"):
         lines += ["", f"{h}# Variants", ""]
-        lines += _table(
+        lines += markdown_table(
             ["variant", *names, "most abundant", *(["zone"] if result["model"] == "dsair" else [])],
             [
                 [name, *[v["stationary"].get(s) for s in names], leaders_text(v["stationary"]),
@@ -716,8 +702,8 @@ def solution_markdown(solution: dict[str, Any], heading_level: int = 2) -> str:
         lines = [
             f"{h} Racing to the precipice: {solution['scenario']}",
             "",
-            f"{par['teams']} teams, capabilities uniform on [0, {_fmt(par['mu'])}], enmity "
-            f"{_fmt(par['enmity'])}, information: {par['information']}.",
+            f"{par['teams']} teams, capabilities uniform on [0, {fmt(par['mu'])}], enmity "
+            f"{fmt(par['enmity'])}, information: {par['information']}.",
             "",
             f"**Equilibrium safety rule:** `{rule['formula']}` — {rule['in_words']}.",
             "",
@@ -730,7 +716,7 @@ def solution_markdown(solution: dict[str, Any], heading_level: int = 2) -> str:
             "The same race under each information condition (closed form):",
             "",
         ]
-        lines += _table(
+        lines += markdown_table(
             ["information", "probability of disaster"],
             [[info, p] for info, p in solution["by_information"].items()],
         )
@@ -738,18 +724,18 @@ def solution_markdown(solution: dict[str, Any], heading_level: int = 2) -> str:
     lines = [f"{h} DSAIR race: {solution['scenario']}", ""]
     pi = solution["per_round_payoffs"]
     lines += [
-        "Per-round payoffs (Eq. 1): " + ", ".join(f"{k} = {_fmt(v)}" for k, v in pi.items()) + ".",
+        "Per-round payoffs (Eq. 1): " + ", ".join(f"{k} = {fmt(v)}" for k, v in pi.items()) + ".",
         "",
     ]
     if "payoff_matrix" in solution:
         names = solution["strategies"]
         lines += ["Average payoff per round over a race (Eq. 2), row against column:", ""]
-        lines += _table(["row \\ column", *names],
+        lines += markdown_table(["row \\ column", *names],
                         [[a, *row] for a, row in zip(names, solution["payoff_matrix"])])
         lines += ["", f"{h}# Nash equilibria of the symmetric race game", ""]
-        lines += _table(
+        lines += markdown_table(
             ["equilibrium", "payoffs", "symmetric", "Pareto efficient"],
-            [[e["label"], f"{_fmt(e['payoffs'][0])}, {_fmt(e['payoffs'][1])}", e["symmetric"],
+            [[e["label"], f"{fmt(e['payoffs'][0])}, {fmt(e['payoffs'][1])}", e["symmetric"],
               e["pareto_efficient"]] for e in solution["equilibria"]],
         )
         if solution["degenerate"]:
@@ -759,12 +745,12 @@ def solution_markdown(solution: dict[str, Any], heading_level: int = 2) -> str:
     else:
         lines += [f"Races of {solution['parameters']['N']} labs (Appendix B): average payoff per "
                   "round by number of SAFE labs in the group:", ""]
-        lines += _table(["SAFE labs", "AS", "AU"],
+        lines += markdown_table(["SAFE labs", "AS", "AU"],
                         [[g["safe_labs"], g["AS"], g["AU"]] for g in solution["group_payoffs"]])
         lines += ["", "Pure equilibria (no lab gains by switching): "
                   + ", ".join(f"{e['safe_labs']} SAFE / {e['unsafe_labs']} UNSAFE"
                               for e in solution["equilibria"]) + "."]
     lines += ["", f"**Zone: {solution['zone']}** — {solution['zone_meaning']}. Regime: "
-              f"{solution['regime']} (B/W = {_fmt(solution['prize_per_round'])}).", ""]
+              f"{solution['regime']} (B/W = {fmt(solution['prize_per_round'])}).", ""]
     lines += _threshold_lines(solution)
     return "\n".join(lines).rstrip() + "\n"
