@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
+from scipy.special import expit
 
 from coopsim.game import COOPERATE, DEFECT, TIE_TOLERANCE
 from coopsim.scenario import TrustBestResponse as TrustBestResponseSpec
@@ -150,7 +151,7 @@ class Reinforcement(Strategy):
 
     def decide(self, entries, model):
         epsilon = self.spec.exploration
-        greedy = self.q[entries.me, DEFECT] > self.q[entries.me, COOPERATE]
+        greedy = (self.q[:, DEFECT] > self.q[:, COOPERATE])[entries.me]
         draw = model.rng.random(entries.index.size)
         explored = draw >= epsilon / 2  # uniform action: defect iff draw in [eps/2, eps)
         return np.where(draw < epsilon, explored, greedy).astype(np.int8)
@@ -195,10 +196,9 @@ class Imitation(Strategy):
         pick, accept, adopt = model.rng.random((3, labs.size))
         chosen = (pick * (model.n_labs - 1)).astype(np.intp)
         chosen += chosen >= labs
-        matches = outcome.matches
-        played = (matches[labs] > 0) & (matches[chosen] > 0)
-        per_match = outcome.payoff / np.maximum(matches, 1)
+        played = outcome.matches > 0
+        per_match = outcome.payoff / np.maximum(outcome.matches, 1)
         gain = self.spec.selection_intensity * (per_match[chosen] - per_match[labs])
-        copy = played & (accept < 0.5 * (1 + np.tanh(gain / 2)))
+        copy = played[labs] & played[chosen] & (accept < expit(gain))
         copied = adopt >= outcome.cooperation[chosen]
         self.action[labs] = np.where(copy, copied, self.action[labs])
