@@ -147,3 +147,12 @@ def test_long_run_window():
     assert long_run_rounds(30, 0.1) == 3  # not 4 from 0.1 * 30 = 3.0000000000000004
     assert long_run_rounds(3, 0.25) == 1
     assert long_run_rounds(5, 1.0) == 5
+
+
+def test_lab_actions_in_words():
+    import pandas as pd
+
+    from coopsim.abm.runner import action_labels
+
+    shares = pd.Series([1.0, 0.0, 0.5, float("nan")])
+    assert list(action_labels(shares)) == ["cooperate", "defect", "mixed", "none"]

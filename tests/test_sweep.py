@@ -154,3 +154,9 @@ def test_sweep_set_with_a_bad_path_exits_2(tmp_path):
                                       "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "dynamics.rouds" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_race_models_cannot_be_swept_with_the_lab_model():
+    race = loads_scenario("name: r\ngame: {model: precipice, teams: 2, mu: 1, enmity: 1, information: none}\n")
+    with pytest.raises(ScenarioError, match="five_factors or matrix"):
+        build_plan(race, "r.yaml", {"game.mu": [1, 2]})

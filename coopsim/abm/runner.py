@@ -11,7 +11,7 @@ Tables (one row per ...):
   cooperation_rate, mean_trust, incidents, welfare, lab_payoffs, fines_collected,
   subsidies_paid, incident_cost, public_cost, observability (see :class:`LabModel`);
 * ``labs`` (variant x replicate x round x lab): variant, replicate, round, lab, kind, strategy,
-  cooperation (share of the lab's matches in which it cooperated, NaN if it sat out), matches,
+  action (cooperate / defect / mixed / none), cooperation (share of the lab's matches in which it cooperated, NaN if it sat out), matches,
   payoff, trust (its mean belief that a partner cooperates), incidents_caused;
 * ``summary`` (variant): replicates, long_run_rounds, and for long_run_cooperation (mean
   cooperation_rate over the last ``long_run_fraction`` of rounds), cumulative_incidents and
@@ -82,8 +82,20 @@ def simulate_one(
     )
     labs = collector.get_agent_vars_dataframe().reset_index().merge(identity, on="AgentID")
     labs["round"] = labs["Step"] - 1
-    labs = _label(labs[["round", *LAB_COLUMNS, *AGENT_REPORTERS]].copy(), labels)
+    labs = labs[["round", *LAB_COLUMNS, *AGENT_REPORTERS]].copy()
+    labs.insert(labs.columns.get_loc("cooperation"), "action", action_labels(labs["cooperation"]))
+    labs = _label(labs, labels)
     return RunResult(rounds=rounds, labs=labs)
+
+
+def action_labels(cooperation: pd.Series) -> np.ndarray:
+    """A lab's round in words: 'cooperate' or 'defect' in all its matches, 'mixed' when it did
+    both (round robin), 'none' when it sat out."""
+    return np.select(
+        [cooperation.isna(), cooperation == 1.0, cooperation == 0.0],
+        ["none", "cooperate", "defect"],
+        default="mixed",
+    )
 
 
 def _label(table: pd.DataFrame, labels: dict) -> pd.DataFrame:

@@ -90,6 +90,11 @@ def plan_points(
     replicates: int,
 ) -> SweepPlan:
     """A plan over an explicit list of grid points (each a path -> value assignment)."""
+    if scenario.game.model not in ("five_factors", "matrix"):
+        raise ScenarioError(
+            source, f"sweeps run the iterated model, which needs a five_factors or matrix game, not "
+            f"{scenario.game.model} (use coopsim evolve or solve for race models)", field="game.model",
+        )
     base = scenario.model_copy(update={"sweep": None})
     points, tasks = [], []
     for point, assignment in enumerate(grid):
