@@ -41,7 +41,7 @@ ROUND_COLUMNS = [
     "observability",
 ]
 LAB_COLUMNS = [
-    "variant", "replicate", "round", "lab", "kind", "strategy", "cooperation", "matches",
+    "variant", "replicate", "round", "lab", "kind", "strategy", "action", "cooperation", "matches",
     "payoff", "trust", "incidents_caused",
 ]
 
