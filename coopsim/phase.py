@@ -25,7 +25,7 @@ from coopsim.scenario_io import ScenarioError, parse_dotted_path, with_overrides
 
 PURE_LABELS = ("CC", "CD", "DC", "DD")
 FACTORS = ("trust", "shared_upside", "advantage", "exposure", "shared_downside")
-MATRIX_KEYS = {"R": "R", "S": "S", "T": "T", "P": "P"}
+MATRIX_KEYS = ("R", "S", "T", "P")
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def check_axes(scenario: Scenario, axes: list[Axis], source: str) -> None:
         except ValueError as exc:
             raise ScenarioError(source, str(exc), field=axis.path) from None
         allowed = (
-            (parts[0] == "game" and len(parts) == 2 and parts[1] in FACTORS + tuple(MATRIX_KEYS))
+            (parts[0] == "game" and len(parts) == 2 and parts[1] in FACTORS + MATRIX_KEYS)
             or (parts[0] == "labs" and len(parts) == 3 and parts[2] in FACTORS)
         )
         if not allowed:

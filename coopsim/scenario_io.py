@@ -8,6 +8,7 @@ that would construct a Python object is an error, never executed.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -299,8 +300,6 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str = 
 
 def scenario_hash(scenario: Scenario) -> str:
     """A stable SHA-256 of the validated scenario (independent of YAML formatting)."""
-    import hashlib
-
     canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 

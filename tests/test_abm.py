@@ -13,29 +13,7 @@ from coopsim.abm.incidents import expected_cost_matrix
 from coopsim.game import Payoffs, critical_trust
 from coopsim.policy_effects import with_incidents
 from coopsim.scenario import IncidentSpec, Scenario, StrategySpec
-
-PRISONERS_DILEMMA = {"shared_upside": 3, "advantage": 5, "exposure": 1, "shared_downside": 0.5}
-STAG_HUNT = {"shared_upside": 4, "advantage": 3, "exposure": 3, "shared_downside": 1}
-HARMONY = {"shared_upside": 3, "advantage": 2, "exposure": 0, "shared_downside": 1}
-
-
-def make_scenario(labs, game=PRISONERS_DILEMMA, interventions=(), **dynamics) -> Scenario:
-    """Labs given as (strategy type or spec dict, count[, extra lab fields]) tuples."""
-    lab_specs = []
-    for number, (strategy, count, *extra) in enumerate(labs):
-        spec = {"type": strategy} if isinstance(strategy, str) else strategy
-        fields = extra[0] if extra else {}
-        lab_specs.append({"name": f"Kind {number}", "count": count, "strategy": spec, **fields})
-    return Scenario.model_validate(
-        {
-            "name": "test",
-            "seed": dynamics.pop("seed", 1),
-            "game": game,
-            "labs": lab_specs,
-            "dynamics": {"replicates": 1, **dynamics},
-            "interventions": list(interventions),
-        }
-    )
+from tests.abm_scenarios import HARMONY, PRISONERS_DILEMMA, STAG_HUNT, make_scenario
 
 
 def run(scenario: Scenario, seed: int = 0) -> LabModel:
@@ -92,7 +70,7 @@ def test_stage_payoffs_follow_the_matrix():
 
 def test_asymmetric_bimatrix_payoffs_are_respected():
     game = {"model": "matrix", "bimatrix": {"row": [[3, -2], [4, 0]], "column": [[2, 5], [-1, 1]]}}
-    model = run(make_scenario([("always_cooperate", 1), ("always_defect", 1)], game, rounds=1))
+    model = run(make_scenario([("always_cooperate", 1), ("always_defect", 1)], game=game, rounds=1))
     # row lab cooperates, column lab defects: row gets row[C][D], column gets column[C][D]
     assert model.lab_payoff == [-2.0, 5.0]
 
@@ -166,12 +144,12 @@ def stag_hunt_threshold() -> float:
 def test_trusting_labs_in_a_stag_hunt_converge_on_the_side_of_the_critical_trust(offset, expected):
     trust = stag_hunt_threshold() + offset  # critical trust 2/3
     labs = [("trust_best_response", 6, {"trust": trust})]
-    exact = run(make_scenario(labs, STAG_HUNT, rounds=30))
+    exact = run(make_scenario(labs, game=STAG_HUNT, rounds=30))
     assert (rounds_table(exact)["cooperation_rate"] == expected).all()
     # with trembles a weak prior near the threshold can be broken by one early slip, so the
     # noisy run uses firmer priors: 10 pseudo-observations
     firm = [({"type": "trust_best_response", "prior_strength": 10}, 6, {"trust": trust})]
-    noisy = run(make_scenario(firm, STAG_HUNT, rounds=200, tremble=0.02))
+    noisy = run(make_scenario(firm, game=STAG_HUNT, rounds=200, tremble=0.02))
     late = rounds_table(noisy)["cooperation_rate"].iloc[-50:].mean()
     assert abs(late - expected) < 0.05
 
@@ -186,7 +164,7 @@ def test_biased_perceptions_drive_trust_best_response():
     # sees a prisoner's dilemma and defects
     biased = {"trust": 0.8, "perceived": {"advantage": 6}}
     labs = [("trust_best_response", 1, biased), ("always_cooperate", 1)]
-    model = run(make_scenario(labs, STAG_HUNT, rounds=3))
+    model = run(make_scenario(labs, game=STAG_HUNT, rounds=3))
     assert lab_actions(model, 0) == [0.0] * 3
     assert model.lab_payoff[0] == 3.0  # paid the TRUE advantage
 
@@ -201,7 +179,7 @@ def long_run(model: LabModel, last: int = 50) -> float:
 def test_reinforcement_learns_to_defect_in_a_dilemma_and_cooperate_in_harmony():
     learner = {"type": "reinforcement", "learning_rate": 0.2, "exploration": 0.05}
     assert long_run(run(make_scenario([(learner, 6)], rounds=300))) < 0.1
-    assert long_run(run(make_scenario([(learner, 6)], HARMONY, rounds=300))) > 0.9
+    assert long_run(run(make_scenario([(learner, 6)], game=HARMONY, rounds=300))) > 0.9
 
 
 def test_reinforcement_explores_at_its_rate():
@@ -214,7 +192,7 @@ def test_reinforcement_explores_at_its_rate():
 def test_imitation_spreads_the_better_paid_action():
     imitator = {"type": "imitation", "selection_intensity": 5, "initial_cooperation": 0.5}
     assert long_run(run(make_scenario([(imitator, 10)], rounds=200))) == 0.0
-    assert long_run(run(make_scenario([(imitator, 10)], HARMONY, rounds=200))) == 1.0
+    assert long_run(run(make_scenario([(imitator, 10)], game=HARMONY, rounds=200))) == 1.0
 
 
 def test_imitation_without_selection_copies_regardless_of_payoffs():

@@ -10,27 +10,7 @@ import pytest
 
 from coopsim.abm import INTERVENTIONS, PAPER_STRATEGIES, LabModel
 from coopsim.scenario import InterventionSpec, Scenario
-
-PRISONERS_DILEMMA = {"shared_upside": 3, "advantage": 5, "exposure": 1, "shared_downside": 0.5}
-STAG_HUNT = {"shared_upside": 4, "advantage": 3, "exposure": 3, "shared_downside": 1}
-
-
-def make_scenario(labs, interventions=(), game=PRISONERS_DILEMMA, **dynamics) -> Scenario:
-    """Labs given as (strategy type or spec dict, count[, extra lab fields]) tuples."""
-    lab_specs = []
-    for number, (strategy, count, *extra) in enumerate(labs):
-        spec = {"type": strategy} if isinstance(strategy, str) else strategy
-        fields = extra[0] if extra else {}
-        lab_specs.append({"name": f"Kind {number}", "count": count, "strategy": spec, **fields})
-    return Scenario.model_validate(
-        {
-            "name": "test",
-            "game": game,
-            "labs": lab_specs,
-            "dynamics": {"replicates": 1, **dynamics},
-            "interventions": list(interventions),
-        }
-    )
+from tests.abm_scenarios import PRISONERS_DILEMMA, STAG_HUNT, make_scenario
 
 
 def run(scenario: Scenario, seed: int = 0):
@@ -62,7 +42,7 @@ def test_audits_fine_detected_defections_as_transfers():
     audit = {"type": "audit_and_fine", "detection_probability": 0.5, "fine": 2.0}
     labs = [("always_defect", 4)]
     plain, base = run(make_scenario(labs, rounds=200))
-    audited, rounds = run(make_scenario(labs, [audit], rounds=200))
+    audited, rounds = run(make_scenario(labs, interventions=[audit], rounds=200))
     defections = 12 * 200
     expected = 0.5 * 2.0 * defections
     assert rounds["fines_collected"].sum() == pytest.approx(expected, rel=0.05)
@@ -78,14 +58,14 @@ def test_an_audit_whose_expected_fine_exceeds_the_gain_from_defecting_raises_coo
     cases = (([("trust_best_response", 6)], 0.0, 1.0), ([(learner, 6)], 0.3, 0.9))
     for labs, ceiling, floor in cases:
         _, without = run(make_scenario(labs, rounds=300))
-        _, with_audit = run(make_scenario(labs, [audit], rounds=300))
+        _, with_audit = run(make_scenario(labs, interventions=[audit], rounds=300))
         assert without["cooperation_rate"].iloc[-100:].mean() <= ceiling
         assert with_audit["cooperation_rate"].iloc[-100:].mean() >= floor
 
 
 def test_overlapping_audits_stack():
     audit = {"type": "audit_and_fine", "detection_probability": 0.5, "fine": 1.0}
-    _, rounds = run(make_scenario([("always_defect", 2)], [audit, audit], rounds=2000))
+    _, rounds = run(make_scenario([("always_defect", 2)], interventions=[audit, audit], rounds=2000))
     assert rounds["fines_collected"].mean() == pytest.approx(2 * 2 * 0.5, rel=0.05)
 
 
@@ -95,7 +75,7 @@ def test_overlapping_audits_stack():
 def test_safety_subsidies_pay_cooperators_per_match_and_cancel_in_welfare():
     subsidy = {"type": "safety_subsidy", "amount": 1.5, "cost_per_round": 0.25}
     labs = [("always_cooperate", 2), ("always_defect", 1)]
-    model, rounds = run(make_scenario(labs, [subsidy], rounds=3))
+    model, rounds = run(make_scenario(labs, interventions=[subsidy], rounds=3))
     # lab 0 meets a cooperator (R = 3) and a defector (S = -1), subsidised twice
     assert lab_column(model, 0, "payoff") == [3 - 1 + 2 * 1.5] * 3
     assert lab_column(model, 2, "payoff") == [10.0] * 3  # defector: T twice, no subsidy
@@ -106,7 +86,7 @@ def test_safety_subsidies_pay_cooperators_per_match_and_cancel_in_welfare():
 
 def test_a_large_subsidy_makes_trusting_labs_cooperate():
     subsidy = {"type": "safety_subsidy", "amount": 3.0, "start": 5}
-    _, rounds = run(make_scenario([("trust_best_response", 4)], [subsidy], rounds=10))
+    _, rounds = run(make_scenario([("trust_best_response", 4)], interventions=[subsidy], rounds=10))
     assert rounds["cooperation_rate"].tolist() == [0.0] * 5 + [1.0] * 5
 
 
@@ -116,10 +96,10 @@ def test_a_large_subsidy_makes_trusting_labs_cooperate():
 def test_joint_research_raises_upside_and_lowers_exposure():
     research = {"type": "joint_research", "upside_increase": 2.0, "exposure_reduction": 0.6}
     labs = [("always_cooperate", 2), ("always_defect", 1)]
-    model, _ = run(make_scenario(labs, [research], rounds=1))
+    model, _ = run(make_scenario(labs, interventions=[research], rounds=1))
     assert lab_column(model, 0, "payoff") == [pytest.approx((3 + 2) + (-1 + 0.6))]
     deep_cut = {**research, "exposure_reduction": 5.0}
-    model, _ = run(make_scenario(labs, [deep_cut], rounds=1))
+    model, _ = run(make_scenario(labs, interventions=[deep_cut], rounds=1))
     assert lab_column(model, 0, "payoff") == [5.0 + 0.0]  # exposure floored at zero, not a gain
 
 
@@ -127,7 +107,7 @@ def test_joint_research_moves_trusting_labs_across_the_threshold():
     # stag hunt, trust 0.5 < critical 2/3; a larger upside lowers the critical trust below 0.5
     research = {"type": "joint_research", "upside_increase": 2.0, "start": 3, "end": 6}
     labs = [("trust_best_response", 4, {"trust": 0.5})]
-    _, rounds = run(make_scenario(labs, [research], STAG_HUNT, rounds=8, observability=0.0))
+    _, rounds = run(make_scenario(labs, interventions=[research], game=STAG_HUNT, rounds=8, observability=0.0))
     assert rounds["cooperation_rate"].tolist() == [0.0] * 3 + [1.0] * 3 + [0.0] * 2
 
 
@@ -137,7 +117,7 @@ def test_joint_research_moves_trusting_labs_across_the_threshold():
 def test_transparency_makes_actions_observable_in_its_window():
     transparency = {"type": "transparency", "observability": 1.0, "start": 4, "end": 8}
     labs = [("tit_for_tat", 1), ("always_defect", 1)]
-    model, rounds = run(make_scenario(labs, [transparency], rounds=10, observability=0.0))
+    model, rounds = run(make_scenario(labs, interventions=[transparency], rounds=10, observability=0.0))
     assert rounds["observability"].tolist() == [0.0] * 4 + [1.0] * 4 + [0.0] * 2
     # TFT sees the defection in round 4, retaliates from round 5, and remembers after round 8
     assert lab_column(model, 0, "cooperation") == [1.0] * 5 + [0.0] * 5
@@ -147,7 +127,7 @@ def test_transparency_makes_actions_observable_in_its_window():
 
 def test_transparency_never_lowers_observability():
     transparency = {"type": "transparency", "observability": 0.2}
-    scenario = make_scenario([("always_cooperate", 2)], [transparency], rounds=2, observability=0.9)
+    scenario = make_scenario([("always_cooperate", 2)], interventions=[transparency], rounds=2, observability=0.9)
     _, rounds = run(scenario)
     assert rounds["observability"].tolist() == [0.9, 0.9]
 
@@ -159,7 +139,7 @@ def test_accurate_beliefs_close_the_perception_gap_at_their_rate():
     beliefs = {"type": "accurate_beliefs", "rate": 0.5, "start": 2, "end": 5}
     biased = {"trust": 0.8, "perceived": {"advantage": 7.0}}  # truly 3 in the stag hunt
     labs = [("trust_best_response", 1, biased), ("always_cooperate", 1)]
-    model, _ = run(make_scenario(labs, [beliefs], STAG_HUNT, rounds=8))
+    model, _ = run(make_scenario(labs, interventions=[beliefs], game=STAG_HUNT, rounds=8))
     gap = model.perceived_payoffs[0] - model.true_payoffs[0]
     assert gap[1, 0] == pytest.approx(4.0 * 0.5**3)  # three active rounds; the gap stays closed
     # perceived T by round: 7, 7, 5, 4, 3.5, ...; belief b in the cooperating partner rises from
@@ -174,7 +154,7 @@ def test_liability_puts_incident_costs_on_the_defector_in_its_window():
     incidents = {"probability": 1.0, "cost": 6.0, "borne_by": "all"}
     liability = {"type": "liability", "start": 2}
     labs = [("always_cooperate", 1), ("always_defect", 1), ("always_cooperate", 1)]
-    model, rounds = run(make_scenario(labs, [liability], rounds=4, incidents=incidents))
+    model, rounds = run(make_scenario(labs, interventions=[liability], rounds=4, incidents=incidents))
     # two incidents per round (the defector's two matches); shared: 12 / 3 = 4 each
     assert lab_column(model, 0, "payoff") == [3 - 1 - 4, 3 - 1 - 4, 3 - 1, 3 - 1]
     assert lab_column(model, 1, "payoff") == [10 - 4, 10 - 4, 10 - 12, 10 - 12]
@@ -194,6 +174,6 @@ def test_public_cost_is_charged_in_active_rounds_only():
         "cost_per_round": 2.0,
     }
     subsidy = {"type": "safety_subsidy", "amount": 0.0, "start": 2, "cost_per_round": 0.5}
-    _, rounds = run(make_scenario([("always_cooperate", 2)], [audit, subsidy], rounds=5))
+    _, rounds = run(make_scenario([("always_cooperate", 2)], interventions=[audit, subsidy], rounds=5))
     assert rounds["public_cost"].tolist() == [0.0, 2.0, 2.5, 0.5, 0.5]
     assert rounds["welfare"].tolist() == [6 - c for c in (0.0, 2.0, 2.5, 0.5, 0.5)]

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from coopsim.abm.registry import registrar
 from coopsim.game import COOPERATE, DEFECT
 from coopsim.scenario import InterventionBase
 
@@ -100,16 +101,7 @@ class Intervention:
 
 INTERVENTIONS: dict[str, type[Intervention]] = {}
 
-
-def register(type_name: str):
-    """Class decorator: register an intervention under its scenario ``type:`` name."""
-
-    def add(cls: type[Intervention]) -> type[Intervention]:
-        cls.type = type_name
-        INTERVENTIONS[type_name] = cls
-        return cls
-
-    return add
+register = registrar(INTERVENTIONS)  # @register("type") adds a class to INTERVENTIONS
 
 
 def make_intervention(spec: InterventionBase) -> Intervention:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 from scipy.special import expit
 
+from coopsim.abm.registry import registrar
 from coopsim.game import COOPERATE, DEFECT, TIE_TOLERANCE
 from coopsim.scenario import TrustBestResponse as TrustBestResponseSpec
 
@@ -51,16 +52,7 @@ class Strategy:
 
 STRATEGIES: dict[str, type[Strategy]] = {}
 
-
-def register(type_name: str):
-    """Class decorator: register a strategy under its scenario ``type:`` name."""
-
-    def add(cls: type[Strategy]) -> type[Strategy]:
-        cls.type = type_name
-        STRATEGIES[type_name] = cls
-        return cls
-
-    return add
+register = registrar(STRATEGIES)  # @register("type") adds a class to STRATEGIES
 
 
 def make_strategy(spec, labs: np.ndarray, model: LabModel) -> Strategy:
