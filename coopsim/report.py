@@ -104,13 +104,9 @@ def write_report(
     `progress(done, total)` is called after each chart is saved; `manifest` keeps an existing
     run's provenance when a report is rebuilt."""
     scenario = result.scenario
-    manifest = manifest or build_manifest(result, command)
+    manifest = manifest or build_manifest(scenario, command)
     with atomic_directory(destination) as staging:
-        resolved = scenario.model_dump(mode="json", exclude_none=True)
-        (staging / "scenario.yaml").write_text(
-            SCENARIO_HEADER + yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), encoding="utf-8"
-        )
-        write_json(staging / "manifest.json", manifest)
+        write_provenance(staging, scenario, manifest)
         if result.oneshot is not None:
             write_json(staging / "oneshot.json", result.oneshot)
             (staging / "oneshot.md").write_text(oneshot_markdown(result.oneshot), encoding="utf-8")
@@ -132,9 +128,17 @@ def write_report(
     return destination
 
 
-def build_manifest(result: RunResult, command: str) -> dict[str, Any]:
+def write_provenance(folder: Path, scenario, manifest: dict[str, Any]) -> None:
+    """scenario.yaml (the resolved scenario) and manifest.json, in every output folder."""
+    resolved = scenario.model_dump(mode="json", exclude_none=True)
+    (folder / "scenario.yaml").write_text(
+        SCENARIO_HEADER + yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    write_json(folder / "manifest.json", manifest)
+
+
+def build_manifest(scenario, command: str) -> dict[str, Any]:
     """Provenance of a run: versions, scenario hash, seed, time and command."""
-    scenario = result.scenario
     return {
         "scenario": scenario.name,
         "scenario_sha256": scenario_hash(scenario),

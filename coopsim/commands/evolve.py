@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-import yaml
 
 from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail, invoked_command
 from coopsim.scenario_io import load_scenario
@@ -33,14 +31,7 @@ def evolve(
     Writes evolution.json, evolution.md and the charts into the report folder."""
     from coopsim import races
     from coopsim.charts.theme import caption
-    from coopsim.report import (
-        atomic_directory,
-        dependency_versions,
-        save_chart,
-        slugify,
-        write_json,
-    )
-    from coopsim.scenario_io import scenario_hash
+    from coopsim.report import atomic_directory, build_manifest, save_chart, slugify, write_json, write_provenance
 
     scenario = load_scenario(scenario_file)
     source = str(scenario_file)
@@ -50,20 +41,7 @@ def evolve(
     text = races.evolve_markdown(result)
     try:
         with atomic_directory(destination) as staging:
-            resolved = scenario.model_dump(mode="json", exclude_none=True)
-            (staging / "scenario.yaml").write_text(
-                "# The scenario as coopsim resolved it (defaults filled in).\n"
-                + yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True),
-                encoding="utf-8",
-            )
-            write_json(staging / "manifest.json", {
-                "scenario": scenario.name,
-                "scenario_sha256": scenario_hash(scenario),
-                "seed": scenario.seed,
-                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "command": invoked_command(),
-                "versions": dependency_versions(),
-            })
+            write_provenance(staging, scenario, build_manifest(scenario, invoked_command()))
             write_json(staging / "evolution.json", result)
             (staging / "evolution.md").write_text(text, encoding="utf-8")
             for name, chart in charts.items():
