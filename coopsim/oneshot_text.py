@@ -143,8 +143,7 @@ def _lab_section(lab: dict[str, Any]) -> list[str]:
         "the lab is indifferent" if lab["indifferent"] else "defecting is the best response")
     lines = [
         f"**{lab['name']}** (trust {fmt(lab['trust'])}): EV(cooperate) = {fmt(ev['cooperate'])}, "
-        f"EV(defect) = {fmt(ev['defect'])}, so {verdict}. Critical trust: "
-        f"{fmt(lab['trust_threshold'])}; cooperation is rational when {lab['cooperation_region']}.",
+        f"EV(defect) = {fmt(ev['defect'])}, so {verdict}. {_trust_sentence(lab)}",
         "",
     ]
     lines += markdown_table(
@@ -163,6 +162,17 @@ def _lab_section(lab: dict[str, Any]) -> list[str]:
         ],
     )
     return lines + [""]
+
+
+def _trust_sentence(lab: dict[str, Any]) -> str:
+    region = lab["cooperation_region"]
+    if region == "never":
+        return "No level of trust makes cooperating the best response."
+    if region == "always":
+        return "Cooperating is the best response at any level of trust."
+    if region == "indifferent":
+        return "The lab is indifferent at every level of trust."
+    return f"Critical trust: {fmt(lab['trust_threshold'])}; cooperation is rational when {region}."
 
 
 def _change_text(change: dict[str, Any] | None) -> str:

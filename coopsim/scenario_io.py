@@ -25,11 +25,15 @@ PathKey = tuple[Any, ...]
 class ScenarioError(Exception):
     """A scenario that cannot be used, with where and why."""
 
-    def __init__(self, source: str, message: str, line: int | None = None, field: str | None = None):
+    def __init__(
+        self, source: str, message: str, line: int | None = None, field: str | None = None,
+        more: tuple[ScenarioError, ...] = (),
+    ):
         self.source, self.message, self.line, self.field = source, message, line, field
+        self.more = more  # further problems found in the same file, each reported the same way
         where = source if line is None else f"{source}, line {line}"
         what = f"field '{field}': {message}" if field else message
-        super().__init__(f"{where}: {what}")
+        super().__init__("\n".join([f"{where}: {what}", *map(str, more)]))
 
 
 # --------------------------------------------------------------------------- YAML with lines
@@ -157,7 +161,8 @@ def validate_data(
     lines: dict[PathKey, int] | None = None,
     prefixes: list[PathKey] | None = None,
 ) -> Scenario:
-    """Validate plain data as a Scenario; the first error becomes a ScenarioError."""
+    """Validate plain data as a Scenario; every problem becomes part of one ScenarioError (the
+    first is its line and field, the others follow in `more`)."""
     lines = lines or {}
     prefixes = prefixes or [()]
     if not isinstance(data, dict):
@@ -165,12 +170,14 @@ def validate_data(
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        path = _data_path(tuple(error["loc"]), data)
-        field = format_path(path) or None
-        extra = len(exc.errors()) - 1
-        message = _describe(error) + (f" (and {extra} more problem(s))" if extra else "")
-        raise ScenarioError(source, message, _line_for(path, lines, prefixes), field) from None
+        problems = []
+        for error in exc.errors():
+            path = _data_path(tuple(error["loc"]), data)
+            problems.append(
+                ScenarioError(source, _describe(error), _line_for(path, lines, prefixes), format_path(path) or None)
+            )
+        first = problems[0]
+        raise ScenarioError(source, first.message, first.line, first.field, tuple(problems[1:])) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -235,9 +242,15 @@ def resolve_variants(
                 data, source, lines, prefixes=[("variants", name), ()]
             )
         except ScenarioError as exc:
-            field = f"{exc.field} (in variant '{name}')" if exc.field else f"variant '{name}'"
-            raise ScenarioError(source, exc.message, exc.line, field) from None
+            raise in_variant(exc, name) from None
     return resolved
+
+
+def in_variant(error: ScenarioError, name: str) -> ScenarioError:
+    """The same problems, their fields marked as belonging to variant `name`."""
+    field = f"{error.field} (in variant '{name}')" if error.field else f"variant '{name}'"
+    more = tuple(in_variant(other, name) for other in error.more)
+    return ScenarioError(error.source, error.message, error.line, field, more)
 
 
 # --------------------------------------------------------------------------- dotted paths

@@ -122,3 +122,13 @@ def test_every_bundled_scenario_runs(path, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert (tmp_path / "r" / "manifest.json").exists()
+
+
+def test_every_problem_gets_its_own_error_line(write_yaml):
+    path = write_yaml("name: x\ngame: {shared_upside: 1, advantage: 2, exposure: two, shared_downside: 1}\n"
+                      "dynamics: {replicats: 5}\n", "two.yaml")
+    result = runner.invoke(app, ["run", str(path)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"coopsim: error: {path}, line ") for line in lines)
+    assert "game.exposure" in lines[0] and "dynamics.replicats" in lines[1]

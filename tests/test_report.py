@@ -55,7 +55,8 @@ def test_html_is_self_contained(report_dir):
 
 def test_page_says_what_an_analyst_needs(report_dir):
     page = (report_dir / "index.html").read_text()
-    for words in ("Question:", "The scenario", "One-shot game", "Critical trust", "Iterated results by variant",
+    for words in ("Question:", "The scenario", "One-shot game", "No level of trust makes cooperating the best response",
+                  "critical trust", "Iterated results by variant",
                   "audit and fine", "4. incentivise adherence to high standards", "Provenance", "SHA-256"):
         assert words in page, words
 

@@ -149,3 +149,11 @@ def test_dotted_overrides():
         with_overrides(scenario, {"interventions[3].fine": 4})
     with pytest.raises(ScenarioError, match="game.trust"):
         with_overrides(scenario, {"game.trust": 3})
+
+
+def test_every_problem_is_reported_with_its_own_line_and_field():
+    text = BASE.replace("exposure: 3", "exposure: two") + "dynamics:\n  replicats: 5\n"
+    error = error_of(text)
+    assert (error.line, error.field) == (6, "game.exposure")
+    assert [(m.line, m.field) for m in error.more] == [(9, "dynamics.replicats")]
+    assert str(error).splitlines()[1].startswith("s.yaml, line 9: field 'dynamics.replicats': unknown key")

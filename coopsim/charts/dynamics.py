@@ -6,26 +6,27 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from coopsim.charts.theme import HEIGHT, WIDTH, themed, variant_scale
+from coopsim.charts.theme import HEIGHT, LINE_LEGEND, WIDTH, themed, variant_scale
 from coopsim.stats import grouped_interval
 
 TIME_SERIES = {
-    # name: (column, cumulative, title, y axis title)
+    # name: (column, cumulative, title, y axis title, range the measure can take)
     "cooperation-over-time": (
         "cooperation_rate", False,
-        "Do labs keep developing responsibly?", "share of choices that cooperate",
+        "Do labs keep developing responsibly?", "share of choices that cooperate", (0.0, 1.0),
     ),
     "trust-over-time": (
         "mean_trust", False,
-        "Do labs learn to trust each other?", "mean belief that a partner cooperates",
+        "Do labs learn to trust each other?", "mean belief that a partner cooperates", (0.0, 1.0),
     ),
     "cumulative-incidents": (
         "incidents", True,
-        "How many safety incidents happen?", "cumulative incidents (count)",
+        "How many safety incidents happen?", "cumulative incidents (count)", (0.0, None),
     ),
     "welfare-over-time": (
         "welfare", False,
         "What is cooperation worth to society?", "welfare per round (payoff units, net of public cost)",
+        (None, None),
     ),
 }
 
@@ -42,9 +43,11 @@ def time_series_chart(
     rounds: pd.DataFrame, name: str, variants: list[str], subtitle: str
 ) -> alt.TopLevelMixin:
     """One measure over rounds: a line per variant (mean) and a band (95% interval)."""
-    column, cumulative, title, y_title = TIME_SERIES[name]
+    column, cumulative, title, y_title, (lowest, highest) = TIME_SERIES[name]
     data = band_table(rounds, column, cumulative)
-    color = alt.Color("variant:N", scale=variant_scale(variants), title="variant")
+    # A t-interval can reach past what the measure can be (a negative count); the band stops there.
+    data[["low", "high"]] = data[["low", "high"]].clip(lower=lowest, upper=highest)
+    color = alt.Color("variant:N", scale=variant_scale(variants), title="variant", legend=LINE_LEGEND)
     x = alt.X("round:Q", title="round", scale=alt.Scale(nice=False))
     band = alt.Chart(data).mark_area(opacity=0.22).encode(
         x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q", color=color

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from coopsim.charts.theme import HEIGHT, WIDTH, themed, variant_scale
+from coopsim.charts.theme import HEIGHT, LINE_LEGEND, WIDTH, themed, variant_scale
 
 METRIC_TITLES = {
     "long_run_cooperation": ("Where does cooperation hold?", "long-run cooperation (share of choices)"),
@@ -25,7 +25,7 @@ def line_chart(aggregates: pd.DataFrame, parameter: str, metric: str, variants: 
     title, y_title = METRIC_TITLES[metric]
     field = _plain(parameter)
     data = aggregates.rename(columns={parameter: field})
-    color = alt.Color("variant:N", scale=variant_scale(variants), title="variant")
+    color = alt.Color("variant:N", scale=variant_scale(variants), title="variant", legend=LINE_LEGEND)
     x = alt.X(f"{field}:Q", title=parameter, scale=alt.Scale(nice=False, zero=False))
     band = alt.Chart(data).mark_area(opacity=0.22).encode(
         x=x, y=alt.Y(f"{metric}_low:Q", title=y_title), y2=f"{metric}_high:Q", color=color)

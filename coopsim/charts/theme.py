@@ -14,6 +14,10 @@ FONT = "Helvetica, Arial, sans-serif"
 WIDTH, HEIGHT = 520, 300
 
 
+# Legend swatches for a line drawn over its pale band: a full-colour stroke, not the band's tint.
+LINE_LEGEND = alt.Legend(symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=3)
+
+
 def caption(scenario_name: str, seed: int) -> str:
     """The provenance line under every chart title."""
     return f"Scenario: {scenario_name} · seed {seed} · coopsim"

@@ -29,9 +29,15 @@ BAD_INPUT = 2
 WORK_FAILED = 1
 
 
+def report_error(message: str) -> None:
+    """Print an error to stderr, one 'coopsim: error:' line per problem."""
+    for line in str(message).splitlines():
+        typer.echo(f"coopsim: error: {line}", err=True)
+
+
 def fail(message: str, code: int = BAD_INPUT) -> None:
-    """Print one clear error line to stderr and exit."""
-    typer.echo(f"coopsim: error: {message}", err=True)
+    """Report the error on stderr and exit."""
+    report_error(message)
     raise typer.Exit(code)
 
 

@@ -14,6 +14,7 @@ from coopsim.commands.common import (
     app,
     clean_errors,
     fail,
+    report_error,
 )
 from coopsim.scenario_io import ScenarioError, json_schema, load_scenario
 
@@ -29,7 +30,7 @@ def validate(
         try:
             scenario = load_scenario(path)
         except ScenarioError as exc:
-            typer.echo(f"coopsim: error: {exc}", err=True)
+            report_error(str(exc))
             failures += 1
         else:
             typer.echo(f"ok: {path} ({scenario.name})")

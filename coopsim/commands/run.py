@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from coopsim.commands.common import ScenarioFile, app, clean_errors, invoked_command
@@ -22,7 +23,8 @@ def progress_bars(quiet: bool):
         yield lambda label: None
         return
     columns = (TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True) as bars:
+    # On stderr, so stdout keeps only the final line; drawn only on a terminal.
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bars:
         def step(label):
             job = bars.add_task(label, total=None)
             return lambda done, total: bars.update(job, completed=done, total=total)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
 from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail
