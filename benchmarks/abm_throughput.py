@@ -19,7 +19,7 @@ import mesa
 import numpy as np
 
 from coopsim.abm.model import AGENT_REPORTERS, MODEL_REPORTERS, LabModel
-from coopsim.scenario import Scenario
+from coopsim.scenario.spec import Scenario
 
 STRATEGIES = [
     {"type": "trust_best_response"},

@@ -1,8 +1,8 @@
 """Speed of the small-mutation-limit analysis: stationary distribution for 3 and 5 strategies at
 Z = 100, in coopsim and (when installed) in egttools, in the same run.
 
-coopsim: :func:`coopsim.evolution.log_fixation_matrix` (fixation probabilities in log space) and
-:func:`coopsim.evolution.log_stationary_distribution` (GTH elimination in log space).
+coopsim: :func:`coopsim.theory.evolution.log_fixation_matrix` (fixation probabilities in log space) and
+:func:`coopsim.theory.evolution.log_stationary_distribution` (GTH elimination in log space).
 egttools: ``PairwiseComparison(Z, Matrix2PlayerGameHolder(n, A))
 .calculate_transition_and_fixation_matrix_sml(beta)`` and
 ``egttools.utils.calculate_stationary_distribution`` (its compiled C++ core). Both use the same
@@ -21,8 +21,8 @@ import timeit
 
 import numpy as np
 
-from coopsim import evolution as ev
-from coopsim.models import dsair
+from coopsim.theory import evolution as ev
+from coopsim.theory import dsair
 
 Z = 100
 BETA = 0.1

@@ -11,10 +11,10 @@ import time
 
 import numpy as np
 
-from coopsim.equilibria import solve
-from coopsim.game import Payoffs, bimatrix, classify_payoffs
-from coopsim.phase import Axis, phase_grid
-from coopsim.scenario_io import loads_scenario
+from coopsim.theory.equilibria import solve
+from coopsim.theory.stage_game import Payoffs, bimatrix, classify_payoffs
+from coopsim.analyses.phase import Axis, phase_grid
+from coopsim.scenario.loading import loads_scenario
 
 SCENARIO = """\
 name: benchmark

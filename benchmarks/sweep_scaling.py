@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from coopsim.scenario_io import loads_scenario
+from coopsim.scenario.loading import loads_scenario
 from coopsim.sweep.executors import LocalExecutor, SerialExecutor
 from coopsim.sweep.plan import build_plan
 from coopsim.sweep.runner import execute

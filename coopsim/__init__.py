@@ -23,11 +23,11 @@ __all__ = ["load_scenario", "loads_scenario", "run", "__version__"]
 def __getattr__(name: str):
     # Imported on first use, so `coopsim --help` stays quick.
     if name in ("load_scenario", "loads_scenario"):
-        from coopsim import scenario_io
+        from coopsim.scenario import loading as scenario_io
 
         return getattr(scenario_io, name)
     if name == "run":
-        from coopsim.pipeline import run
+        from coopsim.analyses.run import run
 
         return run
     raise AttributeError(f"module 'coopsim' has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopsim.scenario import Scenario
+from coopsim.scenario.spec import Scenario
 
 PRISONERS_DILEMMA = {"shared_upside": 3, "advantage": 5, "exposure": 1, "shared_downside": 0.5}
 STAG_HUNT = {"shared_upside": 4, "advantage": 3, "exposure": 3, "shared_downside": 1}

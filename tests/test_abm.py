@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from coopsim.abm import STRATEGIES, LabModel, simulate
-from coopsim.abm.incidents import expected_cost_matrix
-from coopsim.game import Payoffs, critical_trust
-from coopsim.policy_effects import with_incidents
-from coopsim.scenario import IncidentSpec, Scenario, StrategySpec
+from coopsim.policy.incidents import expected_cost_matrix
+from coopsim.theory.stage_game import Payoffs, critical_trust
+from coopsim.policy.expected import with_incidents
+from coopsim.scenario.spec import IncidentSpec, Scenario, StrategySpec
 from tests.abm_scenarios import HARMONY, PRISONERS_DILEMMA, STAG_HUNT, make_scenario
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from coopsim.abm import INTERVENTIONS, PAPER_STRATEGIES, LabModel
-from coopsim.scenario import InterventionSpec, Scenario
+from coopsim.scenario.spec import InterventionSpec, Scenario
 from tests.abm_scenarios import PRISONERS_DILEMMA, STAG_HUNT, make_scenario
 
 

@@ -11,7 +11,7 @@ from scipy import stats
 
 from coopsim.abm import replicate_seed, simulate, simulate_one
 from coopsim.abm.runner import long_run_rounds
-from coopsim.scenario_io import loads_scenario, resolve_variants
+from coopsim.scenario.loading import loads_scenario, resolve_variants
 
 SCENARIO = """
 name: runner test

@@ -6,13 +6,13 @@ from itertools import combinations
 import numpy as np
 import pytest
 
-from coopsim.evolution import (
+from coopsim.theory.evolution import (
     average_payoffs,
     fixation_probability,
     fixation_probability_from_fitness,
 )
-from coopsim.models import dsair
-from coopsim.models.dsair import DsairParams
+from coopsim.theory import dsair
+from coopsim.theory.dsair import DsairParams
 
 EARLY = DsairParams(b=4.0, c=1.0, s=1.5, B=1e4, W=100.0, p_r=0.5, p_fo=0.0)
 IDX = {name: i for i, name in enumerate(dsair.STRATEGIES)}

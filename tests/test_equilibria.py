@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coopsim.equilibria import clean_strategy, is_degenerate, risk_dominance_2x2, solve
-from coopsim.game import Payoffs, bimatrix
+from coopsim.theory.equilibria import clean_strategy, is_degenerate, risk_dominance_2x2, solve
+from coopsim.theory.stage_game import Payoffs, bimatrix
 
 
 def profiles(payoffs: Payoffs):

@@ -6,8 +6,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from coopsim import evolution as ev
-from coopsim.models import dsair
+from coopsim.theory import evolution as ev
+from coopsim.theory import dsair
 
 PD = np.array([[3.0, 0.0], [5.0, 1.0]])  # C, D
 CONVENTIONS = ("exclude_self", "include_self")

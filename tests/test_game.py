@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopsim.game import (
+from coopsim.theory.stage_game import (
     Payoffs,
     classify,
     classify_payoffs,

@@ -8,10 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from coopsim.cli import app
-from coopsim.equilibria import solve
-from coopsim.game import bimatrix, expand_labs, trust_verdict
-from coopsim.phase import Axis, equilibrium_labels, mixed_equilibrium, phase_grid, pure_equilibria
-from coopsim.scenario_io import loads_scenario, with_overrides
+from coopsim.theory.equilibria import solve
+from coopsim.theory.stage_game import bimatrix, expand_labs, trust_verdict
+from coopsim.analyses.phase import Axis, equilibrium_labels, mixed_equilibrium, phase_grid, pure_equilibria
+from coopsim.scenario.loading import loads_scenario, with_overrides
 
 ASYMMETRIC = """\
 name: phase test

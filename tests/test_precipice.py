@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from coopsim.models.precipice import (
+from coopsim.theory.precipice import (
     INFORMATION,
     PrecipiceParams,
     disaster_curve,

@@ -19,8 +19,8 @@ from coopsim.abm.race import (
     average_payoff,
     simulate_pair,
 )
-from coopsim.models import dsair
-from coopsim.models.dsair import DsairParams
+from coopsim.theory import dsair
+from coopsim.theory.dsair import DsairParams
 
 TOLERANCE_SE = 4.0
 RACES = 3000

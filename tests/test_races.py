@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from coopsim import races
+from coopsim.analyses import races
 from coopsim.cli import app
-from coopsim.models import dsair, precipice
-from coopsim.scenario_io import ScenarioError, load_scenario, loads_scenario, with_overrides
+from coopsim.theory import dsair, precipice
+from coopsim.scenario.loading import ScenarioError, load_scenario, loads_scenario, with_overrides
 from tests.conftest import ROOT
 
 runner = CliRunner()

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from coopsim.game import expand_labs
-from coopsim.scenario_io import (
+from coopsim.theory.stage_game import expand_labs
+from coopsim.scenario.loading import (
     ScenarioError,
     json_schema,
     load_scenario,

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from coopsim import sensitivity as sa
+from coopsim.analyses import sensitivity as sa
 from coopsim.cli import app
-from coopsim.scenario_io import loads_scenario
+from coopsim.scenario.loading import loads_scenario
 
 PD = """\
 name: sensitivity test

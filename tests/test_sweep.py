@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from coopsim.cli import app
-from coopsim.scenario_io import ScenarioError, loads_scenario
+from coopsim.scenario.loading import ScenarioError, loads_scenario
 from coopsim.sweep import executors
 from coopsim.sweep.executors import LocalExecutor, SerialExecutor
 from coopsim.sweep.plan import build_plan

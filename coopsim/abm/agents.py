@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from coopsim.game import DEFECT, Lab
+from coopsim.theory.stage_game import DEFECT, Lab
 
 if TYPE_CHECKING:
     from coopsim.abm.model import LabModel

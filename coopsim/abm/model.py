@@ -5,7 +5,7 @@ N labs play ``dynamics.rounds`` rounds of the scenario's stage game. One round
 
 1. **Rules.** Interventions active in this round change the lasting state (accurate beliefs) and
    this round's rules (payoffs, observability, audits, subsidies, who pays for incidents); see
-   :mod:`coopsim.abm.interventions`.
+   :mod:`coopsim.policy.interventions`.
 2. **Matching.** ``round_robin``: every pair of labs plays one match; ``random_pairs``: a
    uniformly random perfect matching (one lab sits out when N is odd).
 3. **Decisions.** Every strategy decides for all match entries of its labs at once
@@ -13,7 +13,7 @@ N labs play ``dynamics.rounds`` rounds of the scenario's stage game. One round
    ``dynamics.tremble``.
 4. **Payoffs.** Each lab receives its *own* stage payoff ``true[lab, own action, partner's
    action]`` (asymmetric payoffs respected), plus subsidies, minus fines on audited defections,
-   minus incident costs (:mod:`coopsim.abm.incidents`).
+   minus incident costs (:mod:`coopsim.policy.incidents`).
 5. **Observation.** Each lab sees its partner's executed action with probability
    max(dynamics.observability, any active transparency level) and updates its memory
    (:class:`~coopsim.abm.agents.PairMemory`); then strategies learn.
@@ -35,11 +35,11 @@ import mesa
 import numpy as np
 
 from coopsim.abm.agents import LabAgent, PairMemory
-from coopsim.abm.incidents import IncidentDraw, draw_incidents, expected_cost_matrix
-from coopsim.abm.interventions import Intervention, RoundRules, make_intervention
+from coopsim.policy.incidents import IncidentDraw, draw_incidents, expected_cost_matrix
+from coopsim.policy.interventions import Intervention, RoundRules, make_intervention
 from coopsim.abm.strategies import Strategy, make_strategy
-from coopsim.game import COOPERATE, DEFECT, expand_labs
-from coopsim.scenario import Scenario
+from coopsim.theory.stage_game import COOPERATE, DEFECT, expand_labs
+from coopsim.scenario.spec import Scenario
 
 MODEL_REPORTERS = (
     "cooperation_rate",

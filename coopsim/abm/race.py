@@ -62,7 +62,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from coopsim.models.dsair import DsairParams
+from coopsim.theory.dsair import DsairParams
 
 SAFE, UNSAFE = 0, 1
 RACE_STRATEGIES: tuple[str, ...] = ("AS", "AU", "CS")

@@ -16,7 +16,7 @@ Tables (one row per ...):
 * ``summary`` (variant): replicates, long_run_rounds, and for long_run_cooperation (mean
   cooperation_rate over the last ``long_run_fraction`` of rounds), cumulative_incidents and
   welfare (sum over the run) the mean across replicates and a 95% Student-t interval
-  (``_mean``, ``_low``, ``_high``, from :func:`coopsim.stats.mean_interval`; with one
+  (``_mean``, ``_low``, ``_high``, from :func:`coopsim.theory.intervals.mean_interval`; with one
   replicate, or no spread, the interval is the point).
 """
 
@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 
 from coopsim.abm.model import AGENT_REPORTERS, MODEL_REPORTERS, LabModel
-from coopsim.scenario import Scenario
-from coopsim.scenario_io import resolve_variants
-from coopsim.stats import mean_interval
+from coopsim.scenario.spec import Scenario
+from coopsim.scenario.loading import resolve_variants
+from coopsim.theory.intervals import mean_interval
 
 LAB_COLUMNS = ["lab", "kind", "strategy"]
 SUMMARY_MEASURES = ("long_run_cooperation", "cumulative_incidents", "welfare")

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 from scipy.special import expit
 
-from coopsim.abm.registry import registrar
-from coopsim.game import COOPERATE, DEFECT, TIE_TOLERANCE
-from coopsim.scenario import TrustBestResponse as TrustBestResponseSpec
+from coopsim.registry import registrar
+from coopsim.theory.stage_game import COOPERATE, DEFECT, TIE_TOLERANCE
+from coopsim.scenario.spec import TrustBestResponse as TrustBestResponseSpec
 
 if TYPE_CHECKING:
     from coopsim.abm.model import Entries, LabModel, RoundOutcome

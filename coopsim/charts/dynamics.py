@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 
 from coopsim.charts.theme import HEIGHT, LINE_LEGEND, WIDTH, themed, variant_scale
-from coopsim.stats import grouped_interval
+from coopsim.theory.intervals import grouped_interval
 
 TIME_SERIES = {
     # name: (column, cumulative, title, y axis title, range the measure can take)

@@ -1,6 +1,6 @@
 """Charts of evolutionary dynamics: where a population spends its time and how it moves there.
 
-Pure builders: an ``evolve`` result (see :func:`coopsim.races.evolve`) in, a themed chart out.
+Pure builders: an ``evolve`` result (see :func:`coopsim.analyses.races.evolve`) in, a themed chart out.
 
 * :func:`stationary_invasion_chart` -- stationary distribution as bars, beside the invasion
   diagram: strategies as nodes, one arrow per pair pointing the way selection favours, labelled

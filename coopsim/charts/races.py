@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from coopsim.charts.theme import HEIGHT, OKABE_ITO, WIDTH, themed
-from coopsim.models import dsair, precipice
+from coopsim.theory import dsair, precipice
 
 ZONE_LABELS = {
     "compliance": "compliance: safety preferred and selected",

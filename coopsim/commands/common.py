@@ -13,7 +13,7 @@ from typing import Annotated, Callable
 
 import typer
 
-from coopsim.scenario_io import ScenarioError
+from coopsim.scenario.loading import ScenarioError
 
 app = typer.Typer(
     name="coopsim",

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail, invoked_command
-from coopsim.scenario_io import load_scenario
+from coopsim.scenario.loading import load_scenario
 
 
 @app.command()
@@ -29,9 +29,9 @@ def evolve(
     scenario); for DSAIR races also the regulatory zone and the thresholds in p_r.
 
     Writes evolution.json, evolution.md and the charts into the report folder."""
-    from coopsim import races
+    from coopsim.analyses import races
     from coopsim.charts.theme import caption
-    from coopsim.report import atomic_directory, build_manifest, save_chart, slugify, write_json, write_provenance
+    from coopsim.report.folder import atomic_directory, build_manifest, save_chart, slugify, write_json, write_provenance
 
     scenario = load_scenario(scenario_file)
     source = str(scenario_file)

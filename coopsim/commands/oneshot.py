@@ -16,7 +16,7 @@ from coopsim.commands.common import (
     fail,
     report_error,
 )
-from coopsim.scenario_io import ScenarioError, json_schema, load_scenario
+from coopsim.scenario.loading import ScenarioError, json_schema, load_scenario
 
 
 @app.command()
@@ -62,13 +62,13 @@ def solve(
     DSAIR races: the race-averaged game, its equilibria, zone and thresholds in p_r. Racing to
     the precipice: the equilibrium safety rule and the probability of disaster (closed form and
     simulated races)."""
-    from coopsim.oneshot import analyse_with_policies
-    from coopsim.oneshot_text import oneshot_markdown
-    from coopsim.pipeline import has_stage_game
+    from coopsim.analyses.oneshot import analyse_with_policies
+    from coopsim.analyses.oneshot_text import oneshot_markdown
+    from coopsim.analyses.run import has_stage_game
 
     scenario = load_scenario(scenario_file)
     if scenario.game.model in ("dsair", "precipice"):
-        from coopsim import races
+        from coopsim.analyses import races
 
         if scenario.game.model == "dsair":
             solution = races.dsair_solution(scenario, source=str(scenario_file))

@@ -11,10 +11,10 @@ import typer
 from coopsim.charts.phase import phase_map
 from coopsim.charts.theme import caption
 from coopsim.commands.common import ScenarioFile, app, clean_errors, fail
-from coopsim.grids import parse_assignment
-from coopsim.phase import Axis, check_axes, phase_grid
-from coopsim.report import atomic_directory, save_chart, slugify, write_json
-from coopsim.scenario_io import load_scenario
+from coopsim.commands.values import parse_assignment
+from coopsim.analyses.phase import Axis, check_axes, phase_grid
+from coopsim.report.folder import atomic_directory, save_chart, slugify, write_json
+from coopsim.scenario.loading import load_scenario
 
 MAPS = {
     "game-class": ("game_class", "Which game do the labs play?", "game class"),

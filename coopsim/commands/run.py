@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from coopsim.commands.common import ScenarioFile, app, clean_errors, invoked_command
-from coopsim.scenario_io import load_scenario
+from coopsim.scenario.loading import load_scenario
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 
@@ -42,8 +42,8 @@ def run(
     quiet: Quiet = False,
 ) -> None:
     """Run everything for a scenario and write its report folder."""
-    from coopsim.pipeline import run as run_pipeline
-    from coopsim.report import default_report_dir, write_report
+    from coopsim.analyses.run import run as run_pipeline
+    from coopsim.report.folder import default_report_dir, write_report
 
     scenario = load_scenario(scenario_file)
     destination = out if out is not None else default_report_dir(scenario)
@@ -62,9 +62,9 @@ def report(
 ) -> None:
     """Rebuild a run's report (charts, report.md, index.html) from its saved data, without
     simulating again."""
-    from coopsim.pipeline import build_charts
-    from coopsim.report import write_report
-    from coopsim.run_folder import load_run
+    from coopsim.analyses.run import build_charts
+    from coopsim.report.folder import write_report
+    from coopsim.report.run_folder import load_run
 
     result, manifest = load_run(run_dir)
     with progress_bars(quiet) as step:

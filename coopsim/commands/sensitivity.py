@@ -7,12 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from coopsim import sensitivity as sa
+from coopsim.analyses import sensitivity as sa
 from coopsim.charts import sensitivity as sa_charts
 from coopsim.charts.theme import caption
 from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail
-from coopsim.report import CSV_FLOAT_FORMAT, atomic_directory, save_chart, slugify
-from coopsim.scenario_io import load_scenario
+from coopsim.report.folder import CSV_FLOAT_FORMAT, atomic_directory, save_chart, slugify
+from coopsim.scenario.loading import load_scenario
 from coopsim.sweep.executors import make_executor
 from coopsim.sweep.plan import plan_points
 from coopsim.sweep.runner import execute, failure_lines

@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
 from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail
-from coopsim.grids import parse_assignment
-from coopsim.report import slugify
-from coopsim.scenario_io import load_scenario
+from coopsim.commands.values import parse_assignment
+from coopsim.report.folder import slugify
+from coopsim.scenario.loading import load_scenario
 from coopsim.sweep.executors import make_executor
 from coopsim.sweep.plan import build_plan
 from coopsim.sweep.runner import eta_seconds, execute, failure_lines, write_outputs

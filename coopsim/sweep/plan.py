@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from coopsim.scenario import Scenario
-from coopsim.scenario_io import ScenarioError, resolve_variants, with_overrides
+from coopsim.scenario.spec import Scenario
+from coopsim.scenario.loading import ScenarioError, resolve_variants, with_overrides
 
 
 @dataclass(frozen=True)

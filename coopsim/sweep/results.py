@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from coopsim.stats import grouped_interval
+from coopsim.theory.intervals import grouped_interval
 from coopsim.sweep.plan import SweepPlan
 from coopsim.sweep.task import METRICS
 

@@ -13,8 +13,8 @@ import pandas as pd
 
 from coopsim.charts import sweep as sweep_charts
 from coopsim.charts.theme import caption
-from coopsim.report import CSV_FLOAT_FORMAT, atomic_directory, save_chart, write_json
-from coopsim.scenario_io import resolve_variants
+from coopsim.report.folder import CSV_FLOAT_FORMAT, atomic_directory, save_chart, write_json
+from coopsim.scenario.loading import resolve_variants
 from coopsim.sweep.plan import SweepPlan
 from coopsim.sweep.results import aggregate, sweep_table
 from coopsim.sweep.store import ResultStore

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from coopsim.abm.runner import long_run_rounds, simulate_one
-from coopsim.scenario import Scenario
+from coopsim.scenario.spec import Scenario
 from coopsim.sweep.plan import Task
 
 METRICS = ("long_run_cooperation", "cumulative_incidents", "welfare")

@@ -16,7 +16,7 @@ from typing import Any
 import vl_convert
 from markdown_it import MarkdownIt
 
-from coopsim.report_content import Block, chart_title
+from coopsim.report.content import Block, chart_title
 
 STYLE = """
 body { font-family: Helvetica, Arial, sans-serif; max-width: 1100px; margin: 2rem auto; padding: 0 1.5rem;

@@ -414,7 +414,7 @@ def n_lab_population_payoffs(p: DsairParams, Z: int, j: ArrayLike) -> GroupPayof
 
     with ``H(x; M, K, n) = C(K, x) C(M-K, n-x) / C(M, n)``. Defined for ``1 <= j <= Z - 1``;
     scalar parameters only. For AU invading AS pass ``f_resident=f_AS, f_mutant=f_AU`` (over
-    ``j = 1 .. Z-1``) to :func:`coopsim.evolution.fixation_probability_from_fitness`; for AS
+    ``j = 1 .. Z-1``) to :func:`coopsim.theory.evolution.fixation_probability_from_fitness`; for AS
     invading AU the mutant count is ``Z - j``, so pass the reversed arrays ``f_AU[::-1]``,
     ``f_AS[::-1]``.
     """

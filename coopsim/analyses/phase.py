@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from coopsim.game import classify, cooperation_advantage, critical_trust, expand_labs
-from coopsim.scenario import Scenario
-from coopsim.scenario_io import ScenarioError, parse_dotted_path, with_overrides
+from coopsim.theory.stage_game import classify, cooperation_advantage, critical_trust, expand_labs
+from coopsim.scenario.spec import Scenario
+from coopsim.scenario.loading import ScenarioError, parse_dotted_path, with_overrides
 
 PURE_LABELS = ("CC", "CD", "DC", "DD")
 FACTORS = ("trust", "shared_upside", "advantage", "exposure", "shared_downside")

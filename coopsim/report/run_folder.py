@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from coopsim.pipeline import RunResult
-from coopsim.scenario_io import ScenarioError, load_scenario
+from coopsim.analyses.run import RunResult
+from coopsim.scenario.loading import ScenarioError, load_scenario
 
 TABLES = ("rounds", "labs", "summary")
 EXTRAS = ("solution", "evolution")

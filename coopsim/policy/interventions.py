@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from coopsim.abm.registry import registrar
-from coopsim.game import COOPERATE, DEFECT
-from coopsim.scenario import InterventionBase
+from coopsim.registry import registrar
+from coopsim.theory.stage_game import COOPERATE, DEFECT
+from coopsim.scenario.spec import InterventionBase
 
 if TYPE_CHECKING:
     from coopsim.abm.model import LabModel

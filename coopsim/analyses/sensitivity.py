@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coopsim.scenario import FACTOR_NAMES, Scenario
+from coopsim.scenario.spec import FACTOR_NAMES, Scenario
 
 INTERVENTION_LEVERS = (
     "detection_probability", "fine", "amount", "upside_increase", "exposure_reduction",

@@ -1,8 +1,8 @@
 """Races and populations: from a scenario to the results of `coopsim evolve` and of `coopsim solve`
 on the race models (DSAIR, racing to the precipice), as JSON-ready data, text and charts.
 
-This module is glue: the mathematics lives in :mod:`coopsim.models.dsair`,
-:mod:`coopsim.models.precipice` and :mod:`coopsim.evolution`, the charts in
+This module is glue: the mathematics lives in :mod:`coopsim.theory.dsair`,
+:mod:`coopsim.theory.precipice` and :mod:`coopsim.theory.evolution`, the charts in
 :mod:`coopsim.charts.evolution` and :mod:`coopsim.charts.races`. Nothing here touches the file
 system.
 
@@ -24,11 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from coopsim import evolution as ev
-from coopsim.models import dsair, precipice
-from coopsim.oneshot_text import fmt, markdown_table
-from coopsim.scenario import EvolutionSettings, Scenario
-from coopsim.scenario_io import ScenarioError, resolve_variants
+from coopsim.theory import evolution as ev
+from coopsim.theory import dsair, precipice
+from coopsim.analyses.oneshot_text import fmt, markdown_table
+from coopsim.scenario.spec import EvolutionSettings, Scenario
+from coopsim.scenario.loading import ScenarioError, resolve_variants
 
 PRECIPICE_STREAM = 0x70726563  # spawn key of the precipice Monte Carlo stream ("prec")
 AGREEMENT_STANDARD_ERRORS = 4.0  # Monte Carlo agrees with the closed form within this many SE
@@ -64,7 +64,7 @@ ZONE_MEANINGS = {
 
 
 def dsair_params(scenario: Scenario) -> dsair.DsairParams:
-    """The scenario's DSAIR game as :class:`coopsim.models.dsair.DsairParams`."""
+    """The scenario's DSAIR game as :class:`coopsim.theory.dsair.DsairParams`."""
     g = scenario.game
     return dsair.DsairParams(
         b=g.b, c=g.c, s=g.s, B=g.B, W=g.W, p_r=g.p_r, p_fo=g.p_fo, N=g.N, gamma=g.gamma,
@@ -131,8 +131,8 @@ def _stage_payoffs(scenario: Scenario, source: str) -> tuple[dict[str, float], l
     Expected payoffs with the scenario's incidents and interventions in force (as in the policy
     section of `coopsim solve`). Labs that override factors are ignored: the population is made
     of identical labs with the game's factors."""
-    from coopsim.game import Payoffs
-    from coopsim.policy_effects import effective_payoffs
+    from coopsim.theory.stage_game import Payoffs
+    from coopsim.policy.expected import effective_payoffs
 
     game = scenario.game
     notes: list[str] = []
@@ -410,10 +410,10 @@ def dsair_solution(scenario: Scenario, source: str = "<scenario>") -> dict[str, 
     """`coopsim solve` for a DSAIR scenario: the race-averaged game and where it sits.
 
     Two labs: Eq. 2's 3x3 matrix (AS, AU, CS; or ``evolution.strategies``) and every Nash
-    equilibrium of the symmetric game (A, A transposed) from :func:`coopsim.equilibria.solve`.
+    equilibrium of the symmetric game (A, A transposed) from :func:`coopsim.theory.equilibria.solve`.
     ``N > 2`` labs: the group payoffs of Appendix B and the pure symmetric-game equilibria (how
     many labs play SAFE when nobody gains by switching)."""
-    from coopsim.equilibria import solve
+    from coopsim.theory.equilibria import solve
 
     p = dsair_params(scenario)
     settings = scenario.evolution or EvolutionSettings()

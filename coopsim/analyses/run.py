@@ -13,14 +13,14 @@ from typing import Any, Callable
 import altair as alt
 import pandas as pd
 
-from coopsim import races
+from coopsim.analyses import races
 from coopsim.abm import simulate
 from coopsim.charts import dynamics as dynamics_charts
 from coopsim.charts import oneshot as oneshot_charts
 from coopsim.charts.theme import caption
-from coopsim.oneshot import analyse_with_policies
-from coopsim.scenario import Scenario
-from coopsim.scenario_io import resolve_variants
+from coopsim.analyses.oneshot import analyse_with_policies
+from coopsim.scenario.spec import Scenario
+from coopsim.scenario.loading import resolve_variants
 
 Progress = Callable[[int, int], None]
 
@@ -47,12 +47,12 @@ class RunResult:
 
     def save(self, destination=None, command: str = "") -> Any:
         """Write the report folder (default reports/<scenario-slug>/) and return its path."""
-        from coopsim.report import default_report_dir, write_report
+        from coopsim.report.folder import default_report_dir, write_report
 
         return write_report(self, destination or default_report_dir(self.scenario), command)
 
     def _repr_markdown_(self) -> str:  # Jupyter
-        from coopsim.oneshot_text import oneshot_markdown
+        from coopsim.analyses.oneshot_text import oneshot_markdown
 
         return oneshot_markdown(self.oneshot) if self.oneshot else f"coopsim run of {self.scenario.name}"
 

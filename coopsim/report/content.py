@@ -11,10 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from coopsim.abm.interventions import INTERVENTIONS, PAPER_STRATEGIES
-from coopsim.oneshot_text import fmt, oneshot_markdown
-from coopsim.scenario import Scenario
-from coopsim.scenario_io import resolve_variants
+from coopsim.policy.interventions import INTERVENTIONS, PAPER_STRATEGIES
+from coopsim.analyses.oneshot_text import fmt, oneshot_markdown
+from coopsim.scenario.spec import Scenario
+from coopsim.scenario.loading import resolve_variants
 
 CHART_TITLES = {
     "payoff-matrix": "Payoff matrix",

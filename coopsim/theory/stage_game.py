@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from coopsim.scenario import LabSpec, Scenario
+from coopsim.scenario.spec import LabSpec, Scenario
 
 COOPERATE, DEFECT = 0, 1
 ACTIONS = ("cooperate", "defect")

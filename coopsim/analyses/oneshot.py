@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from coopsim.equilibria import risk_dominance_2x2, social_optimum, solve
-from coopsim.game import (
+from coopsim.theory.equilibria import risk_dominance_2x2, social_optimum, solve
+from coopsim.theory.stage_game import (
     ACTIONS,
     Lab,
     bimatrix,
@@ -24,9 +24,9 @@ from coopsim.game import (
     game_class,
     trust_verdict,
 )
-from coopsim.policy_effects import effective_payoffs
-from coopsim.scenario import Scenario
-from coopsim.scenario_io import resolve_variants
+from coopsim.policy.expected import effective_payoffs
+from coopsim.scenario.spec import Scenario
+from coopsim.scenario.loading import resolve_variants
 
 POLICY_KEYS = ("game_class", "equilibria", "trust_threshold", "cooperate_is_best_response",
                "risk_dominant", "payoff_matrices")

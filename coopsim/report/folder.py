@@ -20,11 +20,11 @@ from typing import Any, Callable, Iterator
 import yaml
 
 from coopsim import __version__
-from coopsim.oneshot_text import oneshot_markdown
-from coopsim.pipeline import RunResult
-from coopsim.html_page import render_page
-from coopsim.report_content import chart_title, report_blocks
-from coopsim.scenario_io import scenario_hash
+from coopsim.analyses.oneshot_text import oneshot_markdown
+from coopsim.analyses.run import RunResult
+from coopsim.report.html import render_page
+from coopsim.report.content import chart_title, report_blocks
+from coopsim.scenario.loading import scenario_hash
 
 SCENARIO_HEADER = "# The scenario as coopsim resolved it (defaults filled in).\n"
 

@@ -18,8 +18,8 @@ incident cost C:
 
 from __future__ import annotations
 
-from coopsim.game import Payoffs
-from coopsim.scenario import IncidentSpec
+from coopsim.theory.stage_game import Payoffs
+from coopsim.scenario.spec import IncidentSpec
 
 
 def with_incidents(p: Payoffs, incidents: IncidentSpec, n_labs: int, liability: bool) -> Payoffs:

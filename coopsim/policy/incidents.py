@@ -10,7 +10,7 @@ active) the lab that defected pays C. Otherwise (``borne_by: all``) every one of
 C / N, wherever the incident happened.
 
 Relation to the stage payoffs. Taking expectations over the incident draws of one match gives
-the lab's *private* expected payoffs, exactly :func:`coopsim.policy_effects.with_incidents`::
+the lab's *private* expected payoffs, exactly :func:`coopsim.policy.expected.with_incidents`::
 
     defector pays:   R,  S,            T - q*C,       P - q*C
     shared by all:   R,  S - q*C/N,    T - q*C/N,     P - 2*q*C/N
@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coopsim.game import Payoffs
-from coopsim.policy_effects import with_incidents
-from coopsim.scenario import IncidentSpec
+from coopsim.theory.stage_game import Payoffs
+from coopsim.policy.expected import with_incidents
+from coopsim.scenario.spec import IncidentSpec
 
 
 def expected_cost_matrix(incidents: IncidentSpec, n_labs: int, defector_pays: bool) -> np.ndarray:

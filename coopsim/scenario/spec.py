@@ -1,7 +1,7 @@
 """The scenario language: pydantic models of everything an analyst can set in YAML.
 
 A scenario is data. Engines take a validated :class:`Scenario` and never read YAML; loading,
-line-numbered errors and variant resolution live in :mod:`coopsim.scenario_io`.
+line-numbered errors and variant resolution live in :mod:`coopsim.scenario.loading`.
 
 Payoff conventions (five-factor model, Askell, Brundage & Hadfield 2019): payoffs are per round,
 relative to the status quo (0), and costs are positive numbers::

@@ -1,0 +1,1 @@
+"""Analyses of a scenario: one-shot, iterated, evolution, phase, sensitivity."""

@@ -1,0 +1,1 @@
+"""Payoff models keyed by ``game.model``."""

@@ -1,0 +1,1 @@
+"""The report folder every command writes, and its formats (HTML, Markdown)."""
