@@ -29,9 +29,19 @@ DEFAULT_PRIOR_STRENGTH = TrustBestResponseSpec.model_fields["prior_strength"].de
 
 
 class Strategy:
-    """A decision rule for the labs in ``labs`` (indices into the model's arrays)."""
+    """A decision rule for the labs in ``labs`` (indices into the model's arrays).
+
+    Metadata, defined once here and shared with ``evolve`` and the charts: ``short_name`` (the
+    name used in population games, e.g. ``TFT``), ``meaning`` (one line in words), ``colour``
+    (hex, Okabe-Ito) and ``stochastic`` (whether its decisions or learning draw random numbers;
+    a scenario whose labs all use deterministic strategies, without trembles or partial
+    observability, gives identical replicates)."""
 
     type: ClassVar[str]
+    short_name: ClassVar[str]
+    meaning: ClassVar[str]
+    colour: ClassVar[str]
+    stochastic: ClassVar[bool] = False
 
     def __init__(self, spec, labs: np.ndarray, model: LabModel):
         self.spec = spec
@@ -68,6 +78,10 @@ def _constant(action: int, size: int) -> np.ndarray:
 class AlwaysCooperate(Strategy):
     """Always develop responsibly: a(i, j) = C."""
 
+    short_name = "AllC"
+    meaning = "always develops responsibly"
+    colour = "#009E73"
+
     def decide(self, entries, model):
         return _constant(COOPERATE, entries.index.size)
 
@@ -75,6 +89,10 @@ class AlwaysCooperate(Strategy):
 @register("always_defect")
 class AlwaysDefect(Strategy):
     """Always cut corners: a(i, j) = D."""
+
+    short_name = "AllD"
+    meaning = "always cuts corners"
+    colour = "#D55E00"
 
     def decide(self, entries, model):
         return _constant(DEFECT, entries.index.size)
@@ -85,6 +103,10 @@ class TitForTat(Strategy):
     """Cooperate with a partner never seen yet; otherwise repeat the partner's action last *seen*
     (under partial observability an unseen round leaves the memory unchanged)."""
 
+    short_name = "TFT"
+    meaning = "cooperates first, then repeats what the partner was last seen doing"
+    colour = "#0072B2"
+
     def decide(self, entries, model):
         return (model.memory.last_seen_of(entries.pair) == DEFECT).astype(np.int8)
 
@@ -92,6 +114,10 @@ class TitForTat(Strategy):
 @register("grim_trigger")
 class GrimTrigger(Strategy):
     """Cooperate with a partner until it is seen defecting once, then defect against it forever."""
+
+    short_name = "GT"
+    meaning = "cooperates until the partner is seen defecting once, then defects forever"
+    colour = "#56B4E9"
 
     def decide(self, entries, model):
         return model.memory.seen_defection_of(entries.pair).astype(np.int8)
@@ -108,6 +134,10 @@ class TrustBestResponse(Strategy):
         EV(C) - EV(D) = b*(R - T) + (1 - b)*(S - P) >= 0,
 
     ties going to cooperation (to within game.TIE_TOLERANCE)."""
+
+    short_name = "TBR"
+    meaning = "best response to a learned belief that the partner cooperates"
+    colour = "#E69F00"
 
     def prior_strength(self) -> float:
         return self.spec.prior_strength
@@ -134,6 +164,11 @@ class Reinforcement(Strategy):
     fine - its share of the incident that defection caused (C, or C/N when costs are shared).
     Q starts at the lab's perceived expected values at its trust, EV(C) and EV(D) of
     RoundRules.decision_payoffs without interventions."""
+
+    short_name = "RL"
+    meaning = "learns action values from its own rewards, exploring at random"
+    colour = "#CC79A7"
+    stochastic = True
 
     def __init__(self, spec, labs, model):
         super().__init__(spec, labs, model)
@@ -173,6 +208,11 @@ class Imitation(Strategy):
     this round (the action j played in a randomly chosen one of its matches). A lab that played
     no match (sat out under random pairs), or whose model did, keeps its action. Payoffs and
     actions of the model lab are assumed public: imitation is not limited by observability."""
+
+    short_name = "IM"
+    meaning = "copies better-off labs (pairwise-comparison rule)"
+    colour = "#999999"
+    stochastic = True
 
     def __init__(self, spec, labs, model):
         super().__init__(spec, labs, model)
