@@ -11,7 +11,6 @@ import pytest
 from coopsim.abm import STRATEGIES, LabModel, simulate
 from coopsim.policy.incidents import expected_cost_matrix
 from coopsim.theory.stage_game import Payoffs, critical_trust
-from coopsim.policy.expected import with_incidents
 from coopsim.scenario.spec import IncidentSpec, Scenario, StrategySpec
 from tests.abm_scenarios import HARMONY, PRISONERS_DILEMMA, STAG_HUNT, make_scenario
 
@@ -255,8 +254,9 @@ def test_mean_payoffs_match_the_incident_adjusted_stage_game(borne_by):
     )
     model = run(scenario)
     labs = model.datacollector.get_agent_vars_dataframe()["payoff"].groupby(level="AgentID").mean()
-    adjusted = with_incidents(Payoffs.from_factors(**PRISONERS_DILEMMA), spec, 2, False)
-    assert labs.tolist() == pytest.approx([adjusted.S, adjusted.T], abs=0.1)
+    # By hand: q*C = 2. The defector pays: S = -1, T = 5 - 2. Shared by the 2 labs: each pays 1.
+    sucker, temptation = (-1.0, 3.0) if borne_by == "defector" else (-2.0, 4.0)
+    assert labs.tolist() == pytest.approx([sucker, temptation], abs=0.1)
     costs = expected_cost_matrix(spec, 2, borne_by == "defector")
-    assert costs[0, 1] == pytest.approx(-1 - adjusted.S)
-    assert costs[1, 0] == pytest.approx(5 - adjusted.T)
+    assert costs[0, 1] == pytest.approx(-1 - sucker)
+    assert costs[1, 0] == pytest.approx(5 - temptation)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from coopsim.abm import INTERVENTIONS, PAPER_STRATEGIES, LabModel
-from coopsim.scenario.spec import InterventionSpec, Scenario
+from coopsim.scenario.spec import Scenario
 from tests.abm_scenarios import PRISONERS_DILEMMA, STAG_HUNT, make_scenario
 
 
@@ -27,7 +27,8 @@ def lab_column(model: LabModel, lab: int, column: str) -> list:
 
 
 def test_every_schema_intervention_is_registered_and_mapped_to_the_paper():
-    specs = typing.get_args(typing.get_args(InterventionSpec)[0])
+    union = Scenario.model_fields["interventions"].annotation
+    specs = typing.get_args(typing.get_args(typing.get_args(union)[0])[0])
     names = {typing.get_args(spec.model_fields["type"].annotation)[0] for spec in specs}
     assert names == set(INTERVENTIONS)
     for name, cls in INTERVENTIONS.items():

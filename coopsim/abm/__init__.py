@@ -3,12 +3,11 @@
 - :mod:`coopsim.abm.model`: the Mesa model (one round = match, decide, pay, observe, learn);
 - :mod:`coopsim.abm.agents`: thin LabAgents and the per-pair memory of observed actions;
 - :mod:`coopsim.abm.strategies`: decision rules, a registry keyed by ``strategy.type``;
-- :mod:`coopsim.policy.interventions`: policy levers, a registry keyed by ``type``, and welfare;
 - :mod:`coopsim.policy.incidents`: safety incidents and their expected cost;
 - :mod:`coopsim.abm.runner`: variants x replicates with seeded streams -> tidy DataFrames.
 """
 
-from coopsim.policy.interventions import INTERVENTIONS, PAPER_STRATEGIES
+from coopsim.policy import INTERVENTIONS, PAPER_STRATEGIES
 from coopsim.abm.model import LabModel
 from coopsim.abm.runner import (
     RunResult,

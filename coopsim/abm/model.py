@@ -5,7 +5,7 @@ N labs play ``dynamics.rounds`` rounds of the scenario's stage game. One round
 
 1. **Rules.** Interventions active in this round change the lasting state (accurate beliefs) and
    this round's rules (payoffs, observability, audits, subsidies, who pays for incidents); see
-   :mod:`coopsim.policy.interventions`.
+   :mod:`coopsim.policy`.
 2. **Matching.** ``round_robin``: every pair of labs plays one match; ``random_pairs``: a
    uniformly random perfect matching (one lab sits out when N is odd).
 3. **Decisions.** Every strategy decides for all match entries of its labs at once
@@ -36,7 +36,7 @@ import numpy as np
 
 from coopsim.abm.agents import LabAgent, PairMemory
 from coopsim.policy.incidents import IncidentDraw, draw_incidents, expected_cost_matrix
-from coopsim.policy.interventions import Intervention, RoundRules, make_intervention
+from coopsim.policy.base import Intervention, RoundRules, base_rules, make_intervention
 from coopsim.abm.strategies import Strategy, make_strategy
 from coopsim.theory.stage_game import COOPERATE, DEFECT, expand_labs
 from coopsim.scenario.spec import Scenario
@@ -162,6 +162,7 @@ class LabModel(mesa.Model):
     def __init__(self, scenario: Scenario, rng: np.random.Generator | int | None = None):
         super().__init__(rng=rng)
         labs = expand_labs(scenario)
+        self.scenario = scenario
         self.dynamics = scenario.dynamics
         self.n_labs = len(labs)
         self.trust = np.array([lab.trust for lab in labs], dtype=float)
@@ -173,7 +174,7 @@ class LabModel(mesa.Model):
             for pays in (False, True)
         }
         self._active: tuple[Intervention, ...] = ()
-        self._set_rules(self._base_rules())
+        self._set_rules(base_rules(self.scenario, self.true_payoffs, self.perceived_payoffs))
         self.initial_decision_payoffs = self.decision_payoffs
         self.strategies, self.strategy_of_lab = self._make_strategies(labs)
         prior = np.array([self.strategies[s].prior_strength() for s in self.strategy_of_lab])
@@ -199,13 +200,6 @@ class LabModel(mesa.Model):
         ]
         return strategies, strategy_of_lab
 
-    def _base_rules(self) -> RoundRules:
-        return RoundRules(
-            true=self.true_payoffs,
-            perceived=self.perceived_payoffs,
-            observability=self.dynamics.observability,
-            defector_pays=self.dynamics.incidents.borne_by == "defector",
-        )
 
     def _set_rules(self, rules: RoundRules) -> None:
         self.rules = rules
@@ -226,7 +220,7 @@ class LabModel(mesa.Model):
         self._active = active
         for intervention in active:
             intervention.begin_round(self)
-        rules = self._base_rules()
+        rules = base_rules(self.scenario, self.true_payoffs, self.perceived_payoffs)
         for intervention in active:
             intervention.apply(rules)
         rules.public_cost = sum(i.spec.cost_per_round for i in active)

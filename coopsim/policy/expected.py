@@ -1,57 +1,83 @@
 """The expected stage game with incidents and policy interventions in force.
 
 The iterated model draws incidents, audits and payments at random; this module gives their
-expected effect on one lab's per-match payoffs, so the one-shot game can be compared honestly with
-the iterated results ("what game do labs effectively play while the policy is active?").
+expected effect on each lab's per-match payoffs ("what game do labs effectively play while the
+policy is in force?"), so the one-shot game can be compared honestly with the iterated results.
+It builds the round's rules exactly as the model does (:func:`coopsim.policy.base.base_rules`,
+then every intervention's own ``apply``) and takes the expectation with
+:meth:`RoundRules.expected_payoffs` and :func:`coopsim.policy.incidents.expected_cost_matrix`:
+nothing about what an intervention does is written here.
 
-For one match between a lab and its partner, with incident probability q per defection and
-incident cost C:
-
-* incidents borne by the defector (or under `liability`): the lab's T and P fall by q*C;
-* incidents borne by all N labs: every incident costs each lab C/N, so S and T fall by q*C/N
-  (one defector in the match) and P by 2*q*C/N (two defectors);
-* `audit_and_fine`: a defection is detected with probability d and fined f: T and P fall by d*f;
-* `safety_subsidy` of a per cooperating match: R and S rise by a;
-* `joint_research`: R rises by the upside increase, exposure falls by the reduction (floored at 0);
-* `transparency` and `accurate_beliefs` change what labs see and believe, not the true payoffs.
+Interventions that cannot act in the scenario (a window that never opens, a zero fine, ...; see
+``Intervention.does_nothing``) are left out, and reported by :func:`inactive`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coopsim.policy.base import Intervention, RoundRules, base_rules, make_intervention
+from coopsim.policy.incidents import expected_cost_matrix, external_cost_per_defection
 from coopsim.theory.stage_game import Payoffs
-from coopsim.scenario.spec import IncidentSpec
+
+if TYPE_CHECKING:
+    from coopsim.scenario.spec import Scenario
 
 
-def with_incidents(p: Payoffs, incidents: IncidentSpec, n_labs: int, liability: bool) -> Payoffs:
-    """Expected payoffs after this match's own incidents."""
-    expected_cost = incidents.probability * incidents.cost
-    if expected_cost == 0:
-        return p
-    if incidents.borne_by == "defector" or liability:
-        return Payoffs(R=p.R, S=p.S, T=p.T - expected_cost, P=p.P - expected_cost)
-    share = expected_cost / n_labs
-    return Payoffs(R=p.R, S=p.S - share, T=p.T - share, P=p.P - 2 * share)
+def in_force(scenario: Scenario) -> list[Intervention]:
+    """The scenario's interventions that can change something, in scenario order."""
+    made = [make_intervention(spec) for spec in scenario.interventions]
+    return [i for i in made if i.does_nothing(scenario) is None]
 
 
-def with_interventions(p: Payoffs, interventions) -> Payoffs:
-    """Expected payoffs with every listed intervention active."""
-    R, S, T, P = p.R, p.S, p.T, p.P
-    for intervention in interventions:
-        kind = intervention.type
-        if kind == "audit_and_fine":
-            expected_fine = intervention.detection_probability * intervention.fine
-            T, P = T - expected_fine, P - expected_fine
-        elif kind == "safety_subsidy":
-            R, S = R + intervention.amount, S + intervention.amount
-        elif kind == "joint_research":
-            R += intervention.upside_increase
-            S = min(0.0, S + intervention.exposure_reduction) if S <= 0 else S
-    return Payoffs(R=R, S=S, T=T, P=P)
+def inactive(scenario: Scenario) -> list[tuple[int, str]]:
+    """(index in ``interventions``, reason) of every intervention that cannot act."""
+    made = [make_intervention(spec) for spec in scenario.interventions]
+    reasons = [(index, i.does_nothing(scenario)) for index, i in enumerate(made)]
+    return [(index, reason) for index, reason in reasons if reason is not None]
 
 
-def effective_payoffs(p: Payoffs, scenario) -> Payoffs:
-    """A lab's expected per-match payoffs with the scenario's incidents and all its
-    interventions in force."""
-    liability = any(i.type == "liability" for i in scenario.interventions)
-    adjusted = with_incidents(p, scenario.dynamics.incidents, scenario.lab_count(), liability)
-    return with_interventions(adjusted, scenario.interventions)
+def policy_rules(scenario: Scenario, true: np.ndarray, perceived: np.ndarray) -> RoundRules:
+    """The rules of a round with every intervention in force acting (shape (labs, 2, 2))."""
+    rules = base_rules(scenario, true, perceived)
+    for intervention in in_force(scenario):
+        intervention.apply(rules)
+    return rules
+
+
+@dataclass(frozen=True)
+class ExpectedGame:
+    """Expected per-match payoffs of each lab under the policy, as (labs, 2, 2) tables indexed
+    [lab, own action, partner's action]: ``true`` the game labs effectively play, ``decided``
+    the game they decide on (their perceived payoffs, same adjustments), and
+    ``external_cost_per_defection`` what each lab pays for one defection in a match it is not
+    in (shared incident costs; 0 when the defector pays)."""
+
+    true: np.ndarray
+    decided: np.ndarray
+    external_cost_per_defection: float
+
+
+def expected_game(scenario: Scenario, true: np.ndarray, perceived: np.ndarray) -> ExpectedGame:
+    """The expected game of labs with stage payoff tables ``true`` and ``perceived``."""
+    rules = policy_rules(scenario, np.array(true, dtype=float), np.array(perceived, dtype=float))
+    n_labs = scenario.lab_count()
+    cost = expected_cost_matrix(scenario.dynamics.incidents, n_labs, rules.defector_pays)
+    return ExpectedGame(
+        true=rules.expected_payoffs(rules.true, cost),
+        decided=rules.decision_payoffs(cost),
+        external_cost_per_defection=external_cost_per_defection(
+            scenario.dynamics.incidents, n_labs, rules.defector_pays
+        ),
+    )
+
+
+def effective_payoffs(p: Payoffs, scenario: Scenario) -> Payoffs:
+    """A lab's expected per-match payoffs (own match) with the scenario's incidents and every
+    intervention in force."""
+    table = p.matrix()[None]
+    (R, S), (T, P) = expected_game(scenario, table, table).true[0]
+    return Payoffs(R=float(R), S=float(S), T=float(T), P=float(P))

@@ -10,35 +10,50 @@ active) the lab that defected pays C. Otherwise (``borne_by: all``) every one of
 C / N, wherever the incident happened.
 
 Relation to the stage payoffs. Taking expectations over the incident draws of one match gives
-the lab's *private* expected payoffs, exactly :func:`coopsim.policy.expected.with_incidents`::
+the expected incident bill a lab pays for the match's *own* defections
+(:func:`expected_cost_matrix`), subtracted from its stage payoffs::
 
     defector pays:   R,  S,            T - q*C,       P - q*C
     shared by all:   R,  S - q*C/N,    T - q*C/N,     P - 2*q*C/N
 
-so a one-shot analysis of those adjusted payoffs is the honest comparison for the iterated runs.
-With shared costs the other N - 2 labs also pay (N - 2)*q*C/N per defection in the match: an
-externality the pair's own payoffs do not show but welfare does. Whoever pays, each incident
-destroys C of welfare, so the expected welfare loss is q*C per defection.
+With shared costs a lab also pays q*C/N for every defection in matches it is *not* in
+(:func:`external_cost_per_defection`): an externality the pair's own payoffs do not show but
+welfare does. Whoever pays, each incident destroys C of welfare, so the expected welfare loss is
+q*C per defection.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coopsim.theory.stage_game import Payoffs
-from coopsim.policy.expected import with_incidents
-from coopsim.scenario.spec import IncidentSpec
+if TYPE_CHECKING:
+    from coopsim.scenario.spec import IncidentSpec
 
 
 def expected_cost_matrix(incidents: IncidentSpec, n_labs: int, defector_pays: bool) -> np.ndarray:
-    """The expected incident cost a lab bears from one match, as a 2x2 array indexed
-    (own action, partner's action) with cooperate = 0, defect = 1.
+    """The expected incident cost a lab bears for one match's own defections, as a 2x2 array
+    indexed (own action, partner's action) with cooperate = 0, defect = 1 (see the module text):
+    with q*C the expected cost of one defection,
 
-    It is the drop from the stage payoffs to the incident-adjusted ones (see the module text)."""
-    nothing = Payoffs(R=0.0, S=0.0, T=0.0, P=0.0)
-    return -with_incidents(nothing, incidents, n_labs, defector_pays).matrix()
+        defector pays:   [[0, 0],      [q*C, q*C]]
+        shared by all:   [[0, q*C/N],  [q*C/N, 2*q*C/N]]
+    """
+    own_defections = np.array([[0.0, 1.0], [1.0, 2.0]])  # defections in the match, by cell
+    expected_cost = incidents.probability * incidents.cost
+    if defector_pays:
+        return np.array([[0.0, 0.0], [expected_cost, expected_cost]])
+    return own_defections * expected_cost / n_labs
+
+
+def external_cost_per_defection(incidents: IncidentSpec, n_labs: int, defector_pays: bool) -> float:
+    """What a lab pays in expectation for one defection in a match it is not in: q*C/N when
+    incident costs are shared by all, 0 when the defector pays."""
+    if defector_pays:
+        return 0.0
+    return incidents.probability * incidents.cost / n_labs
 
 
 @dataclass(slots=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from coopsim.policy.interventions import INTERVENTIONS, PAPER_STRATEGIES
+from coopsim.policy import INTERVENTIONS, PAPER_STRATEGIES
 from coopsim.analyses.oneshot_text import fmt, oneshot_markdown
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants

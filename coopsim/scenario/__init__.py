@@ -1,32 +1,14 @@
-"""The scenario language: pydantic models (:mod:`.spec`), YAML loading with line numbers,
-variants and dotted paths (:mod:`.loading`)."""
+"""The scenario language: shared building blocks (:mod:`.base`), the pydantic models
+(:mod:`.spec`), YAML loading with line numbers, variants and dotted paths (:mod:`.loading`).
 
-from coopsim.scenario.spec import (
-    FACTOR_NAMES,
-    Dynamics,
-    EvolutionSettings,
-    GameSpec,
-    IncidentSpec,
-    InterventionBase,
-    InterventionSpec,
-    LabSpec,
-    PerceivedPayoffs,
-    Scenario,
-    StrategySpec,
-    SweepSettings,
-)
+``from coopsim.scenario import Scenario`` works; names are looked up in :mod:`.spec` on first
+use, so importing :mod:`.base` alone (as the registries do) stays light and cycle-free."""
 
-__all__ = [
-    "FACTOR_NAMES",
-    "Dynamics",
-    "EvolutionSettings",
-    "GameSpec",
-    "IncidentSpec",
-    "InterventionBase",
-    "InterventionSpec",
-    "LabSpec",
-    "PerceivedPayoffs",
-    "Scenario",
-    "StrategySpec",
-    "SweepSettings",
-]
+
+def __getattr__(name: str):
+    from coopsim.scenario import spec
+
+    try:
+        return getattr(spec, name)
+    except AttributeError:
+        raise AttributeError(f"module 'coopsim.scenario' has no attribute {name!r}") from None

@@ -17,29 +17,22 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
     Tag,
     model_validator,
 )
 
+from coopsim.policy import INTERVENTIONS, InterventionBase
+from coopsim.scenario.base import NonNegative, Probability, Strict
+
 FACTOR_NAMES = ("trust", "shared_upside", "advantage", "exposure", "shared_downside")
 PAYOFF_FACTOR_NAMES = FACTOR_NAMES[1:]
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
 Matrix2x2 = Annotated[
     list[Annotated[list[float], Field(min_length=2, max_length=2)]],
     Field(min_length=2, max_length=2),
 ]
-
-
-class Strict(BaseModel):
-    """Base for every scenario model: unknown keys are errors and values are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --------------------------------------------------------------------------- stage games
@@ -329,75 +322,14 @@ class Dynamics(Strict):
 # --------------------------------------------------------------------------- interventions
 
 
-class InterventionBase(Strict):
-    start: int = Field(0, ge=0, description="First round (0-based) in which it acts.")
-    end: int | None = Field(
-        None, ge=1, description="Round at which it stops (exclusive); empty = until the end."
-    )
-    cost_per_round: NonNegative = Field(
-        0.0, description="Public cost per active round, subtracted from welfare."
-    )
-
-    @model_validator(mode="after")
-    def _window(self) -> InterventionBase:
-        if self.end is not None and self.end <= self.start:
-            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
-        return self
-
-    def active(self, round_index: int) -> bool:
-        """Whether the intervention acts in round `round_index` (0-based)."""
-        return self.start <= round_index and (self.end is None or round_index < self.end)
+def _tagged_union(registry):
+    """The discriminated union of a registry's specs (keyed by its ``type``/``model`` field)."""
+    specs = registry.specs()
+    union = specs[0] if len(specs) == 1 else Union[specs]  # noqa: UP007  (a runtime tuple)
+    return Annotated[union, Field(discriminator=registry.key)]
 
 
-class AuditAndFine(InterventionBase):
-    """Audits detect defection with some probability; detected defectors are fined."""
-
-    type: Literal["audit_and_fine"]
-    detection_probability: Probability = Field(description="Chance an audit detects a defection.")
-    fine: NonNegative = Field(description="Fine paid per detected defection.")
-
-
-class SafetySubsidy(InterventionBase):
-    """A public payment to a lab for every match in which it cooperates."""
-
-    type: Literal["safety_subsidy"]
-    amount: NonNegative = Field(description="Subsidy per cooperating match.")
-
-
-class JointResearch(InterventionBase):
-    """Shared safety research: raises the shared upside and lowers exposure."""
-
-    type: Literal["joint_research"]
-    upside_increase: NonNegative = Field(0.0, description="Added to shared_upside (R).")
-    exposure_reduction: NonNegative = Field(
-        0.0, description="Subtracted from exposure (floored at 0)."
-    )
-
-
-class Transparency(InterventionBase):
-    """Oversight and transparency: partners' actions become more observable."""
-
-    type: Literal["transparency"]
-    observability: Probability = Field(description="Observability while active (never lowered).")
-
-
-class AccurateBeliefs(InterventionBase):
-    """Moves labs' perceived payoffs toward the true payoffs each round."""
-
-    type: Literal["accurate_beliefs"]
-    rate: Probability = Field(description="Share of the perception gap closed per round.")
-
-
-class Liability(InterventionBase):
-    """The defector bears the cost of incidents it causes, whatever `borne_by` says."""
-
-    type: Literal["liability"]
-
-
-InterventionSpec = Annotated[
-    Union[AuditAndFine, SafetySubsidy, JointResearch, Transparency, AccurateBeliefs, Liability],
-    Field(discriminator="type"),
-]
+InterventionSpec = _tagged_union(INTERVENTIONS)
 
 
 # --------------------------------------------------------------------------- evolution, sweep
@@ -487,3 +419,16 @@ class Scenario(Strict):
     def lab_count(self) -> int:
         """Total number of labs after expanding `count`."""
         return sum(lab.count for lab in self.labs)
+
+
+def _rebuild_unions() -> None:
+    """Rebuild the unions and every model holding them after a late registration, so a class
+    registered after this module was imported (a plug-in, a test) validates and reaches the
+    JSON Schema like the built-in ones."""
+    global InterventionSpec
+    InterventionSpec = _tagged_union(INTERVENTIONS)
+    Scenario.model_fields["interventions"].annotation = list[InterventionSpec]
+    Scenario.model_rebuild(force=True)
+
+
+INTERVENTIONS.on_change(_rebuild_unions)

@@ -22,11 +22,12 @@ diagrams classify whole grids at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from coopsim.scenario.spec import LabSpec, Scenario
+if TYPE_CHECKING:
+    from coopsim.scenario.spec import LabSpec, Scenario
 
 COOPERATE, DEFECT = 0, 1
 ACTIONS = ("cooperate", "defect")

@@ -1,0 +1,153 @@
+"""What a policy intervention is, and the rules of one round it acts on.
+
+Each round the agent-based model starts from the scenario's rules (:class:`RoundRules`: every
+lab's true and perceived stage payoffs, observability, who pays for incidents) and lets every
+intervention active in that round (``start <= round < end``) change them, in scenario order.
+The *expected* stage game under a policy (:mod:`coopsim.policy.expected`) is computed from the
+very same rules and the very same ``apply`` methods, so the one-shot view and the simulation
+cannot drift apart.
+
+Expected per-match payoff of a lab, own action a against the partner's b (cooperate = 0,
+defect = 1), with the round's rules::
+
+    table[a, b] - incident_cost[a, b] + subsidy * [a = C] - expected_fine * [a = D]
+
+where ``incident_cost`` is the expected incident bill of the match's own defections
+(:func:`coopsim.policy.incidents.expected_cost_matrix`) and ``expected_fine`` is the sum over
+active audits of detection probability x fine. With ``table`` the lab's *true* payoffs this is
+the game the labs effectively play; with its *perceived* payoffs it is the game a lab decides on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from coopsim.registry import Registry
+from coopsim.scenario.base import NonNegative, Strict
+from coopsim.theory.stage_game import COOPERATE, DEFECT
+
+if TYPE_CHECKING:
+    from coopsim.abm.model import LabModel
+    from coopsim.scenario.spec import Scenario
+
+PAPER_STRATEGIES = {
+    1: "promote accurate beliefs about the benefits of cooperation",
+    2: "collaborate on research and engineering",
+    3: "open up to more oversight and transparency",
+    4: "incentivise adherence to high standards",
+}
+
+
+@dataclass
+class RoundRules:
+    """The rules of one round after the active interventions have acted.
+
+    Payoff tables have shape (labs, 2, 2), indexed [lab, own action, partner's action] with
+    cooperate = 0 and defect = 1, i.e. each lab's [[R, S], [T, P]]."""
+
+    true: np.ndarray
+    perceived: np.ndarray
+    observability: float
+    defector_pays: bool
+    audits: list[tuple[float, float]] = field(default_factory=list)
+    subsidy: float = 0.0
+    public_cost: float = 0.0
+
+    @property
+    def expected_fine(self) -> float:
+        """Expected fine per defection: the sum over active audits of detection x fine."""
+        return sum(detection * fine for detection, fine in self.audits)
+
+    def expected_payoffs(self, table: np.ndarray, incident_cost: np.ndarray) -> np.ndarray:
+        """Expected per-match payoffs from ``table`` (see the module text): stage payoff - the
+        match's expected incident cost borne (2x2) + subsidy if cooperating - expected fine if
+        defecting."""
+        expected = table - incident_cost
+        expected[:, COOPERATE, :] += self.subsidy
+        expected[:, DEFECT, :] -= self.expected_fine
+        return expected
+
+    def decision_payoffs(self, incident_cost: np.ndarray) -> np.ndarray:
+        """The payoffs a lab expects from one match by its own *perception* of the factors."""
+        return self.expected_payoffs(self.perceived, incident_cost)
+
+
+def base_rules(scenario: Scenario, true: np.ndarray, perceived: np.ndarray) -> RoundRules:
+    """The scenario's own rules, before any intervention acts."""
+    return RoundRules(
+        true=true,
+        perceived=perceived,
+        observability=scenario.dynamics.observability,
+        defector_pays=scenario.dynamics.incidents.borne_by == "defector",
+    )
+
+
+class InterventionBase(Strict):
+    """Fields every intervention has: its window and its public cost."""
+
+    start: int = Field(0, ge=0, description="First round (0-based) in which it acts.")
+    end: int | None = Field(
+        None, ge=1, description="Round at which it stops (exclusive); empty = until the end."
+    )
+    cost_per_round: NonNegative = Field(
+        0.0, description="Public cost per active round, subtracted from welfare."
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> InterventionBase:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        return self
+
+    def active(self, round_index: int) -> bool:
+        """Whether the intervention acts in round `round_index` (0-based)."""
+        return self.start <= round_index and (self.end is None or round_index < self.end)
+
+
+class Intervention:
+    """One policy lever: its scenario fields (``Spec``), what it does to a round, and metadata.
+
+    Subclasses override :meth:`apply` (a change to one round's rules) or :meth:`begin_round`
+    (a lasting change to the model's state), or both, and :meth:`does_nothing` when some
+    settings make them a no-op. ``levers`` names the numeric spec fields that sensitivity
+    analyses may vary; ``paper_strategy`` the strategy of Askell, Brundage & Hadfield (2019)
+    the intervention implements (a key of :data:`PAPER_STRATEGIES`)."""
+
+    type: ClassVar[str]
+    paper_strategy: ClassVar[int]
+    levers: ClassVar[tuple[str, ...]] = ()
+    lasting: ClassVar[bool] = False  # True when begin_round changes the model's state
+    Spec: ClassVar[type[InterventionBase]] = InterventionBase
+
+    def __init__(self, spec: InterventionBase):
+        self.spec = spec
+
+    def active(self, round_index: int) -> bool:
+        """Whether it acts in round ``round_index`` (0-based)."""
+        return self.spec.active(round_index)
+
+    def begin_round(self, model: LabModel) -> None:
+        """Change the model's lasting state at the start of an active round (default: none)."""
+
+    def apply(self, rules: RoundRules) -> None:
+        """Change this round's rules (default: none)."""
+
+    def does_nothing(self, scenario: Scenario) -> str | None:
+        """Why this intervention cannot change anything in ``scenario`` (``None`` if it can).
+        Subclasses add the reasons their own settings give."""
+        rounds = scenario.dynamics.rounds
+        if self.spec.start >= rounds:
+            return f"its window opens at round {self.spec.start}, but the run has only {rounds} rounds"
+        return None
+
+
+INTERVENTIONS = Registry("intervention")
+
+
+def make_intervention(spec: InterventionBase) -> Intervention:
+    """The intervention object for a validated scenario spec."""
+    return INTERVENTIONS[spec.type](spec)
