@@ -41,6 +41,12 @@ class Registry(dict):
 
         return add
 
+    def remove(self, name: str) -> None:
+        """Unregister ``name`` (and tell the listeners)."""
+        del self[name]
+        for listener in self._listeners:
+            listener()
+
     def on_change(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after every later registration."""
         self._listeners.append(listener)

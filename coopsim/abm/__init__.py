@@ -2,32 +2,38 @@
 
 - :mod:`coopsim.abm.model`: the Mesa model (one round = match, decide, pay, observe, learn);
 - :mod:`coopsim.abm.agents`: thin LabAgents and the per-pair memory of observed actions;
-- :mod:`coopsim.abm.strategies`: decision rules, a registry keyed by ``strategy.type``;
-- :mod:`coopsim.policy.incidents`: safety incidents and their expected cost;
-- :mod:`coopsim.abm.runner`: variants x replicates with seeded streams -> tidy DataFrames.
+- :mod:`coopsim.abm.strategies`: decision rules with their metadata, a registry keyed by
+  ``strategy.type`` (shared with ``evolve``);
+- :mod:`coopsim.abm.runner`: variants x replicates with seeded streams -> tidy DataFrames;
+- :mod:`coopsim.abm.race`: the DSAIR race played round by round.
+
+Names are imported on first use (``coopsim.abm.simulate`` works after ``import coopsim``), so
+the scenario language can use the strategy registry without importing Mesa.
 """
 
-from coopsim.policy import INTERVENTIONS, PAPER_STRATEGIES
-from coopsim.abm.model import LabModel
-from coopsim.abm.runner import (
-    RunResult,
-    SimulationResult,
-    replicate_seed,
-    simulate,
-    simulate_one,
-    summarise,
-)
-from coopsim.abm.strategies import STRATEGIES
+_EXPORTS = {
+    "INTERVENTIONS": "coopsim.policy",
+    "PAPER_STRATEGIES": "coopsim.policy",
+    "STRATEGIES": "coopsim.abm.strategies",
+    "LabModel": "coopsim.abm.model",
+    "RunResult": "coopsim.abm.runner",
+    "SimulationResult": "coopsim.abm.runner",
+    "replicate_seed": "coopsim.abm.runner",
+    "simulate": "coopsim.abm.runner",
+    "simulate_one": "coopsim.abm.runner",
+    "summarise": "coopsim.abm.runner",
+}
 
-__all__ = [
-    "INTERVENTIONS",
-    "PAPER_STRATEGIES",
-    "STRATEGIES",
-    "LabModel",
-    "RunResult",
-    "SimulationResult",
-    "replicate_seed",
-    "simulate",
-    "simulate_one",
-    "summarise",
-]
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'coopsim.abm' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

@@ -16,16 +16,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-from scipy.special import expit
 
-from coopsim.registry import registrar
+from pydantic import Field
+
+from coopsim.registry import Registry
+from coopsim.scenario.base import Probability, Strict
 from coopsim.theory.stage_game import COOPERATE, DEFECT, TIE_TOLERANCE
-from coopsim.scenario.spec import TrustBestResponse as TrustBestResponseSpec
 
 if TYPE_CHECKING:
     from coopsim.abm.model import Entries, LabModel, RoundOutcome
 
-DEFAULT_PRIOR_STRENGTH = TrustBestResponseSpec.model_fields["prior_strength"].default
 
 
 class Strategy:
@@ -49,7 +49,7 @@ class Strategy:
 
     def prior_strength(self) -> float:
         """Strength (pseudo-observations) of the Beta prior its labs' beliefs start from."""
-        return DEFAULT_PRIOR_STRENGTH
+        return TrustBestResponse.Spec.model_fields["prior_strength"].default
 
     def decide(self, entries: Entries, model: LabModel) -> np.ndarray:
         """Intended action (0 cooperate, 1 defect) of lab me[k] against lab other[k]."""
@@ -60,9 +60,9 @@ class Strategy:
         (default: no learning)."""
 
 
-STRATEGIES: dict[str, type[Strategy]] = {}
+STRATEGIES = Registry("strategy")
 
-register = registrar(STRATEGIES)  # @register("type") adds a class to STRATEGIES
+register = STRATEGIES.register  # @register("type") adds a class to STRATEGIES
 
 
 def make_strategy(spec, labs: np.ndarray, model: LabModel) -> Strategy:
@@ -78,6 +78,9 @@ def _constant(action: int, size: int) -> np.ndarray:
 class AlwaysCooperate(Strategy):
     """Always develop responsibly: a(i, j) = C."""
 
+    class Spec(Strict):
+        """Always develop responsibly."""
+
     short_name = "AllC"
     meaning = "always develops responsibly"
     colour = "#009E73"
@@ -89,6 +92,9 @@ class AlwaysCooperate(Strategy):
 @register("always_defect")
 class AlwaysDefect(Strategy):
     """Always cut corners: a(i, j) = D."""
+
+    class Spec(Strict):
+        """Always cut corners."""
 
     short_name = "AllD"
     meaning = "always cuts corners"
@@ -103,6 +109,9 @@ class TitForTat(Strategy):
     """Cooperate with a partner never seen yet; otherwise repeat the partner's action last *seen*
     (under partial observability an unseen round leaves the memory unchanged)."""
 
+    class Spec(Strict):
+        """Cooperate first, then repeat what the partner was last seen doing."""
+
     short_name = "TFT"
     meaning = "cooperates first, then repeats what the partner was last seen doing"
     colour = "#0072B2"
@@ -114,6 +123,9 @@ class TitForTat(Strategy):
 @register("grim_trigger")
 class GrimTrigger(Strategy):
     """Cooperate with a partner until it is seen defecting once, then defect against it forever."""
+
+    class Spec(Strict):
+        """Cooperate until the partner is seen defecting once, then defect against it forever."""
 
     short_name = "GT"
     meaning = "cooperates until the partner is seen defecting once, then defects forever"
@@ -134,6 +146,15 @@ class TrustBestResponse(Strategy):
         EV(C) - EV(D) = b*(R - T) + (1 - b)*(S - P) >= 0,
 
     ties going to cooperation (to within game.TIE_TOLERANCE)."""
+
+    class Spec(Strict):
+        """Best-respond to a Beta-Bernoulli belief about each partner (the paper's logic, iterated)."""
+
+        prior_strength: float = Field(
+            2.0,
+            gt=0.0,
+            description="Weight of the prior belief (mean = the lab's trust), in pseudo-observations.",
+        )
 
     short_name = "TBR"
     meaning = "best response to a learned belief that the partner cooperates"
@@ -164,6 +185,12 @@ class Reinforcement(Strategy):
     fine - its share of the incident that defection caused (C, or C/N when costs are shared).
     Q starts at the lab's perceived expected values at its trust, EV(C) and EV(D) of
     RoundRules.decision_payoffs without interventions."""
+
+    class Spec(Strict):
+        """Stateless Q-learning with epsilon-greedy exploration."""
+
+        learning_rate: float = Field(0.1, gt=0.0, le=1.0, description="Q-value step size alpha.")
+        exploration: Probability = Field(0.05, description="Epsilon: chance of a random action.")
 
     short_name = "RL"
     meaning = "learns action values from its own rewards, exploring at random"
@@ -209,6 +236,16 @@ class Imitation(Strategy):
     no match (sat out under random pairs), or whose model did, keeps its action. Payoffs and
     actions of the model lab are assumed public: imitation is not limited by observability."""
 
+    class Spec(Strict):
+        """Pairwise-comparison (Fermi) imitation of another lab's last action."""
+
+        selection_intensity: float = Field(
+            1.0, ge=0.0, description="beta: how strongly payoff differences drive imitation."
+        )
+        initial_cooperation: Probability = Field(
+            0.5, description="Probability that the lab cooperates in the first round."
+        )
+
     short_name = "IM"
     meaning = "copies better-off labs (pairwise-comparison rule)"
     colour = "#999999"
@@ -224,6 +261,8 @@ class Imitation(Strategy):
         return self.action[entries.me]
 
     def learn(self, entries, outcome, model):
+        from scipy.special import expit  # here, so that validating a scenario needs no scipy
+
         labs = self.labs
         pick, accept, adopt = model.rng.random((3, labs.size))
         chosen = (pick * (model.n_labs - 1)).astype(np.intp)

@@ -24,7 +24,7 @@ from coopsim.theory.stage_game import (
     game_class,
     trust_verdict,
 )
-from coopsim.policy.expected import effective_payoffs
+from coopsim.policy.expected import effective_payoffs, external_cost
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
 
@@ -41,6 +41,7 @@ def analyse_with_policies(scenario: Scenario) -> dict[str, Any]:
         analysis["policy"] = {
             name: {key: value for key, value in analyse(variant, effective=True).items()
                    if key in POLICY_KEYS}
+            | {"external_incident_cost_per_defection": external_cost(variant)}
             for name, variant in variants.items()
         }
     return analysis

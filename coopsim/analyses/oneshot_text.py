@@ -121,16 +121,21 @@ def _policy_section(policy: dict[str, Any], h: str, row_lab: str) -> list[str]:
     lines = [
         f"{h}# The game labs effectively play, by variant",
         "",
-        "Expected payoffs per match with incidents and every intervention of the variant in "
-        "force (fines, subsidies, joint research, incident costs).",
+        "Expected payoffs per match with incidents and every intervention of the variant that "
+        "can act in force (fines, subsidies, joint research, incident costs), computed from the "
+        "same rules the simulation plays. With shared incident costs a lab also pays for "
+        "defections in matches it is not in (last column).",
         "",
     ]
     lines += markdown_table(
-        ["variant", "game class", "equilibria", f"{row_lab} critical trust",
-         f"{row_lab} cooperates"],
+        ["variant", f"{row_lab}: R, S, T, P", "game class", "equilibria",
+         f"{row_lab} critical trust", f"{row_lab} cooperates",
+         "incident cost per defection elsewhere"],
         [
-            [name, class_title(p["game_class"]), "; ".join(e["label"] for e in p["equilibria"]),
-             p["trust_threshold"], p["cooperate_is_best_response"]]
+            [name, ", ".join(fmt(v) for row in p["payoff_matrices"]["row"] for v in row),
+             class_title(p["game_class"]), "; ".join(e["label"] for e in p["equilibria"]),
+             p["trust_threshold"], p["cooperate_is_best_response"],
+             p["external_incident_cost_per_defection"]]
             for name, p in policy.items()
         ],
     )

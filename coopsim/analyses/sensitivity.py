@@ -17,12 +17,6 @@ import pandas as pd
 
 from coopsim.scenario.spec import FACTOR_NAMES, Scenario
 
-INTERVENTION_LEVERS = (
-    "detection_probability", "fine", "amount", "upside_increase", "exposure_reduction",
-    "observability", "rate",
-)
-PROBABILITIES = {"trust", "detection_probability", "observability", "rate"}
-NON_NEGATIVE = {"exposure", "shared_downside", "fine", "amount", "upside_increase", "exposure_reduction"}
 METRICS = ("long_run_cooperation", "welfare")
 
 
@@ -36,29 +30,62 @@ class Lever:
     high: float
 
 
-def _bounds(name: str) -> tuple[float, float]:
-    if name in PROBABILITIES:
-        return 0.0, 1.0
-    if name in NON_NEGATIVE:
-        return 0.0, np.inf
-    return -np.inf, np.inf
+def _bounds(model: type, name: str) -> tuple[float, float]:
+    """The valid range of a pydantic field, from the ge/le constraints on it (also inside an
+    optional ``Probability | None``)."""
+    import typing
+
+    field = model.model_fields[name]
+    constraints = list(field.metadata)
+    for arm in typing.get_args(field.annotation):
+        for extra in typing.get_args(arm)[1:]:  # Annotated[float, FieldInfo(...)]
+            constraints += getattr(extra, "metadata", [])
+    lower = max([c.ge for c in constraints if getattr(c, "ge", None) is not None], default=-np.inf)
+    upper = min([c.le for c in constraints if getattr(c, "le", None) is not None], default=np.inf)
+    return lower, upper
+
+
+def _candidates(scenario: Scenario) -> list[tuple[str, type, str, float]]:
+    """(dotted path, pydantic model, field, value) of every parameter the labs actually play.
+
+    A factor of `game` is a lever only if some lab takes it from the game; a lab's own override
+    is a lever of its own (varying `game.advantage` when every lab sets `advantage` would change
+    nothing). Interventions contribute the fields their class names as ``levers``, whether they
+    sit in the scenario or in a variant."""
+    from coopsim.policy import INTERVENTIONS
+    from coopsim.scenario.spec import LabSpec
+
+    candidates: list[tuple[str, type, str, float]] = []
+    factors = FACTOR_NAMES if scenario.game.model == "five_factors" else ("trust",)
+    for name in factors:
+        if any(getattr(lab, name) is None for lab in scenario.labs):
+            candidates.append((f"game.{name}", type(scenario.game), name, getattr(scenario.game, name)))
+        for index, lab in enumerate(scenario.labs):
+            if getattr(lab, name) is not None:
+                candidates.append((f"labs[{index}].{name}", LabSpec, name, getattr(lab, name)))
+
+    def intervention_levers(prefix: str, interventions) -> None:
+        for index, spec in enumerate(interventions):
+            cls = INTERVENTIONS[spec["type"] if isinstance(spec, dict) else spec.type]
+            values = spec if isinstance(spec, dict) else spec.model_dump()
+            for name in cls.levers:
+                value = values.get(name, cls.Spec.model_fields[name].default)
+                candidates.append((f"{prefix}interventions[{index}].{name}", cls.Spec, name, value))
+
+    intervention_levers("", scenario.interventions)
+    for variant, override in scenario.variants.items():
+        if isinstance(override.get("interventions"), list):
+            intervention_levers(f"variants.{variant}.", override["interventions"])
+    return candidates
 
 
 def levers(scenario: Scenario, spread: float) -> list[Lever]:
-    """The five factors (five-factor games) and every numeric intervention parameter."""
-    candidates: list[tuple[str, str, float]] = []
-    if scenario.game.model == "five_factors":
-        candidates += [(f"game.{name}", name, getattr(scenario.game, name)) for name in FACTOR_NAMES]
-    else:
-        candidates.append(("game.trust", "trust", scenario.game.trust))
-    for index, intervention in enumerate(scenario.interventions):
-        for name in INTERVENTION_LEVERS:
-            if hasattr(intervention, name):
-                candidates.append((f"interventions[{index}].{name}", name, getattr(intervention, name)))
+    """Every parameter of :func:`_candidates`, moved by -+ spread x |base| (or -+ spread when
+    the base is 0) within its field's valid range; parameters that cannot move are left out."""
     result = []
-    for path, name, base in candidates:
+    for path, model, name, base in _candidates(scenario):
         delta = spread * abs(base) if base else spread
-        lower, upper = _bounds(name)
+        lower, upper = _bounds(model, name)
         low, high = max(lower, base - delta), min(upper, base + delta)
         if high > low:
             result.append(Lever(path, float(base), float(low), float(high)))

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import shlex
 import sys
+import warnings
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Callable
 
 import typer
 
-from coopsim.scenario.loading import ScenarioError
+from coopsim.scenario.loading import ScenarioError, ScenarioWarning
 
 app = typer.Typer(
     name="coopsim",
@@ -41,15 +42,26 @@ def fail(message: str, code: int = BAD_INPUT) -> None:
     raise typer.Exit(code)
 
 
+def _show_warning(message, category, *args, **kwargs) -> None:
+    if issubclass(category, ScenarioWarning):
+        typer.echo(f"coopsim: warning: {message}", err=True)
+    else:
+        warnings._showwarnmsg_impl(warnings.WarningMessage(message, category, *args, **kwargs))
+
+
 def clean_errors(command: Callable) -> Callable:
-    """Turn scenario errors into one line on stderr and exit code 2 (no traceback)."""
+    """Turn scenario errors into one line on stderr and exit code 2 (no traceback); print
+    scenario warnings as 'coopsim: warning:' lines."""
 
     @wraps(command)
     def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except ScenarioError as exc:
-            fail(str(exc))
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", ScenarioWarning)
+            warnings.showwarning = _show_warning
+            try:
+                return command(*args, **kwargs)
+            except ScenarioError as exc:
+                fail(str(exc))
 
     return wrapper
 

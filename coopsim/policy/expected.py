@@ -75,6 +75,15 @@ def expected_game(scenario: Scenario, true: np.ndarray, perceived: np.ndarray) -
     )
 
 
+def external_cost(scenario: Scenario) -> float:
+    """What a lab pays in expectation for one defection in a match it is not in, with every
+    intervention in force (shared incident costs; 0 when the defector pays)."""
+    rules = policy_rules(scenario, np.zeros((1, 2, 2)), np.zeros((1, 2, 2)))
+    return external_cost_per_defection(
+        scenario.dynamics.incidents, scenario.lab_count(), rules.defector_pays
+    )
+
+
 def effective_payoffs(p: Payoffs, scenario: Scenario) -> Payoffs:
     """A lab's expected per-match payoffs (own match) with the scenario's incidents and every
     intervention in force."""

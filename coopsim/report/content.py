@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from coopsim.policy import INTERVENTIONS, PAPER_STRATEGIES
+from coopsim.policy.expected import inactive
 from coopsim.analyses.oneshot_text import fmt, oneshot_markdown
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
@@ -121,10 +122,13 @@ def interventions_in_words(scenario: Scenario) -> str:
     for name, variant in resolve_variants(scenario).items():
         if not variant.interventions:
             lines.append(f"| {name} | none | | | | |")
-        for intervention in variant.interventions:
+        no_ops = dict(inactive(variant))
+        for index, intervention in enumerate(variant.interventions):
             count += 1
             params = intervention.model_dump(exclude={"type", "start", "end", "cost_per_round"})
             end = "end" if intervention.end is None else str(intervention.end - 1)
+            if index in no_ops:
+                end += f" (does nothing: {no_ops[index]})"
             strategy = INTERVENTIONS[intervention.type].paper_strategy
             lines.append(
                 f"| {name} | {intervention.type.replace('_', ' ')} | {intervention.start}–{end} | "

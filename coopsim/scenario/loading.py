@@ -36,6 +36,42 @@ class ScenarioError(Exception):
         super().__init__("\n".join([f"{where}: {what}", *map(str, more)]))
 
 
+class ScenarioWarning(UserWarning):
+    """A scenario setting that is valid but does nothing (e.g. an intervention whose window
+    never opens), with where and why, formatted like :class:`ScenarioError`."""
+
+    def __init__(self, source: str, message: str, line: int | None = None, field: str | None = None):
+        self.source, self.message, self.line, self.field = source, message, line, field
+        where = source if line is None else f"{source}, line {line}"
+        what = f"field '{field}': {message}" if field else message
+        super().__init__(f"{where}: {what}")
+
+
+def warn_about_no_ops(
+    scenario: Scenario, source: str, lines: dict[PathKey, int] | None = None
+) -> list[ScenarioWarning]:
+    """Warn (``warnings.warn``) about every intervention that cannot act, in the scenario or
+    in any variant, naming file, line and field; each problem once. Returns the warnings."""
+    import warnings
+
+    from coopsim.policy.expected import inactive
+
+    lines = lines or {}
+    found: dict[tuple, ScenarioWarning] = {}
+    for name, variant in resolve_variants(scenario, source, lines).items():
+        own = scenario.variants.get(name, {}).get("interventions") is not None
+        for index, reason in inactive(variant):
+            path = ("variants", name, "interventions", index) if own else ("interventions", index)
+            field = format_path(path)
+            message = f"this intervention does nothing: {reason}"
+            if not own and scenario.variants.get(name):
+                message += f" (in variant '{name}')"
+            found.setdefault((field, reason), ScenarioWarning(source, message, lines.get(path), field))
+    for warning in found.values():
+        warnings.warn(warning, stacklevel=2)
+    return list(found.values())
+
+
 # --------------------------------------------------------------------------- YAML with lines
 
 
@@ -190,17 +226,19 @@ def load_scenario(path: str | Path) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(source, f"cannot read file: {exc}") from None
-    data, lines = parse_yaml(text, source)
-    scenario = validate_data(data, source, lines)
-    resolve_variants(scenario, source, lines)
-    return scenario
+    return _load(text, source)
 
 
 def loads_scenario(text: str, source: str = "<string>") -> Scenario:
     """Parse and validate a scenario from YAML text."""
+    return _load(text, source)
+
+
+def _load(text: str, source: str) -> Scenario:
+    """Parse, validate (every variant too) and warn about settings that do nothing."""
     data, lines = parse_yaml(text, source)
     scenario = validate_data(data, source, lines)
-    resolve_variants(scenario, source, lines)
+    warn_about_no_ops(scenario, source, lines)
     return scenario
 
 

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from coopsim.abm.strategies import STRATEGIES
 from coopsim.policy import INTERVENTIONS, InterventionBase
 from coopsim.scenario.base import NonNegative, Probability, Strict
 
@@ -33,6 +34,13 @@ Matrix2x2 = Annotated[
     list[Annotated[list[float], Field(min_length=2, max_length=2)]],
     Field(min_length=2, max_length=2),
 ]
+
+
+def _tagged_union(registry):
+    """The discriminated union of a registry's specs (keyed by its ``type``/``model`` field)."""
+    specs = registry.specs()
+    union = specs[0] if len(specs) == 1 else Union[specs]  # noqa: UP007  (a runtime tuple)
+    return Annotated[union, Field(discriminator=registry.key)]
 
 
 # --------------------------------------------------------------------------- stage games
@@ -169,73 +177,7 @@ GameSpec = Annotated[
 # --------------------------------------------------------------------------- strategies
 
 
-class AlwaysCooperate(Strict):
-    """Always develop responsibly."""
-
-    type: Literal["always_cooperate"]
-
-
-class AlwaysDefect(Strict):
-    """Always cut corners."""
-
-    type: Literal["always_defect"]
-
-
-class TitForTat(Strict):
-    """Cooperate first, then repeat what the partner was last seen doing."""
-
-    type: Literal["tit_for_tat"]
-
-
-class GrimTrigger(Strict):
-    """Cooperate until the partner is seen defecting once, then defect against it forever."""
-
-    type: Literal["grim_trigger"]
-
-
-class TrustBestResponse(Strict):
-    """Best-respond to a Beta-Bernoulli belief about each partner (the paper's logic, iterated)."""
-
-    type: Literal["trust_best_response"]
-    prior_strength: float = Field(
-        2.0,
-        gt=0.0,
-        description="Weight of the prior belief (mean = the lab's trust), in pseudo-observations.",
-    )
-
-
-class Reinforcement(Strict):
-    """Stateless Q-learning with epsilon-greedy exploration."""
-
-    type: Literal["reinforcement"]
-    learning_rate: float = Field(0.1, gt=0.0, le=1.0, description="Q-value step size alpha.")
-    exploration: Probability = Field(0.05, description="Epsilon: chance of a random action.")
-
-
-class Imitation(Strict):
-    """Pairwise-comparison (Fermi) imitation of another lab's last action."""
-
-    type: Literal["imitation"]
-    selection_intensity: float = Field(
-        1.0, ge=0.0, description="beta: how strongly payoff differences drive imitation."
-    )
-    initial_cooperation: Probability = Field(
-        0.5, description="Probability that the lab cooperates in the first round."
-    )
-
-
-StrategySpec = Annotated[
-    Union[
-        AlwaysCooperate,
-        AlwaysDefect,
-        TitForTat,
-        GrimTrigger,
-        TrustBestResponse,
-        Reinforcement,
-        Imitation,
-    ],
-    Field(discriminator="type"),
-]
+StrategySpec = _tagged_union(STRATEGIES)
 
 
 # --------------------------------------------------------------------------- labs
@@ -264,7 +206,7 @@ class LabSpec(Strict):
         None, description="Biased beliefs about this lab's own payoffs, used for its decisions."
     )
     strategy: StrategySpec = Field(
-        default_factory=lambda: TrustBestResponse(type="trust_best_response"),
+        default_factory=lambda: STRATEGIES["trust_best_response"].Spec(type="trust_best_response"),
         description="Decision rule in the iterated model (default: trust_best_response).",
     )
 
@@ -320,13 +262,6 @@ class Dynamics(Strict):
 
 
 # --------------------------------------------------------------------------- interventions
-
-
-def _tagged_union(registry):
-    """The discriminated union of a registry's specs (keyed by its ``type``/``model`` field)."""
-    specs = registry.specs()
-    union = specs[0] if len(specs) == 1 else Union[specs]  # noqa: UP007  (a runtime tuple)
-    return Annotated[union, Field(discriminator=registry.key)]
 
 
 InterventionSpec = _tagged_union(INTERVENTIONS)
@@ -425,10 +360,14 @@ def _rebuild_unions() -> None:
     """Rebuild the unions and every model holding them after a late registration, so a class
     registered after this module was imported (a plug-in, a test) validates and reaches the
     JSON Schema like the built-in ones."""
-    global InterventionSpec
+    global InterventionSpec, StrategySpec
     InterventionSpec = _tagged_union(INTERVENTIONS)
+    StrategySpec = _tagged_union(STRATEGIES)
+    LabSpec.model_fields["strategy"].annotation = StrategySpec
+    LabSpec.model_rebuild(force=True)
     Scenario.model_fields["interventions"].annotation = list[InterventionSpec]
     Scenario.model_rebuild(force=True)
 
 
 INTERVENTIONS.on_change(_rebuild_unions)
+STRATEGIES.on_change(_rebuild_unions)
