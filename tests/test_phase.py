@@ -97,3 +97,16 @@ def test_phase_bad_axes_fail_cleanly(args, words, tmp_path):
     result = CliRunner().invoke(app, ["phase", str(path), *args, "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and words in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_phase_refuses_a_game_factor_that_every_lab_overrides(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("""name: both override
+game: {trust: 0.7, shared_upside: 4, advantage: 3, exposure: 2, shared_downside: 1}
+labs: [{name: Frontier, advantage: 6}, {name: Newcomer, advantage: 2}]
+""")
+    result = CliRunner().invoke(app, ["phase", str(path), "--x", "game.advantage=0:8:5",
+                                      "--y", "game.trust=0:1:5", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "labs[0].advantage, labs[1].advantage" in result.stderr
+    assert not (tmp_path / "o").exists()

@@ -91,6 +91,16 @@ def check_axes(scenario: Scenario, axes: list[Axis], source: str) -> None:
                 "labs[i].<factor>, with factor one of " + ", ".join(FACTORS),
                 field=axis.path,
             )
+        if parts[0] == "game" and parts[1] in FACTORS:
+            overriding = [i for i, lab in enumerate(scenario.labs) if getattr(lab, parts[1]) is not None]
+            if len(overriding) == len(scenario.labs):
+                raise ScenarioError(
+                    source,
+                    f"every lab sets its own {parts[1]}, so varying the game's value changes "
+                    "nothing; vary a lab's value instead: "
+                    + ", ".join(f"labs[{i}].{parts[1]}" for i in overriding),
+                    field=axis.path,
+                )
         for value in (axis.values.min(), axis.values.max()):
             with_overrides(scenario, {axis.path: float(value)}, source)
 
