@@ -51,6 +51,9 @@ def run(
         result = run_pipeline(scenario, progress=step("simulating runs"))
         write_report(result, destination, command=invoked_command(), progress=step("drawing charts"))
     if not quiet:
+        from coopsim.analyses.findings import findings_text, run_findings
+
+        typer.echo(findings_text(scenario, run_findings(result)))
         typer.echo(f"report written to {destination}/ (open {destination / 'index.html'})")
 
 

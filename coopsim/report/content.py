@@ -13,6 +13,7 @@ import pandas as pd
 
 from coopsim.policy import INTERVENTIONS, PAPER_STRATEGIES
 from coopsim.policy.expected import inactive
+from coopsim.analyses.findings import findings_markdown, run_findings
 from coopsim.analyses.oneshot_text import fmt, oneshot_markdown
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
@@ -47,7 +48,8 @@ def chart(name: str) -> Block:
 def report_blocks(result, manifest: dict[str, Any]) -> list[Block]:
     """Every block of the report of a run, in reading order."""
     scenario: Scenario = result.scenario
-    blocks = [md(_heading(scenario)), md(scenario_in_words(scenario))]
+    blocks = [md(_heading(scenario)), md(findings_markdown(scenario, run_findings(result))),
+              md(scenario_in_words(scenario))]
     if result.oneshot is not None:
         blocks += [md(oneshot_markdown(result.oneshot)), chart("payoff-matrix"),
                    chart("expected-payoff-vs-trust")]
