@@ -3,14 +3,27 @@
 Python API for notebooks::
 
     import coopsim
-    scenario = coopsim.load_scenario("scenarios/prisoners-dilemma-race.yaml")
-    result = coopsim.run(scenario)          # one-shot analysis, simulations, charts
+    result = coopsim.run("scenarios/prisoners-dilemma-race.yaml")  # a path or a loaded scenario
     result.summary                          # per-variant table with 95% intervals
     result.charts["cooperation-over-time"]  # an Altair chart: displays inline in Jupyter
     result.save("reports/my-run")           # the same report folder as `coopsim run`
+    coopsim.abm.simulate(coopsim.load_scenario("scenarios/prisoners-dilemma-race.yaml"))
+
+Subpackages (``coopsim.abm``, ``coopsim.theory``, ...) are imported on first use, so
+``import coopsim`` and ``coopsim --help`` stay quick.
 """
 
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from coopsim.analyses.run import RunResult
+    from coopsim.scenario.spec import Scenario
 
 try:
     __version__ = version("coopsim")
@@ -18,16 +31,32 @@ except PackageNotFoundError:  # running from a checkout that was not installed
     __version__ = "0.0.0+local"
 
 __all__ = ["load_scenario", "loads_scenario", "run", "__version__"]
+_SUBMODULES = frozenset(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+
+
+def run(scenario: Scenario | str | os.PathLike, progress: Callable[[int, int], None] | None = None
+        ) -> RunResult:
+    """Analyse and simulate a scenario (a loaded :class:`Scenario`, or the path of its YAML
+    file) and build every chart; see :func:`coopsim.analyses.run.run`."""
+    from coopsim.analyses.run import run as run_scenario
+    from coopsim.scenario.loading import load_scenario
+
+    if isinstance(scenario, (str, os.PathLike)):
+        scenario = load_scenario(scenario)
+    return run_scenario(scenario, progress)
 
 
 def __getattr__(name: str):
     # Imported on first use, so `coopsim --help` stays quick.
     if name in ("load_scenario", "loads_scenario"):
-        from coopsim.scenario import loading as scenario_io
+        from coopsim.scenario import loading
 
-        return getattr(scenario_io, name)
-    if name == "run":
-        from coopsim.analyses.run import run
-
-        return run
+        return getattr(loading, name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'coopsim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API and the subpackages (tab completion in notebooks)."""
+    return sorted({*__all__, *_SUBMODULES})

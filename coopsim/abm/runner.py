@@ -13,11 +13,21 @@ Tables (one row per ...):
 * ``labs`` (variant x replicate x round x lab): variant, replicate, round, lab, kind, strategy,
   action (cooperate / defect / mixed / none), cooperation (share of the lab's matches in which it cooperated, NaN if it sat out), matches,
   payoff, trust (its mean belief that a partner cooperates), incidents_caused;
-* ``summary`` (variant): replicates, long_run_rounds, and for long_run_cooperation (mean
-  cooperation_rate over the last ``long_run_fraction`` of rounds), cumulative_incidents and
-  welfare (sum over the run) the mean across replicates and a 95% Student-t interval
-  (``_mean``, ``_low``, ``_high``, from :func:`coopsim.theory.intervals.mean_interval`; with one
-  replicate, or no spread, the interval is the point).
+* ``summary`` (variant): replicates (runs simulated), deterministic, long_run_rounds,
+  long_run_cycle_period, and for long_run_cooperation (mean cooperation_rate over the last
+  ``long_run_fraction`` of rounds), cumulative_incidents and welfare (sums over the run) the
+  mean across replicates and a 95% interval (``_mean``, ``_low``, ``_high``) with the method
+  that made it (``_interval``): :func:`coopsim.theory.intervals.mean_interval` picks a BCa
+  bootstrap for the bounded measures (cooperation in [0, 1], incidents >= 0), so an interval
+  never leaves what the measure can be, and a Student t interval for welfare. With one
+  replicate, or no spread, the interval is the point.
+
+Deterministic variants. When no random draw of the model can change an outcome
+(:func:`random_sources` is empty) every replicate is identical whatever its seed, so the variant
+is simulated once (replicate 0) and its summary says so. Its long run may still be a cycle:
+``long_run_cycle_period`` is the smallest k such that the per-round cooperation_rate of the
+long-run window repeats with period k (at least twice over; 1 = a steady state), empty when
+there is none or the variant is stochastic.
 """
 
 from __future__ import annotations
@@ -30,12 +40,21 @@ import numpy as np
 import pandas as pd
 
 from coopsim.abm.model import AGENT_REPORTERS, MODEL_REPORTERS, LabModel
+from coopsim.abm.strategies import STRATEGIES
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
-from coopsim.theory.intervals import mean_interval
+from coopsim.theory.intervals import interval_method, mean_interval
 
 LAB_COLUMNS = ["lab", "kind", "strategy"]
-SUMMARY_MEASURES = ("long_run_cooperation", "cumulative_incidents", "welfare")
+# The per-run measures and the range each can take (None: unbounded).
+MEASURE_RANGES = {
+    "long_run_cooperation": (0.0, 1.0),
+    "cumulative_incidents": (0.0, None),
+    "welfare": (None, None),
+}
+SUMMARY_MEASURES = tuple(MEASURE_RANGES)
+DETERMINISTIC = "none (deterministic: every replicate identical)"
+ONE_REPLICATE = "none (one replicate)"
 
 
 @dataclass(frozen=True)
@@ -104,17 +123,56 @@ def _label(table: pd.DataFrame, labels: dict) -> pd.DataFrame:
     return table
 
 
+def random_sources(scenario: Scenario) -> list[str]:
+    """The settings of a resolved variant that make its runs depend on the seed: every random
+    draw of :class:`LabModel` whose outcome is not certain. A draw with probability 0 or 1 of
+    succeeding (tremble, incidents, audit detection, observability) decides nothing; random
+    pairs of two labs always pair the same two. Empty means deterministic."""
+    dynamics = scenario.dynamics
+    sources = []
+    if dynamics.matching == "random_pairs" and sum(lab.count for lab in scenario.labs) > 2:
+        sources.append("random_pairs matching")
+    kinds = dict.fromkeys(lab.strategy.type for lab in scenario.labs)
+    sources += [f"{kind} strategy" for kind in kinds if STRATEGIES[kind].stochastic]
+    if 0 < dynamics.tremble < 1:
+        sources.append("tremble")
+    if 0 < dynamics.incidents.probability < 1:
+        sources.append("incidents")
+    # Rules change only where an intervention starts or ends: check one round per stretch.
+    changes = {0} | {i.start for i in scenario.interventions}
+    changes |= {i.end for i in scenario.interventions if i.end is not None}
+    observed, audited = False, False
+    for round_index in sorted(r for r in changes if r < dynamics.rounds):
+        active = [i for i in scenario.interventions if i.active(round_index)]
+        levels = [i.observability for i in active if i.type == "transparency"]
+        observed |= 0 < max([dynamics.observability, *levels]) < 1
+        audited |= any(0 < i.detection_probability < 1 for i in active if i.type == "audit_and_fine")
+    sources += ["observability"] * observed + ["audits"] * audited
+    return sources
+
+
+def is_deterministic(scenario: Scenario) -> bool:
+    """Whether every run of the resolved variant ``scenario`` is the same whatever the seed."""
+    return not random_sources(scenario)
+
+
 def simulate(
     scenario: Scenario, progress: Callable[[int, int], None] | None = None
 ) -> SimulationResult:
-    """Run every variant of ``scenario`` for ``dynamics.replicates`` replicates each.
+    """Run every variant of ``scenario`` for ``dynamics.replicates`` replicates each (once when
+    the variant is deterministic).
 
     ``progress(done, total)`` is called after each finished replicate."""
     variants = resolve_variants(scenario)
-    total = sum(variant.dynamics.replicates for variant in variants.values())
+    deterministic = {name: is_deterministic(variant) for name, variant in variants.items()}
+    replicates = {
+        name: 1 if deterministic[name] else variant.dynamics.replicates
+        for name, variant in variants.items()
+    }
+    total = sum(replicates.values())
     runs: list[RunResult] = []
     for variant_index, (name, variant) in enumerate(variants.items()):
-        for replicate in range(variant.dynamics.replicates):
+        for replicate in range(replicates[name]):
             seed = replicate_seed(scenario.seed, variant_index, replicate)
             runs.append(simulate_one(variant, name, replicate, seed))
             if progress is not None:
@@ -122,7 +180,8 @@ def simulate(
     rounds = pd.concat([run.rounds for run in runs], ignore_index=True)
     labs = pd.concat([run.labs for run in runs], ignore_index=True)
     fractions = {name: v.dynamics.long_run_fraction for name, v in variants.items()}
-    return SimulationResult(rounds=rounds, labs=labs, summary=summarise(rounds, fractions))
+    summary = summarise(rounds, fractions, deterministic)
+    return SimulationResult(rounds=rounds, labs=labs, summary=summary)
 
 
 def long_run_rounds(rounds: int, fraction: float) -> int:
@@ -130,23 +189,55 @@ def long_run_rounds(rounds: int, fraction: float) -> int:
     return max(1, math.ceil(round(fraction * rounds, 9)))
 
 
-def summarise(rounds: pd.DataFrame, long_run_fraction: dict[str, float]) -> pd.DataFrame:
+def cycle_period(series) -> int | None:
+    """The smallest period k >= 1 with series[t] == series[t + k] throughout, seen at least twice
+    (k <= len / 2); None when there is none."""
+    values = np.asarray(series)
+    for k in range(1, values.size // 2 + 1):
+        if np.array_equal(values[k:], values[:-k]):
+            return k
+    return None
+
+
+def summarise(
+    rounds: pd.DataFrame,
+    long_run_fraction: dict[str, float],
+    deterministic: dict[str, bool] | None = None,
+) -> pd.DataFrame:
     """One row per variant of a ``rounds`` table: per-replicate long-run cooperation, cumulative
-    incidents and total welfare, each as mean and 95% t-interval across replicates."""
+    incidents and total welfare, each as the mean and 95% interval across replicates (see the
+    module docstring); ``deterministic`` marks variants whose replicates are all identical."""
+    deterministic = deterministic or {}
     rows = []
     for variant, table in rounds.groupby("variant", sort=False):
         n_rounds = int(table["round"].max()) + 1
         tail = long_run_rounds(n_rounds, long_run_fraction[variant])
         per_replicate = table.groupby("replicate", sort=True)
-        late = table[table["round"] >= n_rounds - tail].groupby("replicate", sort=True)
+        late = table[table["round"] >= n_rounds - tail]
         measures = {
-            "long_run_cooperation": late["cooperation_rate"].mean(),
+            "long_run_cooperation": late.groupby("replicate", sort=True)["cooperation_rate"].mean(),
             "cumulative_incidents": per_replicate["incidents"].sum(),
             "welfare": per_replicate["welfare"].sum(),
         }
-        row = {"variant": variant, "replicates": per_replicate.ngroups, "long_run_rounds": tail}
-        for measure in SUMMARY_MEASURES:
-            mean, low, high = mean_interval(measures[measure].to_numpy(dtype=float))
-            row |= {f"{measure}_mean": mean, f"{measure}_low": low, f"{measure}_high": high}
+        fixed = deterministic.get(variant, False)
+        period = None
+        if fixed:
+            first = late[late["replicate"] == late["replicate"].min()]
+            period = cycle_period(first["cooperation_rate"].to_numpy())
+        row = {
+            "variant": variant,
+            "replicates": per_replicate.ngroups,
+            "deterministic": fixed,
+            "long_run_rounds": tail,
+            "long_run_cycle_period": pd.NA if period is None else period,
+        }
+        for measure, bounds in MEASURE_RANGES.items():
+            values = measures[measure].to_numpy(dtype=float)
+            mean, low, high = mean_interval(values, bounds)
+            method = DETERMINISTIC if fixed else ONE_REPLICATE if values.size < 2 else interval_method(bounds)
+            row |= {f"{measure}_mean": mean, f"{measure}_low": low, f"{measure}_high": high,
+                    f"{measure}_interval": method}
         rows.append(row)
-    return pd.DataFrame(rows)
+    summary = pd.DataFrame(rows)
+    summary["long_run_cycle_period"] = summary["long_run_cycle_period"].astype("Int64")
+    return summary

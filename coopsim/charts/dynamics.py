@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 
 from coopsim.charts.theme import HEIGHT, LINE_LEGEND, WIDTH, themed, variant_scale
-from coopsim.theory.intervals import grouped_interval
+from coopsim.theory.intervals import grouped_interval, interval_method
 
 TIME_SERIES = {
     # name: (column, cumulative, title, y axis title, range the measure can take)
@@ -31,22 +31,21 @@ TIME_SERIES = {
 }
 
 
-def band_table(rounds: pd.DataFrame, column: str, cumulative: bool) -> pd.DataFrame:
-    """Mean and 95% interval across replicates of `column` for every variant x round."""
+def band_table(rounds: pd.DataFrame, column: str, cumulative: bool, bounds) -> pd.DataFrame:
+    """Mean and 95% interval across replicates of `column` for every variant x round, by the
+    method for a measure with range ``bounds`` (a bootstrap band never leaves that range)."""
     data = rounds[["variant", "replicate", "round", column]].copy()
     if cumulative:
         data[column] = data.groupby(["variant", "replicate"], sort=False)[column].cumsum()
-    return grouped_interval(data, ["variant", "round"], column)
+    return grouped_interval(data, ["variant", "round"], column, bounds)
 
 
 def time_series_chart(
     rounds: pd.DataFrame, name: str, variants: list[str], subtitle: str
 ) -> alt.TopLevelMixin:
     """One measure over rounds: a line per variant (mean) and a band (95% interval)."""
-    column, cumulative, title, y_title, (lowest, highest) = TIME_SERIES[name]
-    data = band_table(rounds, column, cumulative)
-    # A t-interval can reach past what the measure can be (a negative count); the band stops there.
-    data[["low", "high"]] = data[["low", "high"]].clip(lower=lowest, upper=highest)
+    column, cumulative, title, y_title, bounds = TIME_SERIES[name]
+    data = band_table(rounds, column, cumulative, bounds)
     color = alt.Color("variant:N", scale=variant_scale(variants), title="variant", legend=LINE_LEGEND)
     x = alt.X("round:Q", title="round", scale=alt.Scale(nice=False))
     band = alt.Chart(data).mark_area(opacity=0.22).encode(
@@ -57,8 +56,13 @@ def time_series_chart(
         tooltip=["variant:N", "round:Q", alt.Tooltip("mean:Q", format=".3g"),
                  alt.Tooltip("low:Q", format=".3g"), alt.Tooltip("high:Q", format=".3g")],
     )
-    replicates = int(rounds.groupby("variant")["replicate"].nunique().min())
-    note = f" · lines: mean of {replicates} replicates; bands: 95% interval"
+    replicates = rounds.groupby("variant")["replicate"].nunique()
+    if replicates.max() == 1:
+        note = " · lines: one run per variant"
+    else:
+        some = "" if replicates.min() == replicates.max() else "up to "
+        note = (f" · lines: mean of {some}{replicates.max()} replicates; "
+                f"bands: 95% {interval_method(bounds)} interval")
     return themed(alt.layer(band, line).properties(width=WIDTH, height=HEIGHT), title, subtitle + note)
 
 

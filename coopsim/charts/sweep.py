@@ -5,7 +5,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from coopsim.abm.runner import MEASURE_RANGES
 from coopsim.charts.theme import HEIGHT, LINE_LEGEND, WIDTH, themed, variant_scale
+from coopsim.theory.intervals import interval_method
 
 METRIC_TITLES = {
     "long_run_cooperation": ("Where does cooperation hold?", "long-run cooperation (share of choices)"),
@@ -34,7 +36,8 @@ def line_chart(aggregates: pd.DataFrame, parameter: str, metric: str, variants: 
         tooltip=["variant:N", alt.Tooltip(f"{field}:Q", title=parameter),
                  alt.Tooltip(f"{metric}_mean:Q", format=".3g", title="mean"), "replicates:Q"])
     return themed(alt.layer(band, line).properties(width=WIDTH, height=HEIGHT), title,
-                  subtitle + " · lines: mean across replicates; bands: 95% interval")
+                  subtitle + " · lines: mean across replicates; bands: 95% "
+                  + f"{interval_method(MEASURE_RANGES[metric])} interval")
 
 
 def heat_map(aggregates: pd.DataFrame, x: str, y: str, metric: str, subtitle: str) -> alt.TopLevelMixin:

@@ -141,13 +141,28 @@ def interventions_in_words(scenario: Scenario) -> str:
 
 
 def iterated_summary(summary: pd.DataFrame, scenario: Scenario) -> str:
-    """The per-variant summary table with 95% intervals across replicates."""
+    """The per-variant summary table with 95% intervals across replicates, naming each
+    interval's method, deterministic variants and long-run cycles."""
+    measures = {"long_run_cooperation": "long-run cooperation", "cumulative_incidents": "incidents",
+                "welfare": "welfare"}
+    methods: dict[str, list[str]] = {}
+    for measure, label in measures.items():
+        # Summaries saved before the method column existed used t-intervals throughout.
+        used = summary.get(f"{measure}_interval", pd.Series(["Student t"])).dropna()
+        for method in dict.fromkeys(m for m in used if not m.startswith("none")):
+            methods.setdefault(method, []).append(label)
+    named = "; ".join(f"{method} for {' and '.join(labels)}" for method, labels in methods.items())
+    if "BCa bootstrap" in methods:
+        named += "; a bootstrap interval never leaves the range a share or a count can take"
+    intervals = (f"Means across replicates with 95% intervals ({named})." if methods else
+                 "Each variant ran once, so no interval: a deterministic variant gives the same "
+                 "run whatever the seed.")
     lines = [
         "## Iterated results by variant",
         "",
-        "Means across replicates with 95% t-intervals. Long-run cooperation is the share of "
-        f"cooperative choices over the last {fmt(scenario.dynamics.long_run_fraction * 100)}% of "
-        "rounds; incidents and welfare (payoffs net of public cost) are totals over the run.",
+        f"{intervals} Long-run cooperation is the share of cooperative choices over the last "
+        f"{fmt(scenario.dynamics.long_run_fraction * 100)}% of rounds; incidents and welfare "
+        "(payoffs net of public cost) are totals over the run.",
         "",
         "| variant | replicates | long-run cooperation | incidents | welfare |",
         "|---|---|---|---|---|",
@@ -155,9 +170,15 @@ def iterated_summary(summary: pd.DataFrame, scenario: Scenario) -> str:
     for _, row in summary.iterrows():
         cells = [
             f"{fmt(row[f'{m}_mean'])} [{fmt(row[f'{m}_low'])}, {fmt(row[f'{m}_high'])}]"
-            for m in ("long_run_cooperation", "cumulative_incidents", "welfare")
+            for m in measures
         ]
-        lines.append(f"| {row['variant']} | {int(row['replicates'])} | " + " | ".join(cells) + " |")
+        runs = str(int(row["replicates"]))
+        if bool(row.get("deterministic", False)):
+            runs += " (deterministic: every replicate identical)"
+        period = row.get("long_run_cycle_period")
+        if pd.notna(period) and int(period) > 1:
+            cells[0] += f" (a cycle of period {int(period)})"
+        lines.append(f"| {row['variant']} | {runs} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

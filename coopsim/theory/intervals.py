@@ -1,12 +1,45 @@
-"""Intervals across replicates: mean +- t_{n-1, 0.975} * s / sqrt(n) (Student t, 95%)."""
+"""95% intervals for a mean across replicates, chosen by the range the measure can take.
+
+* A measure with a bound (a share in [0, 1], a count >= 0) gets a **BCa bootstrap** interval
+  (bias-corrected and accelerated; Efron & Tibshirani 1993, ch. 14). Draw B = ``RESAMPLES``
+  resamples of the n values with replacement, with mean theta*_b each; theta = the sample mean.
+  Then
+
+      z0 = Phi^-1( #{theta*_b < theta} / B )                               (bias correction)
+      a  = sum (x_i - xbar)^3 / (6 (sum (x_i - xbar)^2)^(3/2))             (jackknife acceleration
+                                                                            of the mean)
+      alpha_k = Phi( z0 + (z0 + z_k) / (1 - a (z0 + z_k)) ),  z_k = Phi^-1(0.025), Phi^-1(0.975)
+
+  and the interval is the alpha_1 and alpha_2 quantiles of the theta*_b (linear interpolation
+  between order statistics, as numpy.percentile). Every theta*_b is a mean of sample values, so
+  the interval never leaves [min x, max x], hence never the measure's range. The resamples come
+  from a generator with a fixed seed (``SEED``): the same values always give the same interval.
+* An unbounded measure (welfare) gets the **Student t** interval
+  mean +- t_{n-1, 0.975} * s / sqrt(n).
+
+With fewer than two values, or values that do not vary, the interval is the point itself.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy.special import ndtr, ndtri
 
 CONFIDENCE = 0.95
+RESAMPLES = 9999
+SEED = 20191107  # any fixed value: intervals are a function of the values alone
+BOOTSTRAP = "BCa bootstrap"
+STUDENT_T = "Student t"
+_CHUNK = 256  # groups bootstrapped at once (bounds memory at _CHUNK x RESAMPLES floats)
+
+Bounds = tuple[float | None, float | None]
+
+
+def interval_method(bounds: Bounds) -> str:
+    """The method used for a measure with range ``bounds`` (lowest, highest; None = unbounded)."""
+    return STUDENT_T if bounds == (None, None) else BOOTSTRAP
 
 
 def t_half_width(std, n, confidence: float = CONFIDENCE) -> np.ndarray:
@@ -19,17 +52,90 @@ def t_half_width(std, n, confidence: float = CONFIDENCE) -> np.ndarray:
     return np.where((n >= 2) & (std > 0), half, 0.0)
 
 
-def mean_interval(values, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
-    """(mean, low, high) of one sample; the point itself with one value or no spread."""
+def _resample_counts(n: int) -> np.ndarray:
+    """How often each of n positions is drawn in each of the RESAMPLES resamples (B x n)."""
+    draws = np.random.default_rng([SEED, n]).integers(0, n, size=(RESAMPLES, n))
+    counts = np.zeros((RESAMPLES, n))
+    np.add.at(counts, (np.arange(RESAMPLES)[:, None], draws), 1.0)
+    return counts
+
+
+def bca_bootstrap(samples: np.ndarray, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+    """BCa interval of the mean of each row of ``samples`` (groups x n), as (low, high) arrays.
+
+    Each row is sorted first, so the interval depends on the values, not their order. Rows that
+    do not vary (or n < 2) get the point itself."""
+    samples = np.sort(np.asarray(samples, dtype=float), axis=1)
+    groups, n = samples.shape
+    mean = samples.mean(axis=1)
+    low, high = mean.copy(), mean.copy()
+    varies = np.flatnonzero(samples.max(axis=1) > samples.min(axis=1)) if n > 1 else []
+    if len(varies) == 0:
+        return low, high
+    counts = _resample_counts(n)
+    z_edges = ndtri(np.array([(1 - confidence) / 2, (1 + confidence) / 2]))
+    for start in range(0, len(varies), _CHUNK):
+        rows = varies[start:start + _CHUNK]
+        x = samples[rows]
+        theta = mean[rows]
+        boot = x @ counts.T / n  # (rows, B) resample means
+        # A resample mean equal to theta up to rounding counts as a tie, not as "below".
+        tolerance = 1e-12 * np.abs(x).max(axis=1)
+        below = (boot < (theta - tolerance)[:, None]).mean(axis=1)
+        z0 = ndtri(np.clip(below, 0.5 / RESAMPLES, 1 - 0.5 / RESAMPLES))
+        d = x - theta[:, None]
+        a = (d**3).sum(axis=1) / (6 * ((d**2).sum(axis=1)) ** 1.5)
+        z = z0[:, None] + z_edges[None, :]
+        levels = ndtr(z0[:, None] + z / (1 - a[:, None] * z))
+        position = levels * (RESAMPLES - 1)
+        low[rows] = _order_statistic(boot, position[:, 0])
+        high[rows] = -_order_statistic(-boot, (RESAMPLES - 1) - position[:, 1])
+    return low, high
+
+
+def _order_statistic(values: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """Per row, the order statistic at fractional ``position`` (0-based), interpolating linearly
+    between neighbours as numpy.percentile does. Only the lowest values up to the largest
+    position are sorted, so the tails of long rows stay cheap."""
+    below = np.floor(position).astype(int)
+    weight = position - below
+    keep = min(int(below.max()) + 2, values.shape[1])
+    lowest = np.sort(np.partition(values, keep - 1, axis=1)[:, :keep], axis=1)
+    rows = np.arange(values.shape[0])
+    above = np.minimum(below + 1, keep - 1)
+    return lowest[rows, below] + weight * (lowest[rows, above] - lowest[rows, below])
+
+
+def mean_interval(values, bounds: Bounds, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """(mean, low, high) of one sample of a measure with range ``bounds``."""
     values = np.asarray(values, dtype=float)
     mean = float(values.mean())
+    if interval_method(bounds) == BOOTSTRAP:
+        low, high = bca_bootstrap(values[None, :], confidence)
+        return mean, float(low[0]), float(high[0])
     std = float(values.std(ddof=1)) if values.size > 1 else 0.0
     half = float(t_half_width(std, values.size, confidence))
     return mean, mean - half, mean + half
 
 
-def grouped_interval(table: pd.DataFrame, by: list[str], column: str) -> pd.DataFrame:
-    """Mean, low, high and n of `column` for every group of `by` (e.g. variant x round)."""
-    grouped = table.groupby(by, sort=False)[column].agg(["mean", "std", "count"]).reset_index()
-    half = t_half_width(grouped["std"].fillna(0.0), grouped["count"])
-    return grouped.assign(low=grouped["mean"] - half, high=grouped["mean"] + half).drop(columns="std")
+def grouped_interval(table: pd.DataFrame, by: list[str], column: str, bounds: Bounds) -> pd.DataFrame:
+    """Mean, low, high and count of `column` for every group of `by` (e.g. variant x round), by
+    :func:`interval_method` for a measure with range ``bounds``."""
+    grouped = table.groupby(by, sort=False)[column]
+    result = grouped.agg(["mean", "std", "count"]).reset_index()
+    if interval_method(bounds) == STUDENT_T:
+        half = t_half_width(result["std"].fillna(0.0), result["count"])
+        low, high = result["mean"] - half, result["mean"] + half
+    else:
+        low, high = result["mean"].to_numpy(copy=True), result["mean"].to_numpy(copy=True)
+        values = table[column].to_numpy(dtype=float)
+        valid = ~np.isnan(values)
+        group = grouped.ngroup().to_numpy()[valid]
+        values = values[valid][np.argsort(group, kind="stable")]  # grouped, in table order
+        sizes = result["count"].to_numpy()
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        for n in np.unique(sizes[sizes > 1]):
+            members = np.flatnonzero(sizes == n)
+            rows = starts[members][:, None] + np.arange(n)[None, :]
+            low[members], high[members] = bca_bootstrap(values[rows])
+    return result.assign(low=low, high=high).drop(columns="std")
