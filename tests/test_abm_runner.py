@@ -115,9 +115,13 @@ def test_progress_is_reported_per_replicate(scenario):
     assert calls == [(done, 6) for done in range(1, 7)]
 
 
-def test_summary_is_the_mean_and_t_interval_across_replicates(result):
+def test_summary_is_the_mean_across_replicates_with_a_t_interval_for_welfare(result):
     summary = result.summary.set_index("variant")
     assert summary.loc["baseline", "replicates"] == 3
+    assert not summary["deterministic"].any() and summary["long_run_cycle_period"].isna().all()
+    assert summary.loc["audited", "welfare_interval"] == "Student t"
+    for measure in ("long_run_cooperation", "cumulative_incidents"):
+        assert summary.loc["audited", f"{measure}_interval"] == "BCa bootstrap"
     assert summary.loc["baseline", "long_run_rounds"] == 3  # ceil(0.25 x 12)
     rounds = result.rounds[result.rounds["variant"] == "audited"]
     welfare = rounds.groupby("replicate")["welfare"].sum().to_numpy()
@@ -140,6 +144,7 @@ def test_one_replicate_gives_a_point_interval(scenario):
     assert row["variant"] == "baseline" and row["replicates"] == 1
     for measure in ("long_run_cooperation", "cumulative_incidents", "welfare"):
         assert row[f"{measure}_low"] == row[f"{measure}_mean"] == row[f"{measure}_high"]
+        assert row[f"{measure}_interval"] == "none (one replicate)"
 
 
 def test_long_run_window():

@@ -83,13 +83,18 @@ def bca_bootstrap(samples: np.ndarray, confidence: float = CONFIDENCE) -> tuple[
         tolerance = 1e-12 * np.abs(x).max(axis=1)
         below = (boot < (theta - tolerance)[:, None]).mean(axis=1)
         z0 = ndtri(np.clip(below, 0.5 / RESAMPLES, 1 - 0.5 / RESAMPLES))
-        d = x - theta[:, None]
+        # a is scale-free; deviations in units of the row's range cannot underflow.
+        d = (x - theta[:, None]) / (x[:, -1] - x[:, 0])[:, None]
         a = (d**3).sum(axis=1) / (6 * ((d**2).sum(axis=1)) ** 1.5)
         z = z0[:, None] + z_edges[None, :]
-        levels = ndtr(z0[:, None] + z / (1 - a[:, None] * z))
+        denominator = 1 - a[:, None] * z
+        # As the denominator falls to 0 the level tends to 0 or 1; past it BCa is undefined.
+        shift = np.where(denominator > 0, z / np.where(denominator > 0, denominator, 1), np.copysign(np.inf, z))
+        levels = ndtr(z0[:, None] + shift)
         position = levels * (RESAMPLES - 1)
-        low[rows] = _order_statistic(boot, position[:, 0])
-        high[rows] = -_order_statistic(-boot, (RESAMPLES - 1) - position[:, 1])
+        # A resample mean lies in [min x, max x]; clipping only removes rounding past the ends.
+        low[rows] = np.clip(_order_statistic(boot, position[:, 0]), x[:, 0], x[:, -1])
+        high[rows] = np.clip(-_order_statistic(-boot, (RESAMPLES - 1) - position[:, 1]), x[:, 0], x[:, -1])
     return low, high
 
 
