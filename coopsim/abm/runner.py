@@ -41,6 +41,7 @@ import pandas as pd
 
 from coopsim.abm.model import AGENT_REPORTERS, MODEL_REPORTERS, LabModel
 from coopsim.abm.strategies import STRATEGIES
+from coopsim.policy.base import base_rules, make_intervention
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
 from coopsim.theory.intervals import interval_method, mean_interval
@@ -138,15 +139,19 @@ def random_sources(scenario: Scenario) -> list[str]:
         sources.append("tremble")
     if 0 < dynamics.incidents.probability < 1:
         sources.append("incidents")
-    # Rules change only where an intervention starts or ends: check one round per stretch.
-    changes = {0} | {i.start for i in scenario.interventions}
-    changes |= {i.end for i in scenario.interventions if i.end is not None}
+    # The rules change only where an intervention starts or ends: build them, with the
+    # interventions' own code, for one round of each stretch.
+    interventions = [make_intervention(spec) for spec in scenario.interventions]
+    changes = {0} | {i.spec.start for i in interventions}
+    changes |= {i.spec.end for i in interventions if i.spec.end is not None}
     observed, audited = False, False
     for round_index in sorted(r for r in changes if r < dynamics.rounds):
-        active = [i for i in scenario.interventions if i.active(round_index)]
-        levels = [i.observability for i in active if i.type == "transparency"]
-        observed |= 0 < max([dynamics.observability, *levels]) < 1
-        audited |= any(0 < i.detection_probability < 1 for i in active if i.type == "audit_and_fine")
+        rules = base_rules(scenario, np.zeros((1, 2, 2)), np.zeros((1, 2, 2)))
+        for intervention in interventions:
+            if intervention.active(round_index):
+                intervention.apply(rules)
+        observed |= 0 < rules.observability < 1
+        audited |= any(0 < detection < 1 for detection, _ in rules.audits)
     sources += ["observability"] * observed + ["audits"] * audited
     return sources
 
