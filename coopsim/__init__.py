@@ -49,9 +49,7 @@ def run(scenario: Scenario | str | os.PathLike, progress: Callable[[int, int], N
 def __getattr__(name: str):
     # Imported on first use, so `coopsim --help` stays quick.
     if name in ("load_scenario", "loads_scenario"):
-        from coopsim.scenario import loading
-
-        return getattr(loading, name)
+        return getattr(importlib.import_module(f"{__name__}.scenario.loading"), name)
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'coopsim' has no attribute {name!r}")

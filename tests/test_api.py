@@ -47,6 +47,8 @@ def test_the_readme_api_works_as_written_in_a_fresh_interpreter():
     assert done.returncode == 0, done.stderr
     rounds, trust = done.stdout.split()
     assert int(rounds) > 0 and float(trust) == 0.9
+    done = _fresh_python("from coopsim.scenario import Scenario; print(Scenario.__name__)")
+    assert done.returncode == 0 and done.stdout.strip() == "Scenario", done.stderr[-500:]
 
 
 def test_run_accepts_a_path():

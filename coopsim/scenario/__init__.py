@@ -6,7 +6,11 @@ use, so importing :mod:`.base` alone (as the registries do) stays light and cycl
 
 
 def __getattr__(name: str):
-    from coopsim.scenario import spec
+    # import_module, not `from coopsim.scenario import spec`: that form first asks this very
+    # function for `spec` and recurses without end in a fresh interpreter.
+    from importlib import import_module
+
+    spec = import_module(f"{__name__}.spec")
 
     try:
         return getattr(spec, name)
