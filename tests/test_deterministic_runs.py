@@ -162,3 +162,18 @@ def test_summary_reports_a_long_run_cycle():
     assert summary["long_run_rounds"] == 7  # the last 7 rounds: 0.0, 0.5, 1.0, 0.0, 0.5, 1.0, 0.0
     assert summary["long_run_cycle_period"] == 3
     assert summary["long_run_cooperation_mean"] == pytest.approx(3.0 / 7)
+
+
+def test_the_report_table_names_methods_determinism_and_cycles():
+    from coopsim.report.content import iterated_summary
+
+    scenario = loads_scenario(MIXED)
+    summary = simulate(scenario).summary
+    text = iterated_summary(summary, scenario)
+    assert "BCa bootstrap for long-run cooperation and incidents; Student t for welfare" in text
+    assert "| steady | 1 (deterministic: every replicate identical) |" in text
+    assert "| shaky | 5 |" in text
+    cycling = summary.assign(long_run_cycle_period=pd.array([3, pd.NA], dtype="Int64"))
+    assert "(a cycle of period 3)" in iterated_summary(cycling, scenario)
+    unsettled = summary.assign(long_run_cycle_period=pd.array([pd.NA, pd.NA], dtype="Int64"))
+    assert "not settled" in iterated_summary(unsettled, scenario)

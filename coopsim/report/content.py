@@ -173,9 +173,11 @@ def iterated_summary(summary: pd.DataFrame, scenario: Scenario) -> str:
             for m in measures
         ]
         runs = str(int(row["replicates"]))
+        period = row.get("long_run_cycle_period")
         if bool(row.get("deterministic", False)):
             runs += " (deterministic: every replicate identical)"
-        period = row.get("long_run_cycle_period")
+            if pd.isna(period):
+                cells[0] += " (not settled: no repeating pattern in the long-run window)"
         if pd.notna(period) and int(period) > 1:
             cells[0] += f" (a cycle of period {int(period)})"
         lines.append(f"| {row['variant']} | {runs} | " + " | ".join(cells) + " |")
