@@ -22,6 +22,8 @@ With fewer than two values, or values that do not vary, the interval is the poin
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -52,63 +54,80 @@ def t_half_width(std, n, confidence: float = CONFIDENCE) -> np.ndarray:
     return np.where((n >= 2) & (std > 0), half, 0.0)
 
 
+@lru_cache(maxsize=8)
 def _resample_counts(n: int) -> np.ndarray:
     """How often each of n positions is drawn in each of the RESAMPLES resamples (B x n)."""
     draws = np.random.default_rng([SEED, n]).integers(0, n, size=(RESAMPLES, n))
     counts = np.zeros((RESAMPLES, n))
     np.add.at(counts, (np.arange(RESAMPLES)[:, None], draws), 1.0)
+    counts.flags.writeable = False
     return counts
 
 
 def bca_bootstrap(samples: np.ndarray, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
     """BCa interval of the mean of each row of ``samples`` (groups x n), as (low, high) arrays.
 
-    Each row is sorted first, so the interval depends on the values, not their order. Rows that
-    do not vary (or n < 2) get the point itself."""
+    Each row is sorted first, so the interval depends on the values, not their order (and equal
+    rows are bootstrapped once). Rows that do not vary (or n < 2) get the point itself."""
     samples = np.sort(np.asarray(samples, dtype=float), axis=1)
-    groups, n = samples.shape
     mean = samples.mean(axis=1)
     low, high = mean.copy(), mean.copy()
-    varies = np.flatnonzero(samples.max(axis=1) > samples.min(axis=1)) if n > 1 else []
-    if len(varies) == 0:
+    if samples.shape[1] < 2:
         return low, high
-    counts = _resample_counts(n)
-    z_edges = ndtri(np.array([(1 - confidence) / 2, (1 + confidence) / 2]))
-    for start in range(0, len(varies), _CHUNK):
-        rows = varies[start:start + _CHUNK]
-        x = samples[rows]
-        theta = mean[rows]
-        boot = x @ counts.T / n  # (rows, B) resample means
-        # A resample mean equal to theta up to rounding counts as a tie, not as "below".
-        tolerance = 1e-12 * np.abs(x).max(axis=1)
-        below = (boot < (theta - tolerance)[:, None]).mean(axis=1)
-        z0 = ndtri(np.clip(below, 0.5 / RESAMPLES, 1 - 0.5 / RESAMPLES))
-        # a is scale-free; deviations in units of the row's range cannot underflow.
-        d = (x - theta[:, None]) / (x[:, -1] - x[:, 0])[:, None]
-        a = (d**3).sum(axis=1) / (6 * ((d**2).sum(axis=1)) ** 1.5)
-        z = z0[:, None] + z_edges[None, :]
-        denominator = 1 - a[:, None] * z
-        # As the denominator falls to 0 the level tends to 0 or 1; past it BCa is undefined.
-        shift = np.where(denominator > 0, z / np.where(denominator > 0, denominator, 1), np.copysign(np.inf, z))
-        levels = ndtr(z0[:, None] + shift)
-        position = levels * (RESAMPLES - 1)
-        # A resample mean lies in [min x, max x]; clipping only removes rounding past the ends.
-        low[rows] = np.clip(_order_statistic(boot, position[:, 0]), x[:, 0], x[:, -1])
-        high[rows] = np.clip(-_order_statistic(-boot, (RESAMPLES - 1) - position[:, 1]), x[:, 0], x[:, -1])
+    varies = np.flatnonzero(samples[:, -1] > samples[:, 0])
+    if varies.size == 0:
+        return low, high
+    distinct, copies = np.unique(samples[varies], axis=0, return_inverse=True)
+    ends = [_bca_rows(distinct[start:start + _CHUNK], confidence)
+            for start in range(0, len(distinct), _CHUNK)]
+    low[varies] = np.concatenate([e[0] for e in ends])[copies.ravel()]
+    high[varies] = np.concatenate([e[1] for e in ends])[copies.ravel()]
     return low, high
 
 
-def _order_statistic(values: np.ndarray, position: np.ndarray) -> np.ndarray:
-    """Per row, the order statistic at fractional ``position`` (0-based), interpolating linearly
-    between neighbours as numpy.percentile does. Only the lowest values up to the largest
-    position are sorted, so the tails of long rows stay cheap."""
-    below = np.floor(position).astype(int)
-    weight = position - below
-    keep = min(int(below.max()) + 2, values.shape[1])
-    lowest = np.sort(np.partition(values, keep - 1, axis=1)[:, :keep], axis=1)
+def _bca_rows(x: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """The BCa ends for sorted rows that vary (see the module docstring)."""
+    n = x.shape[1]
+    theta = x.mean(axis=1)
+    boot = x @ _resample_counts(n).T / n  # (rows, B) resample means
+    # A resample mean equal to theta up to rounding counts as a tie, not as "below".
+    tolerance = 1e-12 * np.abs(x).max(axis=1)
+    below = (boot < (theta - tolerance)[:, None]).mean(axis=1)
+    z0 = ndtri(np.clip(below, 0.5 / RESAMPLES, 1 - 0.5 / RESAMPLES))
+    # a is scale-free; deviations in units of the row's range cannot underflow.
+    d = (x - theta[:, None]) / (x[:, -1] - x[:, 0])[:, None]
+    a = (d**3).sum(axis=1) / (6 * ((d**2).sum(axis=1)) ** 1.5)
+    z = z0[:, None] + ndtri(np.array([(1 - confidence) / 2, (1 + confidence) / 2]))[None, :]
+    denominator = 1 - a[:, None] * z
+    # As the denominator falls to 0 the level tends to 0 or 1; past it BCa is undefined.
+    shift = np.where(denominator > 0, z / np.where(denominator > 0, denominator, 1),
+                     np.copysign(np.inf, z))
+    position = ndtr(z0[:, None] + shift) * (RESAMPLES - 1)
+    low, high = _order_statistics(boot, position[:, 0], position[:, 1])
+    # A resample mean lies in [min x, max x]; clipping only removes rounding past the ends.
+    return np.clip(low, x[:, 0], x[:, -1]), np.clip(high, x[:, 0], x[:, -1])
+
+
+def _order_statistics(values: np.ndarray, low: np.ndarray, high: np.ndarray):
+    """Per row, the order statistics at fractional positions ``low`` and ``high`` (0-based),
+    interpolating linearly between neighbours as numpy.percentile does. Only each row's tails
+    are sorted (after partitioning ``values`` in place), so long rows stay cheap."""
     rows = np.arange(values.shape[0])
-    above = np.minimum(below + 1, keep - 1)
-    return lowest[rows, below] + weight * (lowest[rows, above] - lowest[rows, below])
+    last = values.shape[1] - 1
+
+    def at(part: np.ndarray, offset: int, position: np.ndarray) -> np.ndarray:
+        below = np.floor(position).astype(int)
+        above = np.minimum(below + 1, last)
+        lower, upper = part[rows, below - offset], part[rows, above - offset]
+        return lower + (position - below) * (upper - lower)
+
+    keep = min(int(np.floor(low).max()) + 1, last)  # positions 0..keep are needed
+    values.partition(keep, axis=1)
+    lows = at(np.sort(values[:, :keep + 1], axis=1), 0, low)
+    start = int(np.floor(high).min())  # positions start..last are needed
+    values.partition(start, axis=1)
+    highs = at(np.sort(values[:, start:], axis=1), start, high)
+    return lows, highs
 
 
 def mean_interval(values, bounds: Bounds, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
