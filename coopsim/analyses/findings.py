@@ -48,6 +48,8 @@ class _Writer:
         row = summary.loc[variant]
         mean, low, high = (self.quote("summary", variant, f"{LONG_RUN}_{part}", row[f"{LONG_RUN}_{part}"])
                            for part in ("mean", "low", "high"))
+        if low == high == mean:  # identical replicates (or one): no interval to show
+            return percent(mean)
         return f"{percent(mean)} [{percent(low, sign=False)}, {percent(high, sign=False)}]"
 
     def number(self, summary: pd.DataFrame, variant: str, column: str) -> str:
