@@ -6,6 +6,7 @@ Subcommands live in coopsim/commands/, one module per topic.
 from __future__ import annotations
 
 from coopsim.commands import evolve, oneshot, phase, run, sensitivity, sweep  # noqa: F401  (registers their commands)
+from coopsim.commands import explore  # noqa: F401
 from coopsim.commands.common import app
 
 __all__ = ["app", "main"]

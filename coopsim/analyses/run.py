@@ -18,6 +18,7 @@ from coopsim.abm import simulate
 from coopsim.charts import dynamics as dynamics_charts
 from coopsim.charts import oneshot as oneshot_charts
 from coopsim.charts.theme import caption
+from coopsim.charts.what_if import what_if_chart
 from coopsim.analyses.oneshot import analyse_with_policies
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
@@ -92,6 +93,8 @@ def build_charts(result: RunResult) -> None:
     if result.oneshot is not None:
         result.charts["payoff-matrix"] = oneshot_charts.payoff_matrix_chart(result.oneshot, subtitle)
         result.charts["expected-payoff-vs-trust"] = oneshot_charts.expected_value_chart(result.oneshot, subtitle)
+        if (what_if := what_if_chart(result.oneshot, subtitle)) is not None:
+            result.charts["what-if"] = what_if
     if "rounds" in result.tables:
         rounds = result.tables["rounds"]
         variants = list(resolve_variants(scenario))

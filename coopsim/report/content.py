@@ -21,6 +21,7 @@ from coopsim.scenario.loading import resolve_variants
 CHART_TITLES = {
     "payoff-matrix": "Payoff matrix",
     "expected-payoff-vs-trust": "Expected payoff against trust",
+    "what-if": "What if: move the sliders to recompute the one-shot game in the page",
     "variant-summary": "Variants compared",
     "cooperation-over-time": "Cooperation over time",
     "trust-over-time": "Trust over time",
@@ -52,7 +53,7 @@ def report_blocks(result, manifest: dict[str, Any]) -> list[Block]:
               md(scenario_in_words(scenario))]
     if result.oneshot is not None:
         blocks += [md(oneshot_markdown(result.oneshot)), chart("payoff-matrix"),
-                   chart("expected-payoff-vs-trust")]
+                   chart("expected-payoff-vs-trust"), chart("what-if")]
     if "summary" in result.tables:
         blocks += [md(iterated_summary(result.tables["summary"], scenario)), chart("variant-summary")]
         for name in ("cooperation-over-time", "trust-over-time", "cumulative-incidents", "welfare-over-time"):
