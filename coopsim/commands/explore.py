@@ -27,9 +27,13 @@ def explore(
     if not has_stage_game(scenario):
         fail(f"{scenario_file}: field 'game.model': explore needs a one-shot 2x2 game "
              f"(five_factors or matrix), not {scenario.game.model}")
-    import uvicorn
+    try:
+        import uvicorn
 
-    from coopsim.explore.server import create_app
+        from coopsim.explore.server import create_app
+    except ImportError as exc:
+        fail(f"coopsim explore needs the web server packages ({exc.name} is missing): "
+             'pip install -e ".[explore]"', code=1)
     from coopsim.explore.session import Explorer
 
     application = create_app(Explorer(scenario, str(scenario_file)))

@@ -86,7 +86,7 @@ def live_chart(explorer: Explorer) -> dict[str, Any]:
     who = [ALL_LABS, *explorer.labs]
     palette = ["#000000", *[OKABE_ITO[i % 7] for i in range(len(explorer.labs))]]
     color = alt.Color("who:N", scale=alt.Scale(domain=who, range=palette), title=None, legend=LINE_LEGEND)
-    x = alt.X("round:Q", title="round", scale=alt.Scale(domain=[1, max(explorer.rounds, 2)], nice=False))
+    x = alt.X("round:Q", title="round (0-based, as in intervention windows)", scale=alt.Scale(domain=[0, max(explorer.rounds - 1, 1)], nice=False))
     panels = []
     most_incidents = data.loc[data["measure"] == MEASURES["incidents"][0], "value"].max()
     for title, y_title, cumulative in MEASURES.values():
