@@ -23,10 +23,13 @@ header { background: #1d3557; color: white; padding: .7rem 1.2rem; display: flex
 header h1 { font-size: 1.25rem; margin: 0; flex: 1 1 auto; }
 header .source { opacity: .8; font-size: .85rem; }
 header label { font-size: .9rem; }
-header input[type=text] { width: 19rem; }
 main { display: grid; grid-template-columns: 340px 1fr; gap: 1rem; padding: 1rem; }
-#controls { background: white; border: 1px solid #dde1e6; border-radius: 6px; padding: .6rem .8rem;
-            max-height: calc(100vh - 6rem); overflow-y: auto; position: sticky; top: 1rem; }
+#side { position: sticky; top: 1rem; align-self: start; }
+#save-box, #controls { background: white; border: 1px solid #dde1e6; border-radius: 6px; padding: .6rem .8rem; }
+#save-box { margin-bottom: .8rem; font-size: .85rem; }
+.save-row { display: flex; gap: .4rem; margin-top: .3rem; }
+.save-row input { flex: 1; min-width: 0; font-size: .85rem; }
+#controls { max-height: calc(100vh - 12rem); overflow-y: auto; }
 fieldset { border: none; border-top: 1px solid #e3e6ea; margin: 0 0 .4rem; padding: .4rem 0 0; }
 legend { font-weight: bold; font-size: .9rem; color: #1d3557; padding: 0; }
 .control { display: grid; grid-template-columns: 1fr 5.2rem; gap: .15rem .4rem; margin: .35rem 0;
@@ -53,20 +56,24 @@ details summary { cursor: pointer; color: #1d3557; margin: .5rem 0; }
 table { border-collapse: collapse; margin: .6rem 0; font-size: .85rem; }
 th, td { border: 1px solid #d0d0d0; padding: .25rem .5rem; text-align: left; }
 th { background: #f3f5f7; }
-#save-status { font-size: .85rem; }
+#save-status { font-size: .8rem; color: #1b5e20; margin-top: .2rem; overflow-wrap: anywhere; }
 """
 
 BODY = """
 <header>
   <h1>coopsim explore: <span id="scenario-name">{name}</span> <span class="source" id="source"></span></h1>
   <label>variant <select id="variant"></select></label>
-  <label>save as <input type="text" id="save-path"></label>
-  <button id="save" class="secondary">Save as scenario</button>
-  <span id="save-status" role="status"></span>
 </header>
 <div id="errors" role="alert"></div>
 <main>
-  <form id="controls" onsubmit="return false"></form>
+  <div id="side">
+    <div id="save-box">
+      <label for="save-path">Save the settings as a scenario file</label>
+      <div class="save-row"><input type="text" id="save-path"><button id="save">Save</button></div>
+      <div id="save-status" role="status"></div>
+    </div>
+    <form id="controls" onsubmit="return false"></form>
+  </div>
   <div>
     <section class="panel" id="verdict">
       <h2>The one-shot game</h2>

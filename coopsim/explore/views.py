@@ -86,7 +86,7 @@ def live_chart(explorer: Explorer) -> dict[str, Any]:
     who = [ALL_LABS, *explorer.labs]
     palette = ["#000000", *[OKABE_ITO[i % 7] for i in range(len(explorer.labs))]]
     color = alt.Color("who:N", scale=alt.Scale(domain=who, range=palette), title=None, legend=LINE_LEGEND)
-    x = alt.X("round:Q", title="round (0-based, as in intervention windows)", scale=alt.Scale(domain=[0, max(explorer.rounds - 1, 1)], nice=False))
+    x = alt.X("round:Q", title="round (counted from 0)", scale=alt.Scale(domain=[0, max(explorer.rounds - 1, 1)], nice=False))
     panels = []
     most_incidents = data.loc[data["measure"] == MEASURES["incidents"][0], "value"].max()
     for title, y_title, cumulative in MEASURES.values():
@@ -100,7 +100,7 @@ def live_chart(explorer: Explorer) -> dict[str, Any]:
         labs = base.transform_filter(alt.datum.who != ALL_LABS).mark_line(interpolate="step-after", strokeWidth=1.5)
         overall = base.transform_filter(alt.datum.who == ALL_LABS).mark_line(interpolate="step-after", strokeWidth=3)
         panels.append(alt.layer(labs, overall).properties(
-            width=250, height=200, title=alt.TitleParams(title, anchor="start", fontSize=13)))
+            width=215, height=200, title=alt.TitleParams(title, anchor="start", fontSize=13)))
     scenario = explorer.variant_scenario()
     note = f"variant {explorer.variant} · replicate 0, as `coopsim run` seeds it"
     chart = themed(alt.hconcat(*panels), "How do the labs respond, round by round?",
