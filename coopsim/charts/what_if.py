@@ -117,10 +117,9 @@ def what_if_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLevelMixin 
         texts,
         alt.layer(lines, own_trust, critical).properties(width=WIDTH, height=260),
     ).add_params(*params)
-    who = lab["name"]
+    whose = (f" · the game if both labs had {lab['name']}'s payoffs" if len(analysis["labs"]) > 1 else "")
     return themed(
         chart,
-        "What if the factors were different?",
-        subtitle + f" · move the sliders: {who}'s game, recomputed in the page"
-        " · lines cross at the critical trust (red); dashed: trust",
+        "What if the factors were different? Move the sliders",
+        subtitle + whose + " · recomputed in the page · lines cross at the critical trust (red); dashed: trust",
     )

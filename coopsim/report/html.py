@@ -28,6 +28,7 @@ th { background: #f3f5f7; } tr:nth-child(even) td { background: #fafafa; }
 code { background: #f3f3f3; padding: 0 .25rem; border-radius: 3px; }
 figure.chart { margin: 1.5rem 0; } figure.chart figcaption { color: #555; font-size: .85rem; }
 .chart-body { min-height: 40px; } .chart-error { color: #b00020; }
+.vega-bindings { margin: .3rem 0 0 2.5rem; } .vega-bind-name { display: inline-block; min-width: 16rem; }
 """
 
 EMBED = """
