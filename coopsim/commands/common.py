@@ -30,10 +30,15 @@ BAD_INPUT = 2
 WORK_FAILED = 1
 
 
+def error_lines(message: object) -> list[str]:
+    """An error as the CLI words it: one 'coopsim: error:' line per problem."""
+    return [f"coopsim: error: {line}" for line in str(message).splitlines()]
+
+
 def report_error(message: str) -> None:
     """Print an error to stderr, one 'coopsim: error:' line per problem."""
-    for line in str(message).splitlines():
-        typer.echo(f"coopsim: error: {line}", err=True)
+    for line in error_lines(message):
+        typer.echo(line, err=True)
 
 
 def fail(message: str, code: int = BAD_INPUT) -> None:

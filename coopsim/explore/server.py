@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from coopsim.commands.common import error_lines
 from coopsim.explore import views
 from coopsim.explore.controls import variant_names
 from coopsim.explore.page import render_page
@@ -37,11 +38,6 @@ from coopsim.explore.session import Explorer
 from coopsim.scenario.loading import ScenarioError
 
 MAX_ROUNDS_PER_CALL = 1000
-
-
-def error_lines(error: Exception) -> list[str]:
-    """The lines the CLI prints for this problem (`coopsim: error: ...`)."""
-    return [f"coopsim: error: {line}" for line in str(error).splitlines()]
 
 
 def default_save_path(source: str) -> str:
@@ -76,7 +72,7 @@ def create_app(explorer: Explorer) -> Starlette:
                 try:
                     body = json.loads(raw) if raw else {}
                 except json.JSONDecodeError as exc:
-                    return JSONResponse({"errors": [f"coopsim: error: bad request: {exc}"]}, status_code=400)
+                    return JSONResponse({"errors": error_lines(f"bad request: {exc}")}, status_code=400)
             def work():  # CPU work, off the event loop, one call at a time
                 with lock:
                     return handler(explorer, body)
