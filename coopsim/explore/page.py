@@ -52,10 +52,10 @@ button { font-size: .9rem; padding: .3rem .9rem; border-radius: 4px; border: 1px
          background: #1d3557; color: white; cursor: pointer; }
 button.secondary { background: white; color: #1d3557; }
 #round { font-weight: bold; font-variant-numeric: tabular-nums; }
-details summary { cursor: pointer; color: #1d3557; margin: .5rem 0; }
 table { border-collapse: collapse; margin: .6rem 0; font-size: .85rem; }
 th, td { border: 1px solid #d0d0d0; padding: .25rem .5rem; text-align: left; }
 th { background: #f3f5f7; }
+#verdict-text h3 { font-size: 1rem; } #verdict-text h4 { font-size: .95rem; }
 #save-status { font-size: .8rem; color: #1b5e20; margin-top: .2rem; overflow-wrap: anywhere; }
 """
 
@@ -78,10 +78,9 @@ BODY = """
     <section class="panel" id="verdict">
       <h2>The one-shot game</h2>
       <div>Game class: <span id="game-class"></span></div>
+      <div>Nash equilibria: <span id="equilibria"></span></div>
       <ul id="best-response"></ul>
       <div class="chart" id="ev-chart"></div>
-      <details><summary>Equilibria, payoffs and the factor-distance table (as <code>coopsim solve</code> prints them)</summary>
-        <div id="verdict-text"></div></details>
     </section>
     <section class="panel" id="live">
       <h2>The iterated model, live</h2>
@@ -94,6 +93,10 @@ BODY = """
         <span id="latest"></span>
       </div>
       <div class="chart" id="live-chart"></div>
+    </section>
+    <section class="panel" id="verdict-details">
+      <h2>The one-shot game in detail: payoffs, equilibria, factor distances (as <code>coopsim solve</code> prints them)</h2>
+      <div id="verdict-text"></div>
     </section>
   </div>
 </main>
@@ -218,6 +221,7 @@ SCRIPT = r"""
     const v = state.verdict;
     $("game-class").textContent = v.game_class_title;
     $("game-class").dataset.gameClass = v.game_class;
+    $("equilibria").textContent = v.equilibria.join("; ");
     const list = $("best-response");
     list.innerHTML = "";
     for (const lab of v.labs) {
@@ -236,7 +240,7 @@ SCRIPT = r"""
     $("rounds").textContent = String(run.rounds);
     const latest = run.latest;
     $("latest").textContent = latest === null ? "" :
-      "· this round: cooperation " + latest.cooperation.toFixed(2) + ", trust " + latest.trust.toFixed(2) +
+      "this round: cooperation " + latest.cooperation.toFixed(2) + ", trust " + latest.trust.toFixed(2) +
       ", incidents " + latest.incidents;
     if (run.finished && playing) { togglePlay(); }
     await draw("live-chart", run.chart, {round: String(run.round)});

@@ -59,7 +59,7 @@ def verdict(explorer: Explorer) -> dict[str, Any]:
         "game_class_title": class_title(analysis["game_class"]),
         "equilibria": [e["label"] for e in analysis["equilibria"]],
         "labs": labs,
-        "html": MarkdownIt("commonmark", {"html": False}).enable("table").render(oneshot_markdown(analysis)),
+        "html": MarkdownIt("commonmark", {"html": False}).enable("table").render(oneshot_markdown(analysis, heading_level=3)),
         "chart": chart.to_dict(),
     }
 
