@@ -207,4 +207,18 @@ def test_report_what_if_panel_recomputes_offline(chromium, report_page):
                            timeout=WAIT)
     assert "game class: prisoner's dilemma" in texts()
     assert re.search(r"critical trust: none in \[0, 1\]", texts())
+
+    # The other classes by the payoff order (S = -exposure, P = -downside), worked out by hand:
+    for (R, T, exposure, downside), expected in [
+        ((4, 3, 0, 1), "harmony"),  # R > T, S = 0 > P = -1
+        ((4, 5, 0.5, 2), "chicken (snowdrift)"),  # T > R, S = -0.5 > P = -2
+        ((4, 4, 3, 1), "boundary case (payoffs tie)"),  # R = T
+        ((4, 3, 3, 1), "stag hunt (assurance game)"),  # R > T, P = -1 > S = -3
+    ]:
+        for label, value in (("shared upside R", R), ("advantage T", T),
+                             ("exposure (S = -exposure)", exposure), ("shared downside (P = -downside)", downside)):
+            move(page, slider(label), value)
+        page.wait_for_function(
+            f"document.querySelector('{panel}').textContent.includes({json.dumps('game class: ' + expected)})",
+            timeout=WAIT)
     assert not [line for line in console if line.startswith(("error", "pageerror"))], console

@@ -120,6 +120,7 @@ def what_if_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLevelMixin 
     whose = (f" · the game if both labs had {lab['name']}'s payoffs" if len(analysis["labs"]) > 1 else "")
     return themed(
         chart,
-        "What if the factors were different? Move the sliders",
-        subtitle + whose + " · recomputed in the page · lines cross at the critical trust (red); dashed: trust",
+        "What if the factors were different?",
+        subtitle + whose + " · sliders (in index.html and charts/what-if.html) recompute it in the page"
+        " · lines cross at the critical trust (red); dashed: trust",
     )
