@@ -7,7 +7,8 @@ N labs play ``dynamics.rounds`` rounds of the scenario's stage game. One round
    this round's rules (payoffs, observability, audits, subsidies, who pays for incidents); see
    :mod:`coopsim.policy`.
 2. **Matching.** ``round_robin``: every pair of labs plays one match; ``random_pairs``: a
-   uniformly random perfect matching (one lab sits out when N is odd).
+   uniformly random perfect matching (one lab sits out when N is odd); with a
+   ``dynamics.network``, every linked pair plays one match (:mod:`coopsim.abm.network`).
 3. **Decisions.** Every strategy decides for all match entries of its labs at once
    (:mod:`coopsim.abm.strategies`); each intended action is then flipped with probability
    ``dynamics.tremble``.
@@ -35,6 +36,7 @@ import mesa
 import numpy as np
 
 from coopsim.abm.agents import LabAgent, PairMemory
+from coopsim.abm.network import build_network
 from coopsim.policy.incidents import IncidentDraw, draw_incidents, expected_cost_matrix
 from coopsim.policy.base import Intervention, RoundRules, base_rules, make_intervention
 from coopsim.abm.strategies import Strategy, make_strategy
@@ -101,10 +103,15 @@ class Matches:
         return self._groups
 
 
+def fixed_pairs(first: np.ndarray, second: np.ndarray, n_labs: int) -> Callable[[np.random.Generator], Matches]:
+    """The same matches (first[k] against second[k]) every round."""
+    matches = Matches(first, second, n_labs)
+    return lambda rng: matches
+
+
 def round_robin(n_labs: int) -> Callable[[np.random.Generator], Matches]:
     """Every pair of labs plays once per round (N(N-1)/2 matches)."""
-    matches = Matches(*np.triu_indices(n_labs, k=1), n_labs)
-    return lambda rng: matches
+    return fixed_pairs(*np.triu_indices(n_labs, k=1), n_labs)
 
 
 def random_pairs(n_labs: int) -> Callable[[np.random.Generator], Matches]:
@@ -179,7 +186,11 @@ class LabModel(mesa.Model):
         self.strategies, self.strategy_of_lab = self._make_strategies(labs)
         prior = np.array([self.strategies[s].prior_strength() for s in self.strategy_of_lab])
         self.memory = PairMemory(self.trust, prior)
-        self.matching = MATCHINGS[self.dynamics.matching](self.n_labs)
+        self.network = build_network(scenario)  # None: labs are matched by dynamics.matching
+        if self.network is None:
+            self.matching = MATCHINGS[self.dynamics.matching](self.n_labs)
+        else:
+            self.matching = fixed_pairs(self.network.first, self.network.second, self.n_labs)
         for index, lab in enumerate(labs):
             LabAgent(self, index, lab)
         self.datacollector = mesa.DataCollector(

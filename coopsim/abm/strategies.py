@@ -226,15 +226,19 @@ class Imitation(Strategy):
 
     Each lab plays one action in all its matches of a round; in round 0 it cooperates with
     probability ``initial_cooperation``. After every round each imitation lab i picks a model
-    lab j uniformly among the other labs (any strategy) and, with probability
+    lab j uniformly among the other labs (any strategy) -- on a ``dynamics.network``, uniformly
+    among its neighbours -- and, with probability
 
         p = 1 / (1 + exp(-beta * (pi_j - pi_i))),   beta = ``selection_intensity``,
 
     where pi is a lab's payoff per match this round (fines, subsidies and incident costs
-    included), copies j: it adopts cooperation with probability equal to j's cooperation share
-    this round (the action j played in a randomly chosen one of its matches). A lab that played
-    no match (sat out under random pairs), or whose model did, keeps its action. Payoffs and
-    actions of the model lab are assumed public: imitation is not limited by observability."""
+    included; with ``network.payoffs: accumulated``, the sum over its matches), copies j: it
+    adopts cooperation with probability equal to j's cooperation share this round (the action j
+    played in a randomly chosen one of its matches). A lab that played no match (sat out under
+    random pairs, or has no neighbour), or whose model did, keeps its action. Payoffs and
+    actions of the model lab are assumed public: imitation is not limited by observability.
+    The choice of model and the comparison are :mod:`coopsim.abm.network_engine`'s, which also
+    runs this rule alone, vectorised, for large populations."""
 
     class Spec(Strict):
         """Pairwise-comparison (Fermi) imitation of another lab's last action."""
@@ -261,15 +265,16 @@ class Imitation(Strategy):
         return self.action[entries.me]
 
     def learn(self, entries, outcome, model):
-        from scipy.special import expit  # here, so that validating a scenario needs no scipy
+        # here, so that validating a scenario needs neither scipy nor networkx
+        from coopsim.abm.network_engine import choose_models, compared_payoff, fermi_accepts
 
         labs = self.labs
         pick, accept, adopt = model.rng.random((3, labs.size))
-        chosen = (pick * (model.n_labs - 1)).astype(np.intp)
-        chosen += chosen >= labs
+        chosen = choose_models(labs, pick, model.n_labs, model.network)
         played = outcome.matches > 0
-        per_match = outcome.payoff / np.maximum(outcome.matches, 1)
-        gain = self.spec.selection_intensity * (per_match[chosen] - per_match[labs])
-        copy = played[labs] & played[chosen] & (accept < expit(gain))
+        accumulated = model.network is not None and model.network.accumulated
+        compared = compared_payoff(outcome.payoff, outcome.matches, accumulated)
+        accepts = fermi_accepts(accept, self.spec.selection_intensity, compared[chosen] - compared[labs])
+        copy = played[labs] & played[chosen] & accepts
         copied = adopt >= outcome.cooperation[chosen]
         self.action[labs] = np.where(copy, copied, self.action[labs])

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from coopsim.scenario.edges import check_edge_files, resolve_edge_paths
 from coopsim.scenario.spec import Scenario
 
 PathKey = tuple[Any, ...]
@@ -226,18 +227,21 @@ def load_scenario(path: str | Path) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(source, f"cannot read file: {exc}") from None
-    return _load(text, source)
+    return _load(text, source, path.parent)
 
 
 def loads_scenario(text: str, source: str = "<string>") -> Scenario:
-    """Parse and validate a scenario from YAML text."""
-    return _load(text, source)
+    """Parse and validate a scenario from YAML text (edge files relative to the working folder)."""
+    return _load(text, source, Path.cwd())
 
 
-def _load(text: str, source: str) -> Scenario:
-    """Parse, validate (every variant too) and warn about settings that do nothing."""
+def _load(text: str, source: str, directory: Path) -> Scenario:
+    """Parse, validate (every variant too, and any edge file) and warn about settings that do
+    nothing. ``directory``: where relative edge-file paths start."""
     data, lines = parse_yaml(text, source)
+    resolve_edge_paths(data, directory)
     scenario = validate_data(data, source, lines)
+    check_edge_files(resolve_variants(scenario, source, lines))
     warn_about_no_ops(scenario, source, lines)
     return scenario
 

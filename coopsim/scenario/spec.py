@@ -236,6 +236,70 @@ class IncidentSpec(Strict):
     )
 
 
+NETWORK_TYPES = ("complete", "ring", "small_world", "scale_free", "random_regular", "file")
+
+
+class NetworkSpec(Strict):
+    """Who plays whom: every pair of labs linked in this graph plays one match per round, and
+    imitating labs copy a neighbour. Built with networkx from the scenario seed."""
+
+    type: Literal["complete", "ring", "small_world", "scale_free", "random_regular", "file"] = (
+        Field(
+            description="'complete': every pair (the round robin); 'ring': each lab linked to its "
+            "`degree` nearest labs; 'small_world': Watts-Strogatz ring with `rewiring`; "
+            "'scale_free': Barabasi-Albert preferential attachment with average degree `degree`; "
+            "'random_regular': a random graph where every lab has `degree` neighbours; 'file': the "
+            "edges in `file`."
+        )
+    )
+    degree: int = Field(
+        4,
+        ge=1,
+        description="Neighbours per lab (ring, small_world, random_regular) or average degree "
+        "(scale_free: each new lab attaches degree/2 links). Even for ring, small_world and "
+        "scale_free.",
+    )
+    rewiring: Probability = Field(
+        0.1, description="small_world: probability that each ring link is rewired at random."
+    )
+    file: str | None = Field(
+        None,
+        description="A CSV of edges, one 'lab,lab' per line after a header line; labs named as "
+        "in the scenario (a lab with count: N is 'Name 1' ... 'Name N'). A relative path is "
+        "relative to the scenario file.",
+    )
+    payoffs: Literal["average", "accumulated"] = Field(
+        "average",
+        description="Payoff an imitating lab compares: 'average' per match (degree-normalised, "
+        "as without networks) or 'accumulated' over all its matches (Santos & Pacheco 2005).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _file_means_type_file(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "file" in data and "type" not in data:
+            return {**data, "type": "file"}
+        return data
+
+    @model_validator(mode="after")
+    def _shape(self) -> NetworkSpec:
+        if (self.type == "file") != (self.file is not None):
+            raise ValueError("give `file` exactly when type is 'file'")
+        if self.type in ("ring", "small_world", "scale_free") and self.degree % 2:
+            raise ValueError(f"degree must be even for a {self.type} network (got {self.degree})")
+        return self
+
+    def problem_with(self, n_labs: int) -> str | None:
+        """Why this network cannot be built on ``n_labs`` labs (None if it can)."""
+        if self.type in ("complete", "file"):
+            return None
+        if self.degree >= n_labs:
+            return f"degree {self.degree} needs more than {self.degree} labs (there are {n_labs})"
+        if self.type == "random_regular" and (self.degree * n_labs) % 2:
+            return f"a random regular graph needs degree x labs even (got {self.degree} x {n_labs})"
+        return None
+
+
 class Dynamics(Strict):
     """Settings of the iterated agent-based model."""
 
@@ -259,6 +323,18 @@ class Dynamics(Strict):
         le=1.0,
         description="Share of final rounds averaged for 'long-run cooperation'.",
     )
+    network: NetworkSpec | None = Field(
+        None,
+        description="Who plays whom: a graph of labs (default: none, use `matching`). Linked "
+        "labs play each round; imitating labs copy a neighbour.",
+    )
+
+    @model_validator(mode="after")
+    def _network_matches(self) -> Dynamics:
+        if self.network is not None and self.matching != "round_robin":
+            raise ValueError("with a network every linked pair plays each round; "
+                             "leave matching at round_robin")
+        return self
 
 
 # --------------------------------------------------------------------------- interventions
@@ -347,6 +423,9 @@ class Scenario(Strict):
                         f"lab {lab.name!r} overrides payoff factors, which only the "
                         "five_factors game model has"
                     )
+        network = self.dynamics.network
+        if network is not None and (problem := network.problem_with(self.lab_count())):
+            raise ValueError(f"dynamics.network: {problem}")
         if getattr(self.game, "bimatrix", None) is not None and self.lab_count() != 2:
             raise ValueError("a bimatrix game needs exactly two labs")
         return self
