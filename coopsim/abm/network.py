@@ -19,7 +19,7 @@ differ in their dynamics, not their graph):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
@@ -43,14 +43,16 @@ class Network:
     second: np.ndarray
     indptr: np.ndarray
     indices: np.ndarray
+    degree: np.ndarray = field(init=False)  # neighbours per lab
+    isolated: bool = field(init=False)  # whether some lab has no neighbour
+
+    def __post_init__(self):
+        object.__setattr__(self, "degree", np.diff(self.indptr))
+        object.__setattr__(self, "isolated", bool((self.degree == 0).any()))
 
     @property
     def size(self) -> int:
         return self.indptr.size - 1
-
-    @property
-    def degree(self) -> np.ndarray:
-        return np.diff(self.indptr)
 
     @property
     def accumulated(self) -> bool:
@@ -68,6 +70,8 @@ class Network:
         the uniform choice among the other N - 1 labs used without a network."""
         start, degree = self.indptr[labs], self.degree[labs]
         offset = (uniform * degree).astype(np.intp)
+        if not self.isolated:
+            return self.indices[start + offset]
         safe = np.minimum(start + offset, max(self.indices.size - 1, 0))
         return np.where(degree > 0, self.indices[safe] if self.indices.size else labs, labs)
 

@@ -111,53 +111,81 @@ class ImitationEngine:
             adjacency = self.network.adjacency()
             self.neighbour_sum = adjacency.__matmul__
         self.spec: ImitationSpec = labs[0].strategy
-        table = np.stack([lab.payoffs.matrix() for lab in labs])
-        self.gain_if_cooperator = table[:, COOPERATE, :]  # (N, 2): payoff vs C, vs D
-        self.gain_if_defector = table[:, DEFECT, :]
+        table = np.stack([lab.payoffs.matrix() for lab in labs])  # [lab, own, partner's]
+        self.table = {(own, other): table[:, own, other].copy() for own in (0, 1) for other in (0, 1)}
         self.trust = np.array([lab.trust for lab in labs])
         rng.integers(np.iinfo(np.int32).max)  # as mesa.Model does, to seed its stdlib random
         self.action = (rng.random(n) >= self.spec.initial_cooperation).astype(np.int8)
 
-    def payoffs(self, cooperating: np.ndarray) -> np.ndarray:
-        """Each lab's accumulated stage payoff this round, given who cooperates."""
-        partners_c = self.neighbour_sum(cooperating)
-        partners_d = self.degree - partners_c
-        own = np.where(self.action[:, None] == COOPERATE, self.gain_if_cooperator, self.gain_if_defector)
-        return partners_c * own[:, 0] + partners_d * own[:, 1]
+    def payoffs_of(self, labs: np.ndarray, partners_c: np.ndarray) -> np.ndarray:
+        """Accumulated stage payoff this round of ``labs``, whose cooperating neighbours number
+        ``partners_c``: n M[a, C] + (k - n) M[a, D]."""
+        t, mine = self.table, self.action[labs] == COOPERATE
+        vs_c = np.where(mine, t[COOPERATE, COOPERATE][labs], t[DEFECT, COOPERATE][labs])
+        vs_d = np.where(mine, t[COOPERATE, DEFECT][labs], t[DEFECT, DEFECT][labs])
+        return partners_c * vs_c + (self.degree[labs] - partners_c) * vs_d
 
     def run(self, rounds: int, long_run_rounds: int, record: bool = True) -> EngineResult:
         """Play ``rounds`` rounds; ``record`` builds the per-round table (else only the long-run
-        measures, for benchmarks)."""
+        measures, for benchmarks).
+
+        Only labs whose model plays differently can change, so payoffs are evaluated for those
+        pairs alone, and cooperating-neighbour counts are updated from the labs that switched
+        (exact integer counts, so the results are those of evaluating everything)."""
         n, network, beta = self.degree.size, self.network, self.spec.selection_intensity
         everyone = np.arange(n)
         played = self.degree > 0
+        n_played, anyone_idle = int(played.sum()), not played.all()
         entries = int(self.degree.sum())
         long_run_sum = np.zeros(n)
         cooperating_share = np.empty(rounds)
         columns = _Columns(rounds) if record else None
         times_cooperated = np.zeros(n)
+        cooperating = (self.action == COOPERATE).astype(float)
+        partners_c = self.neighbour_sum(cooperating)
         draws = np.empty((0, 3, n))
         for t in range(rounds):
             if t % ROUND_CHUNK == 0:
                 draws = self.rng.random((min(ROUND_CHUNK, rounds - t), 3, n))
             pick, accept, _adopt = draws[t % ROUND_CHUNK]
-            cooperating = (self.action == COOPERATE).astype(float)
-            payoff = self.payoffs(cooperating)
-            cooperating_share[t] = cooperating[played].mean() if played.any() else np.nan
+            cooperating_share[t] = (cooperating @ played) / n_played if n_played else np.nan
             if t >= rounds - long_run_rounds:
                 long_run_sum += cooperating
             if columns is not None:
                 times_cooperated += cooperating
-                columns.add(t, 1 - int(self.degree @ self.action) / max(entries, 1), payoff,
-                            self._mean_trust(times_cooperated, t + 1))
+                columns.add(t, 1 - int(self.degree @ self.action) / max(entries, 1),
+                            self.payoffs_of(everyone, partners_c), self._mean_trust(times_cooperated, t + 1))
             chosen = choose_models(everyone, pick, n, network)
-            compared = compared_payoff(payoff, self.degree, self.accumulated)
-            differ = np.flatnonzero((self.action[chosen] != self.action) & played & played[chosen])
-            copies = fermi_accepts(accept[differ], beta, compared[chosen[differ]] - compared[differ])
-            self.action[differ[copies]] = self.action[chosen[differ[copies]]]
+            differ = self.action[chosen] != self.action
+            if anyone_idle:
+                differ &= played & played[chosen]
+            labs = np.flatnonzero(differ)
+            models = chosen[labs]
+            both = np.concatenate([labs, models])
+            payoff = self.payoffs_of(both, partners_c[both])
+            compared = compared_payoff(payoff, self.degree[both], self.accumulated)
+            copies = fermi_accepts(accept[labs], beta, compared[labs.size:] - compared[:labs.size])
+            switched, adopted = labs[copies], self.action[models[copies]]
+            self.action[switched] = adopted
+            change = np.where(adopted == COOPERATE, 1.0, -1.0)
+            cooperating[switched] += change
+            partners_c = self._update_counts(partners_c, cooperating, switched, change)
         lab_cooperation = np.where(played, long_run_sum / max(long_run_rounds, 1), np.nan)
         table = columns.table(self.scenario.dynamics.observability) if columns is not None else None
         return EngineResult(table, lab_cooperation, cooperating_share, self.action.copy())
+
+    def _update_counts(self, partners_c, cooperating, switched, change) -> np.ndarray:
+        """Cooperating-neighbour counts after ``switched`` labs changed by ``change`` (+1: now
+        cooperating): their neighbours' counts move, or everything is recounted when many switched."""
+        if switched.size == 0:
+            return partners_c
+        if self.network is None or switched.size * 8 > self.degree.size:
+            return self.neighbour_sum(cooperating)
+        indptr, lengths = self.network.indptr, self.degree[switched]
+        offsets = np.repeat(indptr[switched] - np.cumsum(lengths) + lengths, lengths)
+        neighbours = self.network.indices[offsets + np.arange(offsets.size)]
+        np.add.at(partners_c, neighbours, np.repeat(change, lengths))
+        return partners_c
 
     def _mean_trust(self, times_cooperated: np.ndarray, observed: int) -> float:
         """Mean over labs of the PairMemory belief averaged over the other N - 1 labs: each
