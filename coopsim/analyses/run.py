@@ -13,7 +13,7 @@ from typing import Any, Callable
 import altair as alt
 import pandas as pd
 
-from coopsim.analyses import races
+from coopsim.analyses import networks, races
 from coopsim.abm import simulate
 from coopsim.charts import dynamics as dynamics_charts
 from coopsim.charts import oneshot as oneshot_charts
@@ -74,8 +74,14 @@ def run(scenario: Scenario, progress: Progress | None = None) -> RunResult:
     model = scenario.game.model
     if has_stage_game(scenario):
         result.oneshot = analyse_with_policies(scenario)
-        simulation = simulate(scenario, progress=progress)
+        if networks.has_network(scenario):
+            simulation, network_tables, result.extras["network"] = networks.simulate_with_network(scenario, progress)
+        else:
+            simulation, network_tables = simulate(scenario, progress=progress), {}
         result.tables = {"rounds": simulation.rounds, "labs": simulation.labs, "summary": simulation.summary}
+        if result.tables["labs"].empty:  # the network engine ran: no per-round lab table
+            del result.tables["labs"]
+        result.tables.update(network_tables)
     if model == "dsair":
         result.extras["solution"] = races.dsair_solution(scenario)
     if model == "precipice":
@@ -113,3 +119,4 @@ def build_charts(result: RunResult) -> None:
     if evolution is not None:
         names = [n for n in extra_charts if n.startswith("evolution")]
         result.sections.append(("Evolutionary dynamics", races.evolve_markdown(evolution, heading_level=3), names))
+    networks.add_network_section(result, subtitle)

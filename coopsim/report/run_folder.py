@@ -11,8 +11,8 @@ import pandas as pd
 from coopsim.analyses.run import RunResult
 from coopsim.scenario.loading import ScenarioError, load_scenario
 
-TABLES = ("rounds", "labs", "summary")
-EXTRAS = ("solution", "evolution")
+TABLES = ("rounds", "labs", "summary", "network_labs", "network_degree", "network_edges")
+EXTRAS = ("solution", "evolution", "network")
 
 
 def load_run(folder: Path) -> tuple[RunResult, dict]:

@@ -1,0 +1,234 @@
+"""Networks in a run: simulate on the scenario's graph, compare with the complete graph, and say
+whether the structure helped.
+
+For each variant with a ``dynamics.network`` the iterated model runs as usual (replicate r of
+variant v on ``SeedSequence([seed, v, r])``); when every lab imitates with one rule and nothing
+else draws random numbers (see :func:`coopsim.abm.network_engine.engine_obstacle`) the
+vectorised engine plays the same rounds, so thousands of labs stay fast, and the per-round
+``labs`` table (one row per lab per round) is not produced. The same variant then runs again on
+the complete graph (every lab meets every other, the same payoff convention) as the well-mixed
+baseline. Measures:
+
+* a lab's long-run cooperation: its share of cooperative choices over the last
+  ``long_run_fraction`` of rounds, averaged over replicates;
+* the share of labs cooperating in the long run, per replicate (the mean over labs of the
+  above), with a 95% t-interval across replicates, on the network and on the complete graph.
+  "Structure helped" when the network's interval lies wholly above the complete graph's,
+  "hurt" when wholly below, otherwise "no clear difference";
+* cooperation by degree class: labs grouped by degree in doubling bins (1, 2-3, 4-7, ...).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from coopsim.abm.network import build_network
+from coopsim.abm.network_engine import ImitationEngine, engine_obstacle
+from coopsim.abm.runner import SimulationResult, long_run_rounds, replicate_seed, simulate_one, summarise
+from coopsim.scenario.loading import resolve_variants, with_overrides
+from coopsim.scenario.spec import Scenario
+from coopsim.theory.intervals import mean_interval
+from coopsim.theory.stage_game import expand_labs
+
+DRAWN_LABS = 300  # networks up to this size are drawn in the report
+Progress = Callable[[int, int], None]
+
+
+def has_network(scenario: Scenario) -> bool:
+    """Whether any variant of the scenario plays on a network."""
+    return any(v.dynamics.network is not None for v in resolve_variants(scenario).values())
+
+
+def complete_baseline(variant: Scenario) -> Scenario:
+    """The same variant with every lab meeting every other (same payoff convention)."""
+    payoffs = variant.dynamics.network.payoffs if variant.dynamics.network else "average"
+    return with_overrides(variant, {"dynamics.network": {"type": "complete", "payoffs": payoffs}})
+
+
+def _replicates(variant: Scenario, name: str, index: int, seed: int, tick) -> tuple[list, list, list]:
+    """Every replicate of one variant: rounds tables, per-round lab tables (Mesa only) and
+    each lab's long-run cooperation per replicate."""
+    d = variant.dynamics
+    tail = long_run_rounds(d.rounds, d.long_run_fraction)
+    engine = engine_obstacle(variant) is None
+    network = build_network(variant) if engine and d.network.type != "complete" else None
+    rounds, labs, per_lab = [], [], []
+    for replicate in range(d.replicates):
+        stream = replicate_seed(seed, index, replicate)
+        if engine:
+            result = ImitationEngine(variant, np.random.default_rng(stream), network).run(d.rounds, tail)
+            table = result.rounds
+            table.insert(0, "replicate", replicate)
+            table.insert(0, "variant", name)
+            rounds.append(table)
+            per_lab.append(result.lab_cooperation)
+        else:
+            run = simulate_one(variant, name, replicate, stream)
+            rounds.append(run.rounds)
+            labs.append(run.labs)
+            late = run.labs[run.labs["round"] >= d.rounds - tail]
+            per_lab.append(late.groupby("lab", sort=False)["cooperation"].mean().to_numpy())
+        tick()
+    return rounds, labs, per_lab
+
+
+def simulate_with_network(scenario: Scenario, progress: Progress | None = None) -> tuple[SimulationResult, dict, dict]:
+    """Simulate every variant on its network and on the complete graph.
+
+    Returns the usual tables (``labs`` empty when the engine ran), the network tables
+    (``network_labs``, ``network_degree``, ``network_edges``) and the JSON-ready comparison."""
+    variants = resolve_variants(scenario)
+    total = 2 * sum(v.dynamics.replicates for v in variants.values())
+    done = [0]
+
+    def tick():
+        done[0] += 1
+        if progress:
+            progress(done[0], total)
+
+    all_rounds, all_labs, lab_rows, edge_rows, comparison = [], [], [], [], {}
+    for index, (name, variant) in enumerate(variants.items()):
+        rounds, labs, per_lab = _replicates(variant, name, index, scenario.seed, tick)
+        all_rounds += rounds
+        all_labs += labs
+        if variant.dynamics.network is None:
+            done[0] += variant.dynamics.replicates
+            continue
+        baseline = complete_baseline(variant)
+        if variant.dynamics.network.type == "complete":
+            base_per_lab = per_lab
+            done[0] += variant.dynamics.replicates
+        else:
+            base_per_lab = _replicates(baseline, name, index, scenario.seed, tick)[2]
+        network = build_network(variant)
+        degree = network.degree
+        cooperation = np.nanmean(np.vstack(per_lab), axis=0) if per_lab else np.full(degree.size, np.nan)
+        positions = _layout(network, scenario.seed)
+        names = [lab.name for lab in expand_labs(variant)]
+        kinds = [lab.kind for lab in expand_labs(variant)]
+        for lab in range(degree.size):
+            x, y = positions.get(lab, (np.nan, np.nan))
+            lab_rows.append({"variant": name, "lab": names[lab], "kind": kinds[lab], "degree": int(degree[lab]),
+                             "long_run_cooperation": cooperation[lab], "x": x, "y": y})
+        if positions:
+            edge_rows += [{"variant": name, "source": names[a], "target": names[b]}
+                          for a, b in zip(network.first.tolist(), network.second.tolist())]
+        comparison[name] = _compare(variant, degree, per_lab, base_per_lab)
+    rounds = pd.concat(all_rounds, ignore_index=True)
+    labs = pd.concat(all_labs, ignore_index=True) if all_labs else pd.DataFrame()
+    fractions = {n: v.dynamics.long_run_fraction for n, v in variants.items()}
+    simulation = SimulationResult(rounds=rounds, labs=labs, summary=summarise(rounds, fractions))
+    network_labs = pd.DataFrame(lab_rows)
+    tables = {"network_labs": network_labs, "network_degree": degree_classes(network_labs)}
+    if edge_rows:
+        tables["network_edges"] = pd.DataFrame(edge_rows)
+    return simulation, tables, comparison
+
+
+def _layout(network, seed: int) -> dict[int, tuple[float, float]]:
+    """networkx spring-layout positions for a drawable network (else none)."""
+    if network.size > DRAWN_LABS:
+        return {}
+    positions = nx.spring_layout(network.graph(), seed=seed)
+    return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
+
+
+def _share(per_lab: list[np.ndarray]) -> list[float]:
+    return [float(np.nanmean(values)) for values in per_lab]
+
+
+def _clipped(interval: tuple[float, float, float]) -> tuple[float, float, float]:
+    """A share's t-interval stops at 0 and 1 (the share cannot go further)."""
+    mean, low, high = interval
+    return mean, max(low, 0.0), min(high, 1.0)
+
+
+def _compare(variant: Scenario, degree: np.ndarray, per_lab, base_per_lab) -> dict:
+    """The network's long-run share of cooperating labs against the complete graph's."""
+    on_network = _clipped(mean_interval(_share(per_lab)))
+    complete = _clipped(mean_interval(_share(base_per_lab)))
+    if on_network[1] > complete[2]:
+        verdict = "helped"
+    elif on_network[2] < complete[1]:
+        verdict = "hurt"
+    else:
+        verdict = "no clear difference"
+    spec = variant.dynamics.network
+    return {
+        "network": spec.type, "payoffs": spec.payoffs, "labs": int(degree.size),
+        "mean_degree": float(degree.mean()), "max_degree": int(degree.max(initial=0)),
+        "replicates": variant.dynamics.replicates,
+        "cooperating_labs": dict(zip(("mean", "low", "high"), on_network)),
+        "complete_graph": dict(zip(("mean", "low", "high"), complete)),
+        "structure": verdict,
+    }
+
+
+def degree_class(degree: pd.Series) -> pd.Series:
+    """Doubling degree bins: 0, 1, 2-3, 4-7, 8-15, ..."""
+    low = np.where(degree > 0, 2 ** np.floor(np.log2(np.maximum(degree, 1))), 0).astype(int)
+    high = np.where(low > 0, 2 * low - 1, 0)
+    return pd.Series([f"{a}" if a == b else f"{a}-{b}" for a, b in zip(low, high)], index=degree.index), low
+
+
+def degree_classes(network_labs: pd.DataFrame) -> pd.DataFrame:
+    """Mean long-run cooperation of the labs in each degree class, per variant."""
+    if network_labs.empty:
+        return pd.DataFrame(columns=["variant", "degree_class", "lowest_degree", "labs", "long_run_cooperation"])
+    labels, low = degree_class(network_labs["degree"])
+    table = network_labs.assign(degree_class=labels, lowest_degree=low)
+    grouped = table.groupby(["variant", "degree_class", "lowest_degree"], sort=False)
+    out = grouped.agg(labs=("lab", "size"), long_run_cooperation=("long_run_cooperation", "mean")).reset_index()
+    return out.sort_values(["variant", "lowest_degree"], kind="stable").reset_index(drop=True)
+
+
+def network_markdown(comparison: dict, degree_table: pd.DataFrame) -> str:
+    """The findings: did the structure help, with the numbers, and cooperation by degree class."""
+    lines = []
+    for variant, c in comparison.items():
+        on, full = c["cooperating_labs"], c["complete_graph"]
+        helped = {"helped": "the network structure **helped** cooperation",
+                  "hurt": "the network structure **hurt** cooperation",
+                  "no clear difference": "the structure made **no clear difference** (the intervals overlap)"}
+        lines += [
+            f"**{variant}**: on the {c['network'].replace('_', '-')} network ({c['labs']} labs, average "
+            f"degree {c['mean_degree']:.2f}, largest {c['max_degree']}; {c['payoffs']} payoffs), "
+            f"{on['mean']:.1%} of labs cooperate in the long run (95% interval {on['low']:.1%} to "
+            f"{on['high']:.1%}, {c['replicates']} replicates), against {full['mean']:.1%} "
+            f"({full['low']:.1%} to {full['high']:.1%}) when every lab meets every other: "
+            f"{helped[c['structure']]}." if c["network"] != "complete" else
+            f"**{variant}**: the complete graph is the well-mixed baseline itself: {on['mean']:.1%} of "
+            f"labs cooperate in the long run ({on['low']:.1%} to {on['high']:.1%}).",
+            "",
+        ]
+    if not degree_table.empty:
+        lines += ["Long-run cooperation by degree class (labs with that many neighbours):", "",
+                  "| variant | degree | labs | long-run cooperation |", "|---|---|---|---|"]
+        for row in degree_table.itertuples():
+            value = "n/a" if pd.isna(row.long_run_cooperation) else f"{row.long_run_cooperation:.1%}"
+            lines.append(f"| {row.variant} | {row.degree_class} | {row.labs} | {value} |")
+    return "\n".join(lines)
+
+
+def add_network_section(result, subtitle: str) -> None:
+    """Network charts and the findings section of a run (from its saved tables: no simulation)."""
+    from coopsim.charts import network as network_charts
+
+    comparison = result.extras.get("network")
+    if not comparison or "network_labs" not in result.tables:
+        return
+    variants = [v for v in resolve_variants(result.scenario) if v in comparison]
+    degree_table = result.tables["network_degree"]
+    names = []
+    if not degree_table.empty:
+        result.charts["cooperation-by-degree"] = network_charts.degree_class_chart(degree_table, variants, subtitle)
+        names.append("cooperation-by-degree")
+    if "network_edges" in result.tables:
+        result.charts["network-drawing"] = network_charts.network_drawing_chart(
+            result.tables["network_labs"], result.tables["network_edges"], variants, subtitle)
+        names.append("network-drawing")
+    result.sections.append(("Networks", network_markdown(comparison, degree_table), names))
