@@ -183,7 +183,9 @@ def degree_classes(network_labs: pd.DataFrame) -> pd.DataFrame:
     table = network_labs.assign(degree_class=labels, lowest_degree=low)
     grouped = table.groupby(["variant", "degree_class", "lowest_degree"], sort=False)
     out = grouped.agg(labs=("lab", "size"), long_run_cooperation=("long_run_cooperation", "mean")).reset_index()
-    return out.sort_values(["variant", "lowest_degree"], kind="stable").reset_index(drop=True)
+    position = {name: i for i, name in enumerate(network_labs["variant"].unique())}  # scenario order
+    out = out.assign(position=out["variant"].map(position))
+    return out.sort_values(["position", "lowest_degree"], kind="stable").drop(columns="position").reset_index(drop=True)
 
 
 def network_markdown(comparison: dict, degree_table: pd.DataFrame) -> str:
