@@ -39,6 +39,7 @@ from coopsim.abm.agents import LabAgent, PairMemory
 from coopsim.abm.network import build_network
 from coopsim.policy.incidents import IncidentDraw, draw_incidents, expected_cost_matrix
 from coopsim.policy.base import Intervention, RoundRules, base_rules, make_intervention
+from coopsim.policy.targets import apply_to, begin_round_for, target_mask
 from coopsim.abm.strategies import Strategy, make_strategy
 from coopsim.theory.stage_game import COOPERATE, DEFECT, expand_labs
 from coopsim.scenario.spec import Scenario
@@ -148,6 +149,11 @@ class RoundOutcome:
     subsidies: float
 
 
+def _per_entry(value: float | np.ndarray, me: np.ndarray) -> float | np.ndarray:
+    """A scalar rule value, or a per-lab one (targeted interventions) read for each entry's lab."""
+    return value[me] if isinstance(value, np.ndarray) else value
+
+
 class LabModel(mesa.Model):
     """N labs choosing to cooperate (develop responsibly) or defect, round after round.
 
@@ -187,6 +193,8 @@ class LabModel(mesa.Model):
         prior = np.array([self.strategies[s].prior_strength() for s in self.strategy_of_lab])
         self.memory = PairMemory(self.trust, prior)
         self.network = build_network(scenario)  # None: labs are matched by dynamics.matching
+        degree = self.network.degree if self.network is not None else None
+        self._targets = {i: target_mask(i.spec.targets, scenario, degree) for i in self.interventions}
         if self.network is None:
             self.matching = MATCHINGS[self.dynamics.matching](self.n_labs)
         else:
@@ -230,10 +238,10 @@ class LabModel(mesa.Model):
             return
         self._active = active
         for intervention in active:
-            intervention.begin_round(self)
+            begin_round_for(intervention, self, self._targets[intervention])
         rules = base_rules(self.scenario, self.true_payoffs, self.perceived_payoffs)
         for intervention in active:
-            intervention.apply(rules)
+            apply_to(intervention, rules, self._targets[intervention])
         rules.public_cost = sum(i.spec.cost_per_round for i in active)
         self._set_rules(rules)
 
@@ -263,13 +271,16 @@ class LabModel(mesa.Model):
         kept, fines, subsidies = stage, 0.0, 0.0
         if rules.audits:
             fined = sum(
-                fine * (defected & (self.rng.random(me.size) < detection))
+                _per_entry(fine, me) * (defected & (self.rng.random(me.size) < detection))
                 for detection, fine in rules.audits
             )
             kept, fines = kept - fined, float(fined.sum())
-        if rules.subsidy:
-            kept = kept + rules.subsidy * ~defected
-            subsidies = rules.subsidy * (me.size - int(np.count_nonzero(defected)))
+        if np.any(rules.subsidy):
+            kept = kept + _per_entry(rules.subsidy, me) * ~defected
+            if isinstance(rules.subsidy, np.ndarray):
+                subsidies = float((rules.subsidy[me] * ~defected).sum())
+            else:
+                subsidies = rules.subsidy * (me.size - int(np.count_nonzero(defected)))
         incidents = draw_incidents(
             me, defected, self.dynamics.incidents, n, rules.defector_pays, self.rng
         )

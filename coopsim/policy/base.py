@@ -53,13 +53,14 @@ class RoundRules:
     perceived: np.ndarray
     observability: float
     defector_pays: bool
-    audits: list[tuple[float, float]] = field(default_factory=list)
-    subsidy: float = 0.0
+    audits: list[tuple[float, float | np.ndarray]] = field(default_factory=list)
+    subsidy: float | np.ndarray = 0.0  # per lab (an array) once a targeted subsidy acts
     public_cost: float = 0.0
 
     @property
-    def expected_fine(self) -> float:
-        """Expected fine per defection: the sum over active audits of detection x fine."""
+    def expected_fine(self) -> float | np.ndarray:
+        """Expected fine per defection: the sum over active audits of detection x fine (per
+        lab when an audit targets some labs)."""
         return sum(detection * fine for detection, fine in self.audits)
 
     def expected_payoffs(self, table: np.ndarray, incident_cost: np.ndarray) -> np.ndarray:
@@ -67,8 +68,8 @@ class RoundRules:
         match's expected incident cost borne (2x2) + subsidy if cooperating - expected fine if
         defecting."""
         expected = table - incident_cost
-        expected[:, COOPERATE, :] += self.subsidy
-        expected[:, DEFECT, :] -= self.expected_fine
+        expected[:, COOPERATE, :] += np.reshape(self.subsidy, (-1, 1))
+        expected[:, DEFECT, :] -= np.reshape(self.expected_fine, (-1, 1))
         return expected
 
     def decision_payoffs(self, incident_cost: np.ndarray) -> np.ndarray:
@@ -86,8 +87,28 @@ def base_rules(scenario: Scenario, true: np.ndarray, perceived: np.ndarray) -> R
     )
 
 
+class Targets(Strict):
+    """Which labs an intervention acts on (give one of the two)."""
+
+    labs: list[str] | None = Field(
+        None, min_length=1,
+        description="Lab names (a lab with count: N is 'Name 1' ... 'Name N'; its own name "
+        "targets all N).",
+    )
+    highest_degree: int | None = Field(
+        None, ge=1, description="The labs with the most neighbours in dynamics.network (ties: "
+        "the earlier lab first).",
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> Targets:
+        if (self.labs is None) == (self.highest_degree is None):
+            raise ValueError("give exactly one of `labs` or `highest_degree`")
+        return self
+
+
 class InterventionBase(Strict):
-    """Fields every intervention has: its window and its public cost."""
+    """Fields every intervention has: its window, its public cost and the labs it targets."""
 
     start: int = Field(0, ge=0, description="First round (0-based) in which it acts.")
     end: int | None = Field(
@@ -95,6 +116,9 @@ class InterventionBase(Strict):
     )
     cost_per_round: NonNegative = Field(
         0.0, description="Public cost per active round, subtracted from welfare."
+    )
+    targets: Targets | None = Field(
+        None, description="Only these labs are subject to it (default: every lab)."
     )
 
     @model_validator(mode="after")

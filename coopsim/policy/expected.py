@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 
 
 def in_force(scenario: Scenario) -> list[Intervention]:
-    """The scenario's interventions that can change something, in scenario order."""
-    made = [make_intervention(spec) for spec in scenario.interventions]
+    """The scenario's interventions that can change something for every lab, in scenario order
+    (targeted ones act in the iterated model only: see :mod:`coopsim.policy.targets`)."""
+    made = [make_intervention(spec) for spec in scenario.interventions if spec.targets is None]
     return [i for i in made if i.does_nothing(scenario) is None]
 
 

@@ -25,6 +25,7 @@ from pydantic import (
 
 from coopsim.abm.strategies import STRATEGIES
 from coopsim.policy import INTERVENTIONS, InterventionBase
+from coopsim.policy.targets import targets_problem
 from coopsim.scenario.base import NonNegative, Probability, Strict
 
 FACTOR_NAMES = ("trust", "shared_upside", "advantage", "exposure", "shared_downside")
@@ -426,6 +427,9 @@ class Scenario(Strict):
         network = self.dynamics.network
         if network is not None and (problem := network.problem_with(self.lab_count())):
             raise ValueError(f"dynamics.network: {problem}")
+        for index, spec in enumerate(self.interventions):
+            if spec.targets is not None and (problem := targets_problem(spec.type, spec.targets, self)):
+                raise ValueError(f"interventions[{index}]: {problem}")
         if getattr(self.game, "bimatrix", None) is not None and self.lab_count() != 2:
             raise ValueError("a bimatrix game needs exactly two labs")
         return self
