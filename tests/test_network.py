@@ -210,3 +210,11 @@ def test_engine_plays_the_mesa_models_round(network, observability):
         assert np.allclose(mesa_rounds[column], result.rounds[column], rtol=1e-12), column
     labs = model.datacollector.get_agent_vars_dataframe()["cooperation"].unstack()
     assert np.allclose(labs.iloc[-15:].mean().to_numpy(), result.lab_cooperation)
+
+
+def test_race_models_are_not_played_on_networks():
+    # The DSAIR race on networks (Cimpeanu et al. 2022) is not implemented: say so, don't ignore.
+    with pytest.raises(ValueError, match="dsair model is not played on networks"):
+        make_scenario([("always_cooperate", 4)], game={"model": "dsair", "b": 4, "c": 1, "s": 1.5,
+                                                       "B": 100, "W": 10, "p_r": 0.5},
+                      network={"type": "ring", "degree": 2})

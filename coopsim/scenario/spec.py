@@ -425,6 +425,9 @@ class Scenario(Strict):
                         "five_factors game model has"
                     )
         network = self.dynamics.network
+        if network is not None and self.game.model not in ("five_factors", "matrix"):
+            raise ValueError(f"dynamics.network applies to the iterated model of stage games; the "
+                             f"{self.game.model} model is not played on networks")
         if network is not None and (problem := network.problem_with(self.lab_count())):
             raise ValueError(f"dynamics.network: {problem}")
         for index, spec in enumerate(self.interventions):
