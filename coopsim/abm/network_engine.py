@@ -27,12 +27,12 @@ import pandas as pd
 from scipy.special import expit
 
 from coopsim.abm.network import Network, build_network
-from coopsim.scenario.spec import Imitation as ImitationSpec
+from coopsim.abm.strategies import Imitation
 from coopsim.scenario.spec import Scenario
-from coopsim.scenario.spec import TrustBestResponse as TrustBestResponseSpec
 from coopsim.theory.stage_game import COOPERATE, DEFECT, expand_labs
 
-PRIOR_STRENGTH = TrustBestResponseSpec.model_fields["prior_strength"].default  # imitation labs' prior
+# the Beta prior strength of an imitation lab's beliefs (Strategy.prior_strength, not overridden)
+PRIOR_STRENGTH = Imitation.prior_strength(Imitation.__new__(Imitation))
 ROUND_CHUNK = 64  # rounds of random numbers drawn at once (the stream is the same as one by one)
 
 
@@ -64,7 +64,7 @@ def engine_obstacle(scenario: Scenario) -> str | None:
     specs = {lab.strategy for lab in scenario.labs}
     if d.network is None:
         return "it has no network"
-    if len(specs) != 1 or not isinstance(next(iter(specs)), ImitationSpec):
+    if len(specs) != 1 or next(iter(specs)).type != "imitation":
         return "not every lab uses the same imitation rule"
     if scenario.interventions:
         return "it has interventions"
@@ -110,7 +110,7 @@ class ImitationEngine:
             self.degree = self.network.degree
             adjacency = self.network.adjacency()
             self.neighbour_sum = adjacency.__matmul__
-        self.spec: ImitationSpec = labs[0].strategy
+        self.spec = labs[0].strategy  # the Imitation strategy's spec
         table = np.stack([lab.payoffs.matrix() for lab in labs])  # [lab, own, partner's]
         self.table = {(own, other): table[:, own, other].copy() for own in (0, 1) for other in (0, 1)}
         self.trust = np.array([lab.trust for lab in labs])
