@@ -151,7 +151,7 @@ class RoundOutcome:
 
 def _per_entry(value: float | np.ndarray, me: np.ndarray) -> float | np.ndarray:
     """A scalar rule value, or a per-lab one (targeted interventions) read for each entry's lab."""
-    return value[me] if isinstance(value, np.ndarray) else value
+    return value.ravel()[me] if isinstance(value, np.ndarray) else value
 
 
 class LabModel(mesa.Model):
@@ -278,7 +278,7 @@ class LabModel(mesa.Model):
         if np.any(rules.subsidy):
             kept = kept + _per_entry(rules.subsidy, me) * ~defected
             if isinstance(rules.subsidy, np.ndarray):
-                subsidies = float((rules.subsidy[me] * ~defected).sum())
+                subsidies = float((rules.subsidy.ravel()[me] * ~defected).sum())
             else:
                 subsidies = rules.subsidy * (me.size - int(np.count_nonzero(defected)))
         incidents = draw_incidents(

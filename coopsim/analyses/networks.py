@@ -104,8 +104,10 @@ def simulate_with_network(scenario: Scenario, progress: Progress | None = None) 
             done[0] += variant.dynamics.replicates
         else:
             base_per_lab = _replicates(baseline, name, index, scenario.seed, tick)[2]
-        network = build_network(variant)
-        degree = network.degree
+        n_labs = variant.lab_count()
+        # the complete graph of many labs is never built (N(N-1)/2 links): its degrees are known
+        network = build_network(variant) if variant.dynamics.network.type != "complete" or n_labs <= DRAWN_LABS else None
+        degree = network.degree if network is not None else np.full(n_labs, n_labs - 1)
         cooperation = np.nanmean(np.vstack(per_lab), axis=0) if per_lab else np.full(degree.size, np.nan)
         positions = _layout(network, scenario.seed)
         names = [lab.name for lab in expand_labs(variant)]
@@ -131,7 +133,7 @@ def simulate_with_network(scenario: Scenario, progress: Progress | None = None) 
 
 def _layout(network, seed: int) -> dict[int, tuple[float, float]]:
     """networkx spring-layout positions for a drawable network (else none)."""
-    if network.size > DRAWN_LABS:
+    if network is None or network.size > DRAWN_LABS:
         return {}
     positions = nx.spring_layout(network.graph(), seed=seed)
     return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
@@ -200,7 +202,7 @@ def network_markdown(comparison: dict, degree_table: pd.DataFrame) -> str:
             f"**{variant}**: on the {c['network'].replace('_', '-')} network ({c['labs']} labs, average "
             f"degree {c['mean_degree']:.2f}, largest {c['max_degree']}; {c['payoffs']} payoffs), "
             f"{on['mean']:.1%} of labs cooperate in the long run (95% interval {on['low']:.1%} to "
-            f"{on['high']:.1%}, {c['replicates']} replicates), against {full['mean']:.1%} "
+            f"{on['high']:.1%}, {c['replicates']} replicate{'s' if c['replicates'] != 1 else ''}), against {full['mean']:.1%} "
             f"({full['low']:.1%} to {full['high']:.1%}) when every lab meets every other: "
             f"{helped[c['structure']]}." if c["network"] != "complete" else
             f"**{variant}**: the complete graph is the well-mixed baseline itself: {on['mean']:.1%} of "

@@ -53,8 +53,10 @@ class RoundRules:
     perceived: np.ndarray
     observability: float
     defector_pays: bool
+    # Per-lab values (targeted interventions) are (labs, 1) columns, so they broadcast over the
+    # partner's action in the (labs, 2) payoff rows.
     audits: list[tuple[float, float | np.ndarray]] = field(default_factory=list)
-    subsidy: float | np.ndarray = 0.0  # per lab (an array) once a targeted subsidy acts
+    subsidy: float | np.ndarray = 0.0
     public_cost: float = 0.0
 
     @property
@@ -68,8 +70,8 @@ class RoundRules:
         match's expected incident cost borne (2x2) + subsidy if cooperating - expected fine if
         defecting."""
         expected = table - incident_cost
-        expected[:, COOPERATE, :] += np.reshape(self.subsidy, (-1, 1))
-        expected[:, DEFECT, :] -= np.reshape(self.expected_fine, (-1, 1))
+        expected[:, COOPERATE, :] += self.subsidy
+        expected[:, DEFECT, :] -= self.expected_fine
         return expected
 
     def decision_payoffs(self, incident_cost: np.ndarray) -> np.ndarray:

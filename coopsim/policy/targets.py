@@ -77,9 +77,10 @@ def apply_to(intervention: Intervention, rules: RoundRules, mask: np.ndarray | N
     rows = mask[:, None, None]
     rules.true = np.where(rows, trial.true, rules.true)
     rules.perceived = np.where(rows, trial.perceived, rules.perceived)
+    column = mask[:, None].astype(float)  # per-lab rule values are (labs, 1) columns
     if not np.array_equal(trial.subsidy, rules.subsidy):
-        rules.subsidy = rules.subsidy + (trial.subsidy - rules.subsidy) * mask
-    rules.audits += [(detection, fine * mask) for detection, fine in trial.audits[len(rules.audits):]]
+        rules.subsidy = rules.subsidy + (trial.subsidy - rules.subsidy) * column
+    rules.audits += [(detection, fine * column) for detection, fine in trial.audits[len(rules.audits):]]
 
 
 def begin_round_for(intervention: Intervention, model, mask: np.ndarray | None) -> None:
