@@ -9,6 +9,7 @@ import pandas as pd
 from coopsim.charts.theme import HEIGHT, WIDTH, themed, variant_scale
 
 COOPERATION_SCALE = alt.Scale(domain=[0, 1], scheme="viridis")
+LABELLED_LABS = 30
 
 
 def degree_class_chart(degree_table: pd.DataFrame, variants: list[str], subtitle: str) -> alt.TopLevelMixin:
@@ -50,6 +51,11 @@ def network_drawing_chart(network_labs: pd.DataFrame, edges: pd.DataFrame, varia
             size=alt.Size("degree:Q", title="degree", scale=alt.Scale(range=[20, 400])),
             tooltip=["lab:N", "kind:N", "degree:Q", alt.Tooltip("long_run_cooperation:Q", format=".1%")],
         )
-        panels.append((lines + dots).properties(width=WIDTH, height=WIDTH, title=f"variant: {variant}"))
+        layers = lines + dots
+        if len(labs) <= LABELLED_LABS:  # small networks: name every lab
+            layers += alt.Chart(labs).mark_text(dy=-12, fontSize=11, color="#333333").encode(
+                x=alt.X("x:Q", **axis), y=alt.Y("y:Q", **axis), text="lab:N"
+            )
+        panels.append(layers.properties(width=WIDTH, height=WIDTH, title=f"variant: {variant}"))
     chart = alt.vconcat(*panels) if len(panels) > 1 else panels[0]
     return themed(chart, "Who cooperates in the network?", subtitle)
