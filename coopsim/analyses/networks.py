@@ -12,7 +12,8 @@ baseline. Measures:
 * a lab's long-run cooperation: its share of cooperative choices over the last
   ``long_run_fraction`` of rounds, averaged over replicates;
 * the share of labs cooperating in the long run, per replicate (the mean over labs of the
-  above), with a 95% t-interval across replicates, on the network and on the complete graph.
+  above), with a 95% interval across replicates (BCa bootstrap, as for every share: see
+  :mod:`coopsim.theory.intervals`), on the network and on the complete graph.
   "Structure helped" when the network's interval lies wholly above the complete graph's,
   "hurt" when wholly below, otherwise "no clear difference";
 * cooperation by degree class: labs grouped by degree in doubling bins (1, 2-3, 4-7, ...).
@@ -35,6 +36,7 @@ from coopsim.theory.intervals import mean_interval
 from coopsim.theory.stage_game import expand_labs
 
 DRAWN_LABS = 300  # networks up to this size are drawn in the report
+SHARE_BOUNDS = (0.0, 1.0)  # a share of labs: its interval is a BCa bootstrap (theory.intervals)
 Progress = Callable[[int, int], None]
 
 
@@ -143,16 +145,10 @@ def _share(per_lab: list[np.ndarray]) -> list[float]:
     return [float(np.nanmean(values)) for values in per_lab]
 
 
-def _clipped(interval: tuple[float, float, float]) -> tuple[float, float, float]:
-    """A share's t-interval stops at 0 and 1 (the share cannot go further)."""
-    mean, low, high = interval
-    return mean, max(low, 0.0), min(high, 1.0)
-
-
 def _compare(variant: Scenario, degree: np.ndarray, per_lab, base_per_lab) -> dict:
     """The network's long-run share of cooperating labs against the complete graph's."""
-    on_network = _clipped(mean_interval(_share(per_lab)))
-    complete = _clipped(mean_interval(_share(base_per_lab)))
+    on_network = mean_interval(_share(per_lab), SHARE_BOUNDS)
+    complete = mean_interval(_share(base_per_lab), SHARE_BOUNDS)
     if on_network[1] > complete[2]:
         verdict = "helped"
     elif on_network[2] < complete[1]:
@@ -201,7 +197,7 @@ def network_markdown(comparison: dict, degree_table: pd.DataFrame) -> str:
         lines += [
             f"**{variant}**: on the {c['network'].replace('_', '-')} network ({c['labs']} labs, average "
             f"degree {c['mean_degree']:.2f}, largest {c['max_degree']}; {c['payoffs']} payoffs), "
-            f"{on['mean']:.1%} of labs cooperate in the long run (95% interval {on['low']:.1%} to "
+            f"{on['mean']:.1%} of labs cooperate in the long run (95% bootstrap interval {on['low']:.1%} to "
             f"{on['high']:.1%}, {c['replicates']} replicate{'s' if c['replicates'] != 1 else ''}), against {full['mean']:.1%} "
             f"({full['low']:.1%} to {full['high']:.1%}) when every lab meets every other: "
             f"{helped[c['structure']]}." if c["network"] != "complete" else
