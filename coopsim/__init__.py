@@ -18,17 +18,11 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from coopsim.analyses.run import RunResult
     from coopsim.scenario.spec import Scenario
-
-try:
-    __version__ = version("coopsim")
-except PackageNotFoundError:  # running from a checkout that was not installed
-    __version__ = "0.0.0+local"
 
 __all__ = ["load_scenario", "loads_scenario", "run", "__version__"]
 _SUBMODULES = frozenset(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
@@ -47,7 +41,14 @@ def run(scenario: Scenario | str | os.PathLike, progress: Callable[[int, int], N
 
 
 def __getattr__(name: str):
-    # Imported on first use, so `coopsim --help` stays quick.
+    # Imported on first use, so `coopsim --help` stays quick (importlib.metadata included).
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("coopsim")
+        except PackageNotFoundError:  # running from a checkout that was not installed
+            return "0.0.0+local"
     if name in ("load_scenario", "loads_scenario"):
         return getattr(importlib.import_module(f"{__name__}.scenario.loading"), name)
     if name in _SUBMODULES:

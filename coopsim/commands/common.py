@@ -14,8 +14,6 @@ from typing import Annotated, Callable
 
 import typer
 
-from coopsim.scenario.loading import ScenarioError, ScenarioWarning
-
 app = typer.Typer(
     name="coopsim",
     help="Game-theory simulator for cooperation on safety between AI labs.\n\n"
@@ -48,6 +46,8 @@ def fail(message: str, code: int = BAD_INPUT) -> None:
 
 
 def _show_warning(message, category, *args, **kwargs) -> None:
+    from coopsim.scenario.loading import ScenarioWarning
+
     if issubclass(category, ScenarioWarning):
         typer.echo(f"coopsim: warning: {message}", err=True)
     else:
@@ -60,6 +60,8 @@ def clean_errors(command: Callable) -> Callable:
 
     @wraps(command)
     def wrapper(*args, **kwargs):
+        from coopsim.scenario.loading import ScenarioError, ScenarioWarning
+
         with warnings.catch_warnings():
             warnings.simplefilter("always", ScenarioWarning)
             warnings.showwarning = _show_warning

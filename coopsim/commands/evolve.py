@@ -9,7 +9,6 @@ from typing import Annotated, Optional
 import typer
 
 from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail, invoked_command
-from coopsim.scenario.loading import load_scenario
 
 
 @app.command()
@@ -32,6 +31,7 @@ def evolve(
     from coopsim.analyses import races
     from coopsim.charts.theme import caption
     from coopsim.report.folder import atomic_directory, build_manifest, save_chart, slugify, write_json, write_provenance
+    from coopsim.scenario.loading import load_scenario
 
     scenario = load_scenario(scenario_file)
     source = str(scenario_file)

@@ -16,7 +16,6 @@ from coopsim.commands.common import (
     fail,
     report_error,
 )
-from coopsim.scenario.loading import ScenarioError, json_schema, load_scenario
 
 
 @app.command()
@@ -25,6 +24,8 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
 ) -> None:
     """Check scenario files (and every variant) without running anything."""
+    from coopsim.scenario.loading import ScenarioError, load_scenario
+
     failures = 0
     for path in files:
         try:
@@ -43,6 +44,8 @@ def schema(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Print the JSON Schema of scenario files (for editor autocompletion)."""
+    from coopsim.scenario.loading import json_schema
+
     text = json.dumps(json_schema(), indent=2) + "\n"
     if out is None:
         typer.echo(text, nl=False)
@@ -65,6 +68,7 @@ def solve(
     from coopsim.analyses.oneshot import analyse_with_policies
     from coopsim.analyses.oneshot_text import oneshot_markdown
     from coopsim.analyses.run import has_stage_game
+    from coopsim.scenario.loading import load_scenario
 
     scenario = load_scenario(scenario_file)
     if scenario.game.model in ("dsair", "precipice"):

@@ -5,16 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Optional
 
-import numpy as np
 import typer
 
-from coopsim.charts.phase import phase_map
-from coopsim.charts.theme import caption
 from coopsim.commands.common import ScenarioFile, app, clean_errors, fail
-from coopsim.commands.values import parse_assignment
-from coopsim.analyses.phase import Axis, check_axes, phase_grid
-from coopsim.report.folder import atomic_directory, save_chart, slugify, write_json
-from coopsim.scenario.loading import load_scenario
 
 MAPS = {
     "game-class": ("game_class", "Which game do the labs play?", "game class"),
@@ -25,7 +18,12 @@ MAPS = {
 }
 
 
-def _axis(text: str, option: str) -> Axis:
+def _axis(text: str, option: str):
+    import numpy as np
+
+    from coopsim.analyses.phase import Axis
+    from coopsim.commands.values import parse_assignment
+
     try:
         path, values = parse_assignment(text)
         return Axis(path, np.asarray(values, dtype=float))
@@ -46,6 +44,12 @@ def phase(
 ) -> None:
     """Map the game class, the equilibrium set and whether cooperation is rational over two
     factors, in closed form over the whole grid."""
+    from coopsim.analyses.phase import check_axes, phase_grid
+    from coopsim.charts.phase import phase_map
+    from coopsim.charts.theme import caption
+    from coopsim.report.folder import atomic_directory, save_chart, slugify, write_json
+    from coopsim.scenario.loading import load_scenario
+
     scenario = load_scenario(scenario_file)
     x_axis, y_axis = _axis(x, "--x"), _axis(y, "--y")
     check_axes(scenario, [x_axis, y_axis], str(scenario_file))

@@ -7,11 +7,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from coopsim.commands.common import ScenarioFile, app, clean_errors, invoked_command
-from coopsim.scenario.loading import load_scenario
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 
@@ -22,6 +19,9 @@ def progress_bars(quiet: bool):
     if quiet:
         yield lambda label: None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     # On stderr, so stdout keeps only the final line; drawn only on a terminal.
     with Progress(*columns, console=Console(stderr=True), transient=True) as bars:
@@ -44,6 +44,7 @@ def run(
     """Run everything for a scenario and write its report folder."""
     from coopsim.analyses.run import run as run_pipeline
     from coopsim.report.folder import default_report_dir, write_report
+    from coopsim.scenario.loading import load_scenario
 
     scenario = load_scenario(scenario_file)
     destination = out if out is not None else default_report_dir(scenario)

@@ -7,15 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from coopsim.analyses import sensitivity as sa
-from coopsim.charts import sensitivity as sa_charts
-from coopsim.charts.theme import caption
 from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail
-from coopsim.report.folder import CSV_FLOAT_FORMAT, atomic_directory, save_chart, slugify
-from coopsim.scenario.loading import load_scenario
-from coopsim.sweep.executors import make_executor
-from coopsim.sweep.plan import plan_points
-from coopsim.sweep.runner import execute, failure_lines
 
 
 @app.command()
@@ -33,6 +25,15 @@ def sensitivity(
 ) -> None:
     """Rank the five factors and intervention parameters by their effect on long-run
     cooperation and welfare."""
+    from coopsim.analyses import sensitivity as sa
+    from coopsim.charts import sensitivity as sa_charts
+    from coopsim.charts.theme import caption
+    from coopsim.report.folder import CSV_FLOAT_FORMAT, atomic_directory, save_chart, slugify
+    from coopsim.scenario.loading import load_scenario
+    from coopsim.sweep.executors import make_executor
+    from coopsim.sweep.plan import plan_points
+    from coopsim.sweep.runner import execute, failure_lines
+
     if method not in ("oat", "sobol"):
         fail(f"--method must be 'oat' or 'sobol', got {method!r}")
     if method == "sobol":

@@ -7,16 +7,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn
 
 from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail
-from coopsim.commands.values import parse_assignment
-from coopsim.report.folder import slugify
-from coopsim.scenario.loading import load_scenario
-from coopsim.sweep.executors import make_executor
-from coopsim.sweep.plan import build_plan
-from coopsim.sweep.runner import eta_seconds, execute, failure_lines, write_outputs
 
 INTERRUPTED = 130
 
@@ -47,6 +39,13 @@ def sweep(
 ) -> None:
     """Run the scenario over a parameter grid. Every finished task is saved at once: re-running
     the same command after an interruption runs only what is missing."""
+    from coopsim.commands.values import parse_assignment
+    from coopsim.report.folder import slugify
+    from coopsim.scenario.loading import load_scenario
+    from coopsim.sweep.executors import make_executor
+    from coopsim.sweep.plan import build_plan
+    from coopsim.sweep.runner import failure_lines, write_outputs
+
     scenario = load_scenario(scenario_file)
     overrides = {}
     for text in set_ or []:
@@ -83,6 +82,10 @@ def sweep(
 
 
 def _run_with_progress(plan, folder, executor, quiet):
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from coopsim.sweep.runner import eta_seconds, execute
+
     if quiet:
         return execute(plan, folder, executor)
     columns = (

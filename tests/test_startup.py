@@ -1,0 +1,82 @@
+"""`coopsim --help`, `validate` and `schema` start without the numerical and charting stack.
+
+Each command runs in a fresh interpreter that then reports which modules it imported; the heavy
+libraries may only be imported by the commands that use them (imports inside the command
+functions). Speed itself is measured by benchmarks/cli_startup.py, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+SCENARIO = ROOT / "scenarios" / "prisoners-dilemma-race.yaml"
+STAGE_GAME = ROOT / "scenarios" / "assurance-trust-decides.yaml"
+HEAVY = ("altair", "vl_convert", "nashpy", "scipy", "mesa", "SALib", "dask", "distributed", "pandas", "numpy")
+
+# Runs the app like the `coopsim` script, then prints the top-level packages it imported on
+# stderr's last line (stdout stays the command's own).
+PROBE = """
+import json, sys
+sys.argv = ["coopsim", *json.loads(sys.argv[1])]
+from coopsim.cli import app
+try:
+    app()
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+print(json.dumps({"exit": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}), file=sys.stderr)
+"""
+
+
+def run_probe(args: list[str]) -> tuple[int, set[str], str]:
+    """Exit code, imported top-level packages and stdout of `coopsim *args` in a new process."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return report["exit"], set(report["modules"]), done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["validate", str(SCENARIO)],
+        ["schema"],
+        *([command, "--help"] for command in ("run", "report", "solve", "evolve", "sweep", "phase", "sensitivity")),
+    ],
+    ids=lambda args: " ".join(a if "/" not in a else a.rsplit("/", 1)[-1] for a in args),
+)
+def test_light_commands_do_not_import_the_heavy_stack(args):
+    code, modules, stdout = run_probe(args)
+    assert code in (0, None), stdout
+    assert stdout.strip(), "the command printed nothing"
+    assert sorted(modules.intersection(HEAVY)) == []
+
+
+def test_help_lists_every_command():
+    code, _, stdout = run_probe(["--help"])
+    assert code in (0, None)
+    for command in ("run", "report", "validate", "schema", "solve", "evolve", "sweep", "phase", "sensitivity"):
+        assert f" {command} " in stdout
+
+
+def test_validate_still_checks_the_scenario():
+    code, _, stdout = run_probe(["validate", str(SCENARIO)])
+    assert code in (0, None)
+    assert stdout.startswith(f"ok: {SCENARIO}")
+
+
+def test_the_probe_sees_a_command_that_needs_the_stack():
+    # Guards the probe itself: solving a stage game needs nashpy, and the probe must notice.
+    code, modules, stdout = run_probe(["solve", str(STAGE_GAME), "--json"])
+    assert code in (0, None)
+    assert json.loads(stdout)["game_class"] == "stag_hunt"
+    assert {"nashpy", "numpy"} <= modules
