@@ -141,3 +141,26 @@ def test_report_renders_completely_offline_in_chromium(report_dir, tmp_path):
     assert status and status.groups() == (str(len(figures)), "0"), "the page did not finish rendering"
     console = [line for line in done.stderr.splitlines() if "CONSOLE" in line]
     assert not console, console
+
+
+def test_chart_files_are_what_altair_itself_exports(tmp_path):
+    # save_chart draws once (PNG rasterised from the SVG); Altair's chart.save draws per format.
+    # A continuous colour legend (an SVG gradient) and more rows than Altair's default limit.
+    import altair as alt
+    import pandas as pd
+
+    from coopsim.report.folder import save_chart
+
+    cells = pd.DataFrame([{"x": x, "y": y, "v": (x * y) % 17} for x in range(80) for y in range(80)])
+    chart = alt.Chart(cells).mark_rect().encode(x="x:O", y="y:O", color="v:Q").properties(title="cells")
+    paths = save_chart(chart, tmp_path / "once", "cells")
+    assert [p.name for p in paths] == ["cells.html", "cells.png", "cells.svg", "cells.vl.json"]
+    (tmp_path / "altair").mkdir()
+    for path in paths:
+        reference = tmp_path / "altair" / path.name
+        chart.save(str(reference), **({"inline": True} if path.suffix == ".html" else
+                                       {"scale_factor": 2} if path.suffix == ".png" else {}))
+        ours, theirs = path.read_bytes(), reference.read_bytes()
+        if path.suffix == ".svg":  # vl-convert numbers gradients per process: compare up to that
+            ours, theirs = (re.sub(rb"gradient_\d+", b"gradient", svg) for svg in (ours, theirs))
+        assert ours == theirs, path.name
