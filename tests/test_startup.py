@@ -51,7 +51,7 @@ def run_probe(args: list[str]) -> tuple[int, set[str], str]:
     [
         pytest.param(["--help"], HELP_ONLY, id="--help"),
         *(pytest.param([command, "--help"], HELP_ONLY, id=f"{command} --help") for command in
-          ("run", "report", "validate", "schema", "solve", "evolve", "sweep", "phase", "sensitivity")),
+          ("run", "report", "validate", "schema", "solve", "evolve", "sweep", "phase", "sensitivity", "explore")),
         pytest.param(["validate", str(SCENARIO)], HEAVY, id="validate"),
         pytest.param(["schema"], HEAVY, id="schema"),
     ],
@@ -66,7 +66,7 @@ def test_light_commands_do_not_import_the_heavy_stack(args, banned):
 def test_help_lists_every_command():
     code, _, stdout = run_probe(["--help"])
     assert code in (0, None)
-    for command in ("run", "report", "validate", "schema", "solve", "evolve", "sweep", "phase", "sensitivity"):
+    for command in ("run", "report", "validate", "schema", "solve", "evolve", "sweep", "phase", "sensitivity", "explore"):
         assert f" {command} " in stdout
 
 

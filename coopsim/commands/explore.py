@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from coopsim.commands.common import ScenarioFile, app, clean_errors, fail
-from coopsim.scenario.loading import load_scenario
 
 
 @app.command()
@@ -22,6 +21,7 @@ def explore(
     """Move the factors, dynamics and interventions of a scenario in a web page and watch the
     one-shot verdict and the iterated model respond. Ctrl-C stops the server."""
     from coopsim.analyses.run import has_stage_game
+    from coopsim.scenario.loading import load_scenario
 
     scenario = load_scenario(scenario_file)
     if not has_stage_game(scenario):
