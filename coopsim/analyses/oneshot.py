@@ -1,8 +1,13 @@
 """One-shot analysis of a scenario's stage game, as plain JSON-ready data.
 
-The row lab is the scenario's first lab and the column lab its second (after expanding `count`).
-Per-lab facts (critical trust, best response, factor distances) depend only on a lab's own
-payoffs, so they are given for every kind of lab.
+Labs sharing trust, true payoffs and perceived payoffs face the same decision: they form one *lab
+kind*. Each kind's verdict (critical trust, best response, factor distances) is taken on the
+payoffs it *decides on* -- its perceived payoffs, as in the simulated labs' decision rule -- with
+the true game beside it when the two differ. Every pair of lab kinds that can meet (a kind meets
+itself when it has two or more labs) gets its game: the true bimatrix, its class and every Nash
+equilibrium (extreme points and the maximal sets of mixes between them), and, when perceptions
+differ from the truth, the game as the two labs perceive it. The first pair is that of the
+scenario's first two labs (after expanding `count`); its fields are also given at the top level.
 """
 
 from __future__ import annotations
@@ -10,12 +15,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-import numpy as np
-
 from coopsim.theory.equilibria import risk_dominance_2x2, social_optimum, solve
 from coopsim.theory.stage_game import (
     ACTIONS,
     Lab,
+    Payoffs,
     bimatrix,
     classify_payoffs,
     expand_labs,
@@ -28,8 +32,9 @@ from coopsim.policy.expected import effective_payoffs, external_cost
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
 
-POLICY_KEYS = ("game_class", "equilibria", "trust_threshold", "cooperate_is_best_response",
-               "risk_dominant", "payoff_matrices")
+POLICY_KEYS = ("game_class", "game_class_detail", "equilibria", "equilibrium_sets",
+               "trust_threshold", "cooperate_is_best_response", "decides_on", "risk_dominant",
+               "payoff_matrices", "decision_game")
 
 
 def analyse_with_policies(scenario: Scenario) -> dict[str, Any]:
@@ -49,68 +54,142 @@ def analyse_with_policies(scenario: Scenario) -> dict[str, Any]:
 
 def analyse(scenario: Scenario, effective: bool = False) -> dict[str, Any]:
     """The one-shot analysis of `scenario` (five-factor or matrix game); with `effective`, of the
-    expected game with incidents and all interventions in force."""
+    expected game with incidents and all interventions in force (applied to the true and to the
+    perceived payoffs alike, as the simulated labs' decision payoffs are)."""
     labs = expand_labs(scenario)
     if effective:
-        labs = [replace(lab, payoffs=effective_payoffs(lab.payoffs, scenario)) for lab in labs]
-    row, column = labs[0], labs[1]
-    A, B = bimatrix(row.payoffs, column.payoffs)
-    found = solve(A, B)
-    optimum_cell, optimum_welfare = social_optimum(A, B)
-    equilibria = [
-        {
-            "row": list(e.row),
-            "col": list(e.column),
-            "payoffs": list(e.payoffs),
-            "welfare": e.welfare,
-            "pure": e.pure,
-            "pareto_efficient": e.pareto_efficient,
-            "label": equilibrium_label(e.row, e.column),
-        }
-        for e in found.equilibria
+        labs = [replace(lab, payoffs=effective_payoffs(lab.payoffs, scenario),
+                        perceived=effective_payoffs(lab.perceived, scenario)) for lab in labs]
+    kinds = lab_kinds(labs)
+    first = (_kind_of(kinds, labs[0]), _kind_of(kinds, labs[1]))
+    pairs = [first] + [
+        (a, b)
+        for a in range(len(kinds))
+        for b in range(a, len(kinds))
+        if (a < b or len(kinds[a]) > 1) and {a, b} != set(first)
     ]
-    worst = min(e["welfare"] for e in equilibria)
-    row_verdict = trust_verdict(row.payoffs, row.trust)
-    # Labs with the same trust and payoffs face the same decision: analyse each kind once.
-    kinds: dict[tuple, list[Lab]] = {}
-    for lab in labs:
-        kinds.setdefault((lab.trust, lab.payoffs), []).append(lab)
+    pair_results = [pair_analysis(kinds[a], kinds[b]) for a, b in pairs]
+    row = labs[0]
+    row_verdict = trust_verdict(row.perceived, row.trust)
     return {
         "scenario": scenario.name,
         "model": scenario.game.model,
         "row_lab": row.name,
-        "column_lab": column.name,
+        "column_lab": labs[1].name,
+        **{k: v for k, v in pair_results[0].items() if k not in ("row", "column")},
+        "trust_threshold": row_verdict.threshold,
+        "cooperate_is_best_response": row_verdict.cooperate_is_best_response,
+        "decides_on": _decides_on(row),
+        "labs": [lab_analysis(group) for group in kinds],
+        "pairs": pair_results,
+    }
+
+
+def lab_kinds(labs: list[Lab]) -> list[list[Lab]]:
+    """Labs grouped by (trust, true payoffs, perceived payoffs), in order of first appearance."""
+    groups: dict[tuple, list[Lab]] = {}
+    for lab in labs:
+        groups.setdefault((lab.trust, lab.payoffs, lab.perceived), []).append(lab)
+    return list(groups.values())
+
+
+def _kind_of(kinds: list[list[Lab]], lab: Lab) -> int:
+    return next(k for k, group in enumerate(kinds) if any(member is lab for member in group))
+
+
+def kind_name(group: list[Lab]) -> str:
+    """The scenario names of the labs in a kind, e.g. 'frontier' or 'mid-size, newcomer'."""
+    return ", ".join(dict.fromkeys(member.kind for member in group))
+
+
+def _decides_on(lab: Lab) -> str:
+    return "true payoffs" if lab.perceived == lab.payoffs else "perceived payoffs"
+
+
+def pair_analysis(row_group: list[Lab], column_group: list[Lab]) -> dict[str, Any]:
+    """The game between a lab of the row kind and one of the column kind: the true game and, if
+    either kind misperceives its payoffs, the game as the two perceive it (what they act on)."""
+    row, column = row_group[0], column_group[0]
+    result = {"row": kind_name(row_group), "column": kind_name(column_group),
+              **game_analysis(row.payoffs, column.payoffs)}
+    A, B = bimatrix(row.payoffs, column.payoffs)
+    optimum_cell, optimum_welfare = social_optimum(A, B)
+    worst = min(e["welfare"] for e in result["equilibria"])
+    result.update(
+        risk_dominant=risk_dominance_2x2(A, B),
+        social_optimum={"actions": [ACTIONS[optimum_cell[0]], ACTIONS[optimum_cell[1]]],
+                        "welfare": optimum_welfare},
+        welfare_gap=optimum_welfare - worst,
+        price_of_anarchy=optimum_welfare / worst if worst > 0 else None,
+        decision_game=None,
+        row_cooperates=trust_verdict(row.perceived, row.trust).cooperate_is_best_response,
+        column_cooperates=trust_verdict(column.perceived, column.trust).cooperate_is_best_response,
+    )
+    if (row.perceived, column.perceived) != (row.payoffs, column.payoffs):
+        result["decision_game"] = game_analysis(row.perceived, column.perceived)
+    return result
+
+
+def game_analysis(row: Payoffs, column: Payoffs) -> dict[str, Any]:
+    """Bimatrix, class and every equilibrium of the game between two labs' payoff tables."""
+    A, B = bimatrix(row, column)
+    found = solve(A, B)
+    cls = game_class(row, column)
+    return {
         "payoff_matrices": {"row": A.tolist(), "column": B.tolist(), "actions": list(ACTIONS)},
-        "game_class": game_class(row.payoffs, column.payoffs),
-        "equilibria": equilibria,
+        "game_class": cls.key,
+        "game_class_detail": cls.to_dict(),
+        "equilibria": [
+            {
+                "row": list(e.row),
+                "col": list(e.column),
+                "payoffs": list(e.payoffs),
+                "welfare": e.welfare,
+                "pure": e.pure,
+                "pareto_efficient": e.pareto_efficient,
+                "label": equilibrium_label(e.row, e.column),
+            }
+            for e in found.equilibria
+        ],
+        "equilibrium_sets": [
+            {
+                "component": s.component,
+                "row_extremes": [list(x) for x in s.row],
+                "column_extremes": [list(y) for y in s.column],
+                "row_cooperates": [min(x[0] for x in s.row), max(x[0] for x in s.row)],
+                "column_cooperates": [min(y[0] for y in s.column), max(y[0] for y in s.column)],
+                "extreme_equilibria": list(s.equilibria),
+                "isolated": s.isolated,
+            }
+            for s in found.subsets
+        ],
+        "components": found.components,
         "degenerate": found.degenerate,
         "solvers": list(found.methods),
         "solvers_agree": found.methods_agree,
-        "trust_threshold": row_verdict.threshold,
-        "cooperate_is_best_response": row_verdict.cooperate_is_best_response,
-        "risk_dominant": risk_dominance_2x2(A, B),
-        "social_optimum": {
-            "actions": [ACTIONS[optimum_cell[0]], ACTIONS[optimum_cell[1]]],
-            "welfare": optimum_welfare,
-        },
-        "welfare_gap": optimum_welfare - worst,
-        "price_of_anarchy": optimum_welfare / worst if worst > 0 else None,
-        "labs": [lab_analysis(group) for group in kinds.values()],
     }
 
 
 def lab_analysis(group: list[Lab]) -> dict[str, Any]:
-    """Critical trust, best response and factor distances for labs sharing trust and payoffs."""
+    """Critical trust, best response and factor distances for one lab kind, on the payoffs it
+    decides on (perceived); the true payoffs' verdict beside them when they differ."""
     lab = group[0]
-    p = lab.payoffs
+    p = lab.perceived
     verdict = trust_verdict(p, lab.trust)
     ev_c, ev_d = expected_values(p.R, p.S, p.T, p.P, lab.trust)
+    true_verdict = trust_verdict(lab.payoffs, lab.trust)
     return {
-        "name": ", ".join(dict.fromkeys(member.kind for member in group)),
+        "name": kind_name(group),
+        "labs": len(group),
         "trust": lab.trust,
-        "payoffs": {"R": p.R, "S": p.S, "T": p.T, "P": p.P},
-        "factors": p.factors(),
-        "own_game_class": classify_payoffs(p),
+        "decides_on": _decides_on(lab),
+        "payoffs": _payoff_dict(lab.payoffs),
+        "factors": lab.payoffs.factors(),
+        "decision_payoffs": _payoff_dict(p),
+        "decision_factors": p.factors(),
+        "own_game_class": classify_payoffs(p).key,
+        "own_game_class_detail": classify_payoffs(p).to_dict(),
+        "true_game_class": classify_payoffs(lab.payoffs).key,
         "trust_threshold": verdict.threshold,
         "trust_threshold_raw": verdict.threshold_raw,
         "cooperation_region": verdict.region,
@@ -118,6 +197,11 @@ def lab_analysis(group: list[Lab]) -> dict[str, Any]:
         "cooperate_is_best_response": verdict.cooperate_is_best_response,
         "indifferent": verdict.indifferent,
         "expected_values": {"cooperate": float(ev_c), "defect": float(ev_d)},
+        "true_game": {
+            "trust_threshold": true_verdict.threshold,
+            "cooperation_region": true_verdict.region,
+            "cooperate_is_best_response": true_verdict.cooperate_is_best_response,
+        },
         "factor_distances": [
             {
                 "factor": d.factor,
@@ -132,17 +216,23 @@ def lab_analysis(group: list[Lab]) -> dict[str, Any]:
     }
 
 
-def _class_change(change: tuple[float, str] | None) -> dict[str, Any] | None:
-    return None if change is None else {"at": change[0], "becomes": change[1]}
+def _payoff_dict(p: Payoffs) -> dict[str, float]:
+    return {"R": p.R, "S": p.S, "T": p.T, "P": p.P}
+
+
+def _class_change(change) -> dict[str, Any] | None:
+    if change is None:
+        return None
+    at, becomes = change
+    return {"at": at, "becomes": becomes.key, "becomes_detail": becomes.to_dict()}
 
 
 def equilibrium_label(row: tuple[float, ...], col: tuple[float, ...]) -> str:
-    """'(cooperate, defect)' for pure profiles, 'mixed: ...' otherwise."""
+    """'(cooperate, defect)' for pure profiles, 'mixed (...)' otherwise."""
     def describe(sigma):
-        sigma = np.asarray(sigma)
-        if np.isin(sigma, (0.0, 1.0)).all():
-            return ACTIONS[int(np.argmax(sigma))]
+        if all(v in (0.0, 1.0) for v in sigma):
+            return ACTIONS[sigma.index(1.0)]
         return f"cooperate {sigma[0]:.3g}"
 
-    both = f"({describe(row)}, {describe(col)})"
+    both = f"({describe(tuple(row))}, {describe(tuple(col))})"
     return both if "cooperate " not in both else f"mixed {both}"

@@ -13,15 +13,19 @@ A lab that believes its partner cooperates with probability tau compares
     EV(C) = tau*R + (1 - tau)*S,   EV(D) = tau*T + (1 - tau)*P,
     delta(tau) = EV(C) - EV(D) = tau*(R - T) + (1 - tau)*(S - P).
 
-Cooperation is the (strict) best response iff delta(tau) > 0. With K = (R - T) - (S - P) != 0 the
-critical trust is tau* = (P - S) / K: cooperate above it when K > 0 (stag-hunt-like), below it
-when K < 0 (chicken-like). Every function here works element-wise on numpy arrays, so phase
-diagrams classify whole grids at once.
+One decision rule serves the one-shot analysis and the simulated labs (:func:`cooperates`): a lab
+cooperates iff delta(tau) >= 0, so a tie (indifference) goes to cooperation; float round-off is
+absorbed by TIE_TOLERANCE. With K = (R - T) - (S - P) != 0 the critical trust is
+tau* = (P - S) / K: cooperate at or above it when K > 0 (stag-hunt-like), at or below it when
+K < 0 (chicken-like). Critical trusts and factor distances are computed in exact rational
+arithmetic (:func:`exact`), so a boundary that is exactly 0 comes out as 0. The array functions
+work element-wise on numpy arrays, so phase diagrams classify whole grids at once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -33,6 +37,38 @@ COOPERATE, DEFECT = 0, 1
 ACTIONS = ("cooperate", "defect")
 CLASSES = ("prisoners_dilemma", "stag_hunt", "chicken", "harmony", "deadlock")
 TIE_TOLERANCE = 1e-12
+CLASS_TITLES = {
+    "prisoners_dilemma": "prisoner's dilemma",
+    "stag_hunt": "stag hunt",
+    "chicken": "chicken",
+    "harmony": "harmony",
+    "deadlock": "deadlock",
+}
+SNAP_DENOMINATOR = 10**6
+SNAP_TOLERANCE = 1e-14
+
+
+def exact(x) -> Fraction:
+    """`x` as an exact rational number.
+
+    A float within SNAP_TOLERANCE (relative, absolute below 1) of a fraction with denominator at
+    most SNAP_DENOMINATOR is that fraction: every decimal typed with up to six places, and the
+    round-off of arithmetic on such numbers (0.1 + 0.2 is 3/10). Any other float is its exact
+    binary value. Snapping moves a number by at most 1e-14 of its size."""
+    value = Fraction(float(x))
+    simple = value.limit_denominator(SNAP_DENOMINATOR)
+    return simple if abs(simple - value) <= SNAP_TOLERANCE * max(1, abs(value)) else value
+
+
+def cooperates(advantage) -> np.ndarray:
+    """The decision rule, element-wise: cooperate iff EV(C) - EV(D) >= 0 (ties cooperate), to
+    within TIE_TOLERANCE of float round-off. Used by the one-shot analysis and the simulated labs."""
+    return np.asarray(advantage, dtype=float) >= -TIE_TOLERANCE
+
+
+def best_response_action(advantage) -> np.ndarray:
+    """The action the decision rule picks (COOPERATE = 0, DEFECT = 1), as int8, element-wise."""
+    return np.where(cooperates(advantage), COOPERATE, DEFECT).astype(np.int8)
 
 
 @dataclass(frozen=True)
@@ -145,40 +181,90 @@ def critical_trust(R, S, T, P) -> np.ndarray:
 
 @dataclass(frozen=True)
 class TrustVerdict:
-    """What trust does for one lab's choice."""
+    """What trust does for one lab's choice (under the decision rule :func:`cooperates`)."""
 
     threshold: float | None  # tau* when it lies in [0, 1], else None
     threshold_raw: float | None  # tau* wherever it lies (None when K = 0)
-    region: str  # "trust > x", "trust < x", "always", "never"
-    cooperate_is_best_response: bool  # delta > 0 at the lab's trust
-    indifferent: bool  # delta == 0 at the lab's trust
+    region: str  # "trust >= x", "trust <= x", "always", "never", "indifferent"
+    cooperate_is_best_response: bool  # delta >= 0 at the lab's trust: the lab cooperates
+    indifferent: bool  # delta == 0 at the lab's trust (the tie goes to cooperation)
     advantage_of_cooperating: float  # delta at the lab's trust
 
 
+def _exact_delta(p: Payoffs, trust: Fraction) -> Fraction:
+    R, S, T, P = (exact(v) for v in (p.R, p.S, p.T, p.P))
+    return trust * (R - T) + (1 - trust) * (S - P)
+
+
 def trust_verdict(p: Payoffs, trust: float) -> TrustVerdict:
-    """The critical trust and the lab's best response at its own trust."""
-    delta = float(cooperation_advantage(p.R, p.S, p.T, p.P, trust))
-    K = (p.R - p.T) - (p.S - p.P)
-    raw = float(critical_trust(p.R, p.S, p.T, p.P))
-    raw_or_none = None if np.isnan(raw) else raw
-    inside = raw_or_none is not None and 0.0 <= raw <= 1.0
-    if not inside:
-        # delta keeps one sign on (0, 1): the midpoint's sign (or the constant when K = 0) tells.
-        middle = float(cooperation_advantage(p.R, p.S, p.T, p.P, 0.5))
-        region = "always" if middle > 0 else ("never" if middle < 0 else "indifferent")
+    """The critical trust (exact) and the lab's choice at its own trust."""
+    tau = exact(trust)
+    delta = _exact_delta(p, tau)
+    R, S, T, P = (exact(v) for v in (p.R, p.S, p.T, p.P))
+    K = (R - T) - (S - P)
+    raw = None if K == 0 else (P - S) / K
+    inside = raw is not None and 0 <= raw <= 1
+    if inside:
+        region = f"trust >= {float(raw):.4g}" if K > 0 else f"trust <= {float(raw):.4g}"
     else:
-        region = f"trust > {raw:.4g}" if K > 0 else f"trust < {raw:.4g}"
+        # delta keeps one sign on [0, 1]: the midpoint's sign (or the constant when K = 0) tells.
+        middle = _exact_delta(p, Fraction(1, 2))
+        region = "always" if middle > 0 else ("never" if middle < 0 else "indifferent")
     return TrustVerdict(
-        threshold=raw if inside else None,
-        threshold_raw=raw_or_none,
+        threshold=float(raw) if inside else None,
+        threshold_raw=None if raw is None else float(raw),
         region=region,
-        cooperate_is_best_response=delta > TIE_TOLERANCE,
-        indifferent=abs(delta) <= TIE_TOLERANCE,
-        advantage_of_cooperating=delta,
+        cooperate_is_best_response=bool(cooperates(float(delta))),
+        indifferent=abs(float(delta)) <= TIE_TOLERANCE,
+        advantage_of_cooperating=float(delta),
     )
 
 
 # --------------------------------------------------------------------------- classification
+
+
+@dataclass(frozen=True)
+class GameClass:
+    """The class of a stage game, as data.
+
+    kind "strict": one class (`classes` holds it); "boundary": a payoff tie decides the class and
+    `classes` are those it separates; "asymmetric": the two labs' own payoff orders differ, `sides`
+    holds (row lab's class, column lab's class) and `classes` every class involved."""
+
+    kind: str
+    classes: tuple[str, ...]
+    sides: tuple[GameClass, GameClass] | None = None
+
+    @property
+    def key(self) -> str:
+        """A compact identifier: 'stag_hunt', 'boundary:harmony|stag_hunt',
+        'asymmetric:<row>|<column>' (a boundary side in parentheses)."""
+        if self.kind == "strict":
+            return self.classes[0]
+        if self.kind == "boundary":
+            return "boundary:" + "|".join(self.classes)
+        row, column = (s.key if s.kind == "strict" else f"({s.key})" for s in self.sides)
+        return f"asymmetric:{row}|{column}"
+
+    @property
+    def words(self) -> str:
+        """Human words: 'stag hunt', 'boundary between harmony and stag hunt', ..."""
+        if self.kind == "strict":
+            return CLASS_TITLES[self.classes[0]]
+        if self.kind == "boundary":
+            titles = [CLASS_TITLES[c] for c in self.classes]
+            listed = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+            return f"boundary between {listed}"
+        row, column = self.sides
+        return f"asymmetric: {row.words} for the row lab, {column.words} for the column lab"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (recursive for the sides of an asymmetric game)."""
+        out: dict[str, Any] = {"kind": self.kind, "classes": list(self.classes), "key": self.key,
+                               "words": self.words}
+        if self.sides is not None:
+            out["row"], out["column"] = (side.to_dict() for side in self.sides)
+        return out
 
 
 def _sign(x) -> np.ndarray:
@@ -201,8 +287,25 @@ def _strict_class(r_t: np.ndarray, s_p: np.ndarray, r_p: np.ndarray) -> np.ndarr
     )
 
 
+def _class_of_signs(r_t: int, s_p: int, r_p: int) -> GameClass:
+    """The class for given signs of R-T, S-P, R-P; a zero that decides the class gives the
+    boundary between the classes on either side of every such tie."""
+    code = int(_strict_class(np.array(r_t), np.array(s_p), np.array(r_p)))
+    if code >= 0:
+        return GameClass("strict", (CLASSES[code],))
+    options = [(r_t,) if r_t else (1, -1), (s_p,) if s_p else (1, -1), (r_p,) if r_p else (1, -1)]
+    neighbours = set()
+    for a in options[0]:
+        for b in options[1]:
+            for c in options[2]:
+                near = int(_strict_class(np.array(a), np.array(b), np.array(c)))
+                if near >= 0:
+                    neighbours.add(CLASSES[near])
+    return GameClass("boundary", tuple(sorted(neighbours)))
+
+
 def classify(R, S, T, P) -> np.ndarray:
-    """Game class of symmetric 2x2 payoffs, element-wise.
+    """Game class keys (:attr:`GameClass.key`) of symmetric 2x2 payoffs, element-wise.
 
     prisoners_dilemma T > R > P > S; stag_hunt R > T, P > S; chicken T > R, S > P;
     harmony R > T, S > P; deadlock T > R, P > S, P > R. A tie that decides the class gives
@@ -216,33 +319,24 @@ def classify(R, S, T, P) -> np.ndarray:
     result = names[codes.ravel()]
     for flat in np.flatnonzero(codes.ravel() < 0):
         index = np.unravel_index(flat, shape)
-        result[flat] = _boundary_name(r_t[index], s_p[index], r_p[index])
+        result[flat] = _class_of_signs(r_t[index], s_p[index], r_p[index]).key
     return result.reshape(shape)
 
 
-def _boundary_name(r_t: int, s_p: int, r_p: int) -> str:
-    """The classes on either side of every tie among the deciding differences."""
-    options = [(r_t,) if r_t else (1, -1), (s_p,) if s_p else (1, -1), (r_p,) if r_p else (1, -1)]
-    neighbours = set()
-    for a in options[0]:
-        for b in options[1]:
-            for c in options[2]:
-                code = int(_strict_class(np.array(a), np.array(b), np.array(c)))
-                if code >= 0:
-                    neighbours.add(CLASSES[code])
-    return "boundary:" + "|".join(sorted(neighbours))
+def classify_payoffs(p: Payoffs) -> GameClass:
+    """Class of the symmetric game in which both labs have payoffs `p` (signs taken exactly)."""
+    R, S, T, P = (exact(v) for v in (p.R, p.S, p.T, p.P))
+    sign = lambda x: (x > 0) - (x < 0)  # noqa: E731
+    return _class_of_signs(sign(R - T), sign(S - P), sign(R - P))
 
 
-def classify_payoffs(p: Payoffs) -> str:
-    """Game class of the symmetric game in which both labs have payoffs `p`."""
-    return str(classify(p.R, p.S, p.T, p.P)[()])
-
-
-def game_class(row: Payoffs, column: Payoffs) -> str:
-    """The class of a (possibly asymmetric) game: one name when both labs' own payoff orders
-    agree, else 'asymmetric:<row class>|<column class>'."""
+def game_class(row: Payoffs, column: Payoffs) -> GameClass:
+    """The class of a (possibly asymmetric) game: the common class when both labs' own payoff
+    orders agree, else an asymmetric class holding each lab's."""
     a, b = classify_payoffs(row), classify_payoffs(column)
-    return a if a == b else f"asymmetric:{a}|{b}"
+    if a == b:
+        return a
+    return GameClass("asymmetric", tuple(sorted(set(a.classes) | set(b.classes))), (a, b))
 
 
 # --------------------------------------------------------------------------- factor distances
@@ -264,17 +358,19 @@ class FactorDistance:
     factor: str
     value: float
     cooperation_boundary: float | None  # value at which EV(C) = EV(D)
-    change_for_cooperation: float | None  # boundary - value, when cooperation is not yet a BR
-    class_now: str
-    class_change_below: tuple[float, str] | None  # nearest lower value where the class changes
-    class_change_above: tuple[float, str] | None
+    change_for_cooperation: float | None  # boundary - value, when the lab does not yet cooperate
+    class_now: GameClass
+    class_change_below: tuple[float, GameClass] | None  # nearest lower value where the class changes
+    class_change_above: tuple[float, GameClass] | None
 
 
 def factor_distances(p: Payoffs, trust: float) -> list[FactorDistance]:
-    """For trust and each payoff factor: the value where cooperation becomes (or stops being) a
-    best response, and the nearest values at which the game class changes."""
+    """For trust and each payoff factor: the value where EV(C) = EV(D) (computed exactly), and
+    the nearest values at which the game class changes. A cost (exposure, shared downside) has no
+    boundary below zero; a boundary at exactly zero is kept."""
     verdict = trust_verdict(p, trust)
     current_class = classify_payoffs(p)
+    tau = exact(trust)
     rows = [
         FactorDistance(
             factor="trust",
@@ -283,31 +379,32 @@ def factor_distances(p: Payoffs, trust: float) -> list[FactorDistance]:
             change_for_cooperation=(
                 None
                 if verdict.cooperate_is_best_response or verdict.threshold is None
-                else verdict.threshold - trust
+                else float(exact(verdict.threshold_raw) - tau)
             ),
             class_now=current_class,
             class_change_below=None,
             class_change_above=None,
         )
     ]
-    delta = verdict.advantage_of_cooperating
+    delta = _exact_delta(p, tau)
     for factor, slope_of in FACTOR_SLOPES.items():
-        value = p.factors()[factor]
-        slope = slope_of(trust)
-        boundary = None if abs(slope) <= TIE_TOLERANCE else value - delta / slope
+        value = exact(p.factors()[factor])
+        slope = slope_of(tau)
+        boundary = None if slope == 0 else value - delta / slope
         if boundary is not None and factor in NON_NEGATIVE_FACTORS and boundary < 0 <= value:
             boundary = None  # a cost cannot fall below zero
         needed = None
         if boundary is not None and not verdict.cooperate_is_best_response:
-            needed = boundary - value
+            needed = float(boundary - value)
         below, above = _class_changes(p, factor, current_class)
         rows.append(
-            FactorDistance(factor, value, boundary, needed, current_class, below, above)
+            FactorDistance(factor, float(value), None if boundary is None else float(boundary),
+                           needed, current_class, below, above)
         )
     return rows
 
 
-def _class_changes(p: Payoffs, factor: str, current: str) -> tuple[tuple | None, tuple | None]:
+def _class_changes(p: Payoffs, factor: str, current: GameClass) -> tuple[tuple | None, tuple | None]:
     """Nearest factor values below/above the current one at which the class changes.
 
     The class depends only on the order of R, S, T, P, so it can change only where the moved
@@ -331,4 +428,3 @@ def _class_changes(p: Payoffs, factor: str, current: str) -> tuple[tuple | None,
         above = (tie + 0.0, beyond)
         break
     return below, above
-
