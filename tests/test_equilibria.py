@@ -83,7 +83,7 @@ def test_constant_games_are_solved_not_crashed(value):
     assert len(subset.row) == 2 and len(subset.column) == 2
 
 
-def test_two_components_when_a_segment_and_a_point_are_apart():
+def test_zigzag_best_response_graph_is_one_component_of_three_sets():
     """A = [[1, 0], [1, 0]] (row indifferent always), B = [[1, 0], [0, 1]] (column matches the
     row): column cooperates iff p >= 1/2, so the equilibria are the column's best-response graph
     q = 0 for p <= 1/2, q in [0, 1] at p = 1/2, q = 1 for p >= 1/2: one connected zigzag of three

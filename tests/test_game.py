@@ -8,11 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coopsim.theory.stage_game import (
+    GameClass,
     Payoffs,
+    best_response_action,
     classify,
     classify_payoffs,
     cooperation_advantage,
     factor_distances,
+    game_class,
     trust_verdict,
     with_factor,
 )
@@ -31,13 +34,31 @@ payoff = st.floats(min_value=-10, max_value=10, allow_nan=False).map(lambda x: r
     ],
 )
 def test_textbook_classes(payoffs, expected):
-    assert classify_payoffs(payoffs) == expected
+    assert classify_payoffs(payoffs) == GameClass("strict", (expected,))
+    assert classify(payoffs.R, payoffs.S, payoffs.T, payoffs.P)[()] == expected
 
 
 def test_ties_are_boundaries_not_forced_into_a_class():
-    assert classify_payoffs(Payoffs(R=3, S=0, T=3, P=1)) == "boundary:prisoners_dilemma|stag_hunt"
-    assert classify_payoffs(Payoffs(R=4, S=1, T=3, P=1)) == "boundary:harmony|stag_hunt"
-    assert classify_payoffs(Payoffs(R=2, S=0, T=3, P=2)) == "boundary:deadlock|prisoners_dilemma"
+    # R = T with P > S: R - T decides between stag hunt (R > T) and prisoner's dilemma (R < T).
+    tie = classify_payoffs(Payoffs(R=3, S=0, T=3, P=1))
+    assert (tie.kind, tie.classes) == ("boundary", ("prisoners_dilemma", "stag_hunt"))
+    assert tie.words == "boundary between prisoner's dilemma and stag hunt"
+    assert classify_payoffs(Payoffs(R=4, S=1, T=3, P=1)).classes == ("harmony", "stag_hunt")
+    assert classify_payoffs(Payoffs(R=2, S=0, T=3, P=2)).key == "boundary:deadlock|prisoners_dilemma"
+
+
+def test_asymmetric_class_on_a_boundary_is_structured():
+    """Issue 10.2: lab A (R 3, T 4, S -1, P -1: S = P, between chicken and prisoner's dilemma)
+    against lab B (exposure 2: prisoner's dilemma) -- each side keeps its own structure."""
+    row = Payoffs.from_factors(3, 4, 1, 1)
+    column = Payoffs.from_factors(3, 4, 2, 1)
+    cls = game_class(row, column)
+    assert cls.kind == "asymmetric"
+    assert cls.sides == (GameClass("boundary", ("chicken", "prisoners_dilemma")),
+                         GameClass("strict", ("prisoners_dilemma",)))
+    assert cls.words == ("asymmetric: boundary between chicken and prisoner's dilemma for the row "
+                         "lab, prisoner's dilemma for the column lab")
+    assert cls.to_dict()["row"]["classes"] == ["chicken", "prisoners_dilemma"]
 
 
 def test_classify_is_vectorised_over_grids():
@@ -58,7 +79,7 @@ def test_stag_hunt_critical_trust():
     p = Payoffs(R=4, S=-3, T=3, P=-1)
     verdict = trust_verdict(p, 0.5)
     assert verdict.threshold == pytest.approx(2 / 3)
-    assert verdict.region.startswith("trust >")
+    assert verdict.region.startswith("trust >=")
     assert not verdict.cooperate_is_best_response
     assert trust_verdict(p, 0.7).cooperate_is_best_response
 
@@ -73,7 +94,33 @@ def test_chicken_cooperates_below_the_threshold():
     p = Payoffs(R=3, S=1, T=5, P=0)  # tau* = (0 - 1) / ((3 - 5) - (1 - 0)) = 1/3
     assert trust_verdict(p, 0.2).cooperate_is_best_response
     assert not trust_verdict(p, 0.5).cooperate_is_best_response
-    assert trust_verdict(p, 0.5).region == "trust < 0.3333"
+    assert trust_verdict(p, 0.5).region == "trust <= 0.3333"
+
+
+def test_ties_cooperate_in_the_one_shot_and_in_the_model_alike():
+    """At exactly the critical trust EV(C) = EV(D): stag hunt R 4, S -3, T 3, P -1 at trust 2/3
+    gives 2/3*4 - 1/3*3 = 5/3 and 2/3*3 - 1/3*1 = 5/3. One rule: the lab cooperates."""
+    p = Payoffs(R=4, S=-3, T=3, P=-1)
+    verdict = trust_verdict(p, 2 / 3)
+    assert verdict.indifferent and verdict.cooperate_is_best_response
+    assert best_response_action(np.array([0.0, 1e-15, -1e-15, 0.1, -0.1])).tolist() == [0, 0, 0, 0, 1]
+    # a game with R = T and S = P ties at every trust: the lab cooperates at every trust
+    flat = trust_verdict(Payoffs(R=2, S=-1, T=2, P=-1), 0.3)
+    assert flat.region == "indifferent" and flat.cooperate_is_best_response
+
+
+@pytest.mark.parametrize("trust, downside, downside_boundary",
+                         [(0.6, 1.5, 3.5), (0.9, 9.0, 11.0), (0.75, 3.0, 5.0)])
+def test_cost_boundary_at_exactly_zero_is_zero(trust, downside, downside_boundary):
+    """Issue 10.10: upside 3, advantage 4 (R - T = -1), shared downside d = tau / (1 - tau). The
+    exposure e at which EV(C) = EV(D) solves -tau - (1 - tau)(e - d) = 0, so e = d - tau/(1 - tau)
+    = 0 exactly; the shared downside's boundary solves -tau + (1 - tau)(d' - e) = 0 with e = 2,
+    so d' = 2 + tau/(1 - tau)."""
+    p = Payoffs.from_factors(shared_upside=3, advantage=4, exposure=2, shared_downside=downside)
+    rows = {row.factor: row for row in factor_distances(p, trust)}
+    assert rows["exposure"].cooperation_boundary == 0.0
+    assert rows["exposure"].change_for_cooperation == -2.0
+    assert rows["shared_downside"].cooperation_boundary == downside_boundary
 
 
 @settings(max_examples=300, deadline=None)
@@ -82,16 +129,16 @@ def test_threshold_matches_brute_force_best_responses(R, S, T, P):
     """Where the verdict says cooperation is rational must be exactly where EV(C) > EV(D)."""
     p = Payoffs(R=R, S=S, T=T, P=P)
     grid = np.linspace(0, 1, 201)
-    brute = np.array([tau * R + (1 - tau) * S > tau * T + (1 - tau) * P + 1e-12 for tau in grid])
+    brute = np.array([tau * R + (1 - tau) * S >= tau * T + (1 - tau) * P - 1e-12 for tau in grid])
     verdict = trust_verdict(p, 0.5)
-    if verdict.region == "always":
+    if verdict.region in ("always", "indifferent"):
         assert brute[1:-1].all()
-    elif verdict.region in ("never", "indifferent"):
+    elif verdict.region == "never":
         assert not brute[1:-1].any()
     else:
         tau_star = verdict.threshold
         away = np.abs(grid - tau_star) > 1e-6
-        predicted = grid > tau_star if verdict.region.startswith("trust >") else grid < tau_star
+        predicted = grid >= tau_star if verdict.region.startswith("trust >=") else grid <= tau_star
         assert (brute[away] == predicted[away]).all()
 
 

@@ -21,7 +21,7 @@ from pydantic import Field
 
 from coopsim.registry import Registry
 from coopsim.scenario.base import Probability, Strict
-from coopsim.theory.stage_game import COOPERATE, DEFECT, TIE_TOLERANCE
+from coopsim.theory.stage_game import COOPERATE, DEFECT, best_response_action
 
 if TYPE_CHECKING:
     from coopsim.abm.model import Entries, LabModel, RoundOutcome
@@ -145,7 +145,7 @@ class TrustBestResponse(Strategy):
 
         EV(C) - EV(D) = b*(R - T) + (1 - b)*(S - P) >= 0,
 
-    ties going to cooperation (to within game.TIE_TOLERANCE)."""
+    ties going to cooperation (the one rule of stage_game.cooperates)."""
 
     class Spec(Strict):
         """Best-respond to a Beta-Bernoulli belief about each partner (the paper's logic, iterated)."""
@@ -167,7 +167,7 @@ class TrustBestResponse(Strategy):
         if_cooperated, if_defected = model.decision_gains
         belief = model.memory.belief_of(entries.pair)
         advantage = belief * if_cooperated[entries.me] + (1 - belief) * if_defected[entries.me]
-        return (advantage < -TIE_TOLERANCE).astype(np.int8)
+        return best_response_action(advantage)
 
 
 @register("reinforcement")
