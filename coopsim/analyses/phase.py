@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from coopsim.theory.stage_game import classify, cooperation_advantage, critical_trust, expand_labs
+from coopsim.theory.stage_game import classify, cooperates, cooperation_advantage, critical_trust, expand_labs
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import ScenarioError, parse_dotted_path, with_overrides
 
@@ -172,7 +172,7 @@ def phase_grid(scenario: Scenario, x: Axis, y: Axis) -> pd.DataFrame:
             "mixed_row_cooperation": np.where(mixed, p, np.nan).ravel(),
             "mixed_column_cooperation": np.where(mixed, q, np.nan).ravel(),
             "critical_trust": np.where((tau_star >= 0) & (tau_star <= 1), tau_star, np.nan).ravel(),
-            "cooperation_rational": (delta > 1e-12).ravel(),
+            "cooperation_rational": cooperates(delta).ravel(),
             "advantage_of_cooperating": delta.ravel(),
         }
     )

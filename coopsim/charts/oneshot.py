@@ -46,8 +46,9 @@ def payoff_matrix_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLevel
 
 
 def expected_value_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLevelMixin:
-    """EV(cooperate) and EV(defect) against trust, one panel per kind of lab; the lines cross at
-    the critical trust (red rule) and the dashed rule marks the lab's own trust."""
+    """EV(cooperate) and EV(defect) against trust, one panel per kind of lab, on the payoffs the
+    lab decides on (its perceived payoffs); the lines cross at the critical trust (red rule) and
+    the dashed rule marks the lab's own trust."""
     panels = [_expected_value_panel(lab, len(analysis["labs"])) for lab in analysis["labs"]]
     chart = panels[0] if len(panels) == 1 else alt.hconcat(*panels)
     return themed(
@@ -59,7 +60,7 @@ def expected_value_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLeve
 
 def _expected_value_panel(lab: dict[str, Any], n_panels: int) -> alt.LayerChart:
     trust = np.linspace(0.0, 1.0, 101)
-    p = lab["payoffs"]
+    p = lab["decision_payoffs"]
     lines_data = pd.concat(
         [
             pd.DataFrame({"action": action, "trust": trust,
@@ -87,4 +88,6 @@ def _expected_value_panel(lab: dict[str, Any], n_panels: int) -> alt.LayerChart:
             .encode(x="critical trust:Q")
         )
     width = WIDTH if n_panels == 1 else 320
-    return alt.layer(*layers).properties(width=width, height=HEIGHT, title=lab["name"] if n_panels > 1 else "")
+    perceived = lab["decides_on"] == "perceived payoffs"
+    title = (lab["name"] if n_panels > 1 else "") + (" (payoffs as it perceives them)" if perceived else "")
+    return alt.layer(*layers).properties(width=width, height=HEIGHT, title=title.strip())
