@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from coopsim.theory.equilibria import risk_dominance_2x2, social_optimum, solve
 from coopsim.theory.stage_game import (
     ACTIONS,
@@ -28,7 +30,7 @@ from coopsim.theory.stage_game import (
     game_class,
     trust_verdict,
 )
-from coopsim.policy.expected import effective_payoffs, external_cost
+from coopsim.policy.expected import expected_game, external_cost
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
 
@@ -54,12 +56,15 @@ def analyse_with_policies(scenario: Scenario) -> dict[str, Any]:
 
 def analyse(scenario: Scenario, effective: bool = False) -> dict[str, Any]:
     """The one-shot analysis of `scenario` (five-factor or matrix game); with `effective`, of the
-    expected game with incidents and all interventions in force (applied to the true and to the
-    perceived payoffs alike, as the simulated labs' decision payoffs are)."""
+    expected game with incidents and all interventions in force: the true game labs play and the
+    game they decide on (perceived payoffs with the same adjustments, as the simulated labs'
+    decision payoffs)."""
     labs = expand_labs(scenario)
     if effective:
-        labs = [replace(lab, payoffs=effective_payoffs(lab.payoffs, scenario),
-                        perceived=effective_payoffs(lab.perceived, scenario)) for lab in labs]
+        game = expected_game(scenario, np.stack([lab.payoffs.matrix() for lab in labs]),
+                             np.stack([lab.perceived.matrix() for lab in labs]))
+        labs = [replace(lab, payoffs=_from_table(game.true[k]), perceived=_from_table(game.decided[k]))
+                for k, lab in enumerate(labs)]
     kinds = lab_kinds(labs)
     first = (_kind_of(kinds, labs[0]), _kind_of(kinds, labs[1]))
     pairs = [first] + [
@@ -83,6 +88,11 @@ def analyse(scenario: Scenario, effective: bool = False) -> dict[str, Any]:
         "labs": [lab_analysis(group) for group in kinds],
         "pairs": pair_results,
     }
+
+
+def _from_table(table: np.ndarray) -> Payoffs:
+    (R, S), (T, P) = table
+    return Payoffs(R=float(R), S=float(S), T=float(T), P=float(P))
 
 
 def lab_kinds(labs: list[Lab]) -> list[list[Lab]]:
