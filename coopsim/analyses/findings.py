@@ -166,7 +166,7 @@ def _class_words(game_class: Any) -> str:
 def _oneshot(oneshot: dict[str, Any], summary: pd.DataFrame | None) -> list[Finding]:
     """The one-shot verdict for each kind of lab, and whether the iterated model agrees."""
     w = _Writer()
-    sentences = [f"One-shot game: {_class_words(oneshot.get('game_class'))}."]
+    sentences = [f"One-shot game: {_class_words(oneshot.get('game_class_detail', oneshot.get('game_class')))}."]
     for index, lab in enumerate(oneshot.get("labs", [])):
         decision = "cooperates" if lab["cooperate_is_best_response"] else "defects"
         trust = plain(w.quote("oneshot", f"labs[{index}]", "trust", lab["trust"]))
@@ -180,6 +180,8 @@ def _oneshot(oneshot: dict[str, Any], summary: pd.DataFrame | None) -> list[Find
             reason = "cooperating is its best response at every level of trust"
         else:
             reason = "no level of trust makes cooperating its best response"
+        if lab.get("decides_on") == "perceived payoffs":
+            reason += f" as it perceives its payoffs (truly it would {'cooperate' if lab['true_game']['cooperate_is_best_response'] else 'defect'})"
         names = lab["name"].split(", ")
         if len(names) > 1:
             decision = "each " + decision.removesuffix("s")
