@@ -56,7 +56,7 @@ def verdict(explorer: Explorer) -> dict[str, Any]:
     chart = expected_value_chart(analysis, caption(scenario.name, scenario.seed))
     return {
         "game_class": analysis["game_class"],
-        "game_class_title": class_title(analysis["game_class"]),
+        "game_class_title": class_title(analysis["game_class_detail"]),
         "equilibria": [e["label"] for e in analysis["equilibria"]],
         "labs": labs,
         "html": MarkdownIt("commonmark", {"html": False}).enable("table").render(oneshot_markdown(analysis, heading_level=3)),
