@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from coopsim.theory.stage_game import CLASS_TITLES as SHORT_CLASS_TITLES
+
+ALSO_KNOWN_AS = {"stag_hunt": "assurance game", "chicken": "snowdrift"}
+CLASS_TITLES = {  # the short titles with the other common name, e.g. "stag hunt (assurance game)"
+    name: f"{title} ({ALSO_KNOWN_AS[name]})" if name in ALSO_KNOWN_AS else title
+    for name, title in SHORT_CLASS_TITLES.items()
+}
+
 CLASS_MEANINGS = {
     "prisoners_dilemma": "cutting corners pays whatever the other lab does, although both would "
     "be better off developing responsibly; no level of trust alone makes cooperation rational",
@@ -47,16 +55,12 @@ def markdown_table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return lines
 
 
-ALSO_KNOWN_AS = {"stag_hunt": "assurance game", "chicken": "snowdrift"}
-
-
 def class_sentence(detail: dict[str, Any]) -> str:
     """'stag hunt (assurance game): <what it means>.' for a strict class, the words otherwise."""
     if detail["kind"] != "strict":
         return detail["words"] + "."
     name = detail["classes"][0]
-    alias = f" ({ALSO_KNOWN_AS[name]})" if name in ALSO_KNOWN_AS else ""
-    return f"{detail['words']}{alias}: {CLASS_MEANINGS[name]}."
+    return f"{CLASS_TITLES[name]}: {CLASS_MEANINGS[name]}."
 
 
 def side_words(low: float, high: float) -> str:
