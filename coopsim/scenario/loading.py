@@ -99,9 +99,10 @@ class _Refused(yaml.MarkedYAMLError):
     """A well-formed YAML document that a scenario may not contain, at `node` (or at the node
     being composed when `node` is None)."""
 
-    def __init__(self, problem: str, mark: yaml.Mark, node: yaml.Node | None = None):
+    def __init__(self, problem: str, mark: yaml.Mark, node: yaml.Node | None = None,
+                 path: PathKey = ()):
         super().__init__(problem=problem, problem_mark=mark)
-        self.node = node
+        self.node, self.path = node, path
 
 
 class _ScenarioLoader(yaml.SafeLoader):
@@ -118,13 +119,15 @@ class _ScenarioLoader(yaml.SafeLoader):
         if len(self.path) >= MAX_DEPTH:
             raise _Refused(
                 f"nesting deeper than {MAX_DEPTH} levels (the limit for scenario files)",
-                self.peek_event().start_mark,
+                self.peek_event().start_mark, path=self.where(),
             )
+        alias = self.check_event(yaml.AliasEvent)  # the node it names already has its path
         # index: the key node of a mapping value, the position of a list item, None for a key
         self.path.append(index.value if isinstance(index, yaml.ScalarNode) else index)
         try:
             node = super().compose_node(parent, index)
-            self.paths.setdefault(id(node), self.where())
+            if not alias:
+                self.paths.setdefault(id(node), self.where())
         finally:
             self.path.pop()
         return node
@@ -245,7 +248,8 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[PathKey, int]]:
         _check_expansion(node)
         data = loader.construct_document(node)  # merges `<<` keys into the node graph as it goes
     except _Refused as exc:
-        field = format_path(loader.where(exc.node))
+        path = loader.where(exc.node) if exc.node is not None else exc.path
+        field = format_path(path[:8]) + ("..." if len(path) > 8 else "")
         raise ScenarioError(source, exc.problem, exc.problem_mark.line + 1, field or None) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
