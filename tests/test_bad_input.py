@@ -158,14 +158,6 @@ def test_non_finite_and_huge_numbers_are_refused(text, line, field, write_yaml, 
     assert "finite" in stderr or "largest" in stderr
 
 
-def test_magnitude_limit_keeps_arithmetic_finite():
-    # The largest allowed payoff, summed over the largest run the budget allows, squared (for a
-    # variance), stays finite with room to spare.
-    from coopsim.scenario.spec import MAX_MAGNITUDE
-
-    assert math.isfinite((MAX_MAGNITUDE * budget.MAX_SECONDS / budget.MATCH) ** 2 * 1e100)
-
-
 def test_strict_json_has_no_nan_or_infinity():
     text = strict_json({"a": math.nan, "b": [math.inf, 1.5, (-math.inf, 2)], "c": {"d": 0.0}})
     assert json.loads(text) == {"a": None, "b": [None, 1.5, [None, 2]], "c": {"d": 0.0}}
