@@ -150,7 +150,7 @@ def test_unquoted_dates_are_text():
          "    column: [[1, 2], [0, 0]]\n", 5, "game.bimatrix.row[0][1]"),
         (DSAIR.replace("B: 10000", "B: .inf"), 2, "game.B"),
         (PRECIPICE.replace("mu: 1.5", "mu: 1e300"), 2, "game.mu"),
-        (BASE + "sweep:\n  parameters:\n    game.trust: [0.5, .nan]\n", 5, "sweep.parameters"),
+        (BASE + "sweep:\n  parameters:\n    game.trust: [0.5, .nan]\n", 4, "sweep.parameters"),
     ],
 )
 def test_non_finite_and_huge_numbers_are_refused(text, line, field, write_yaml, tmp_path):
