@@ -5,12 +5,14 @@ Exit codes: 0 success, 1 the work itself failed or is incomplete, 2 bad input.
 
 from __future__ import annotations
 
+import json
+import math
 import shlex
 import sys
 import warnings
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Callable
+from typing import Annotated, Any, Callable
 
 import typer
 
@@ -71,6 +73,22 @@ def clean_errors(command: Callable) -> Callable:
                 fail(str(exc))
 
     return wrapper
+
+
+def strict_json(data: Any) -> str:
+    """`data` as strict JSON (RFC 8259, which has no NaN or Infinity) for `--json` output: a
+    number that is undefined or unbounded (NaN, +-inf) becomes null."""
+    return json.dumps(_finite(data), indent=2, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def invoked_command() -> str:

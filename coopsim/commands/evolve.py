@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail, invoked_command
+from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail, invoked_command, strict_json
 
 
 @app.command()
@@ -49,7 +48,7 @@ def evolve(
     except OSError as exc:
         fail(f"cannot write the report to {destination}: {exc}", WORK_FAILED)
     if as_json:
-        typer.echo(json.dumps(result, indent=2, allow_nan=False))
+        typer.echo(strict_json(result))
         typer.echo(f"report written to {destination}/", err=True)
     else:
         typer.echo(text)

@@ -15,6 +15,7 @@ from coopsim.commands.common import (
     clean_errors,
     fail,
     report_error,
+    strict_json,
 )
 
 
@@ -79,7 +80,7 @@ def solve(
         else:
             solution = races.precipice_solution(scenario)
         if as_json:
-            typer.echo(json.dumps(solution, indent=2, allow_nan=False))
+            typer.echo(strict_json(solution))
         else:
             typer.echo(races.solution_markdown(solution))
         return
@@ -87,6 +88,6 @@ def solve(
         fail(f"{scenario_file}: the {scenario.game.model} model has no one-shot 2x2 game to solve")
     analysis = analyse_with_policies(scenario)
     if as_json:
-        typer.echo(json.dumps(analysis, indent=2))
+        typer.echo(strict_json(analysis))
     else:
         typer.echo(oneshot_markdown(analysis))

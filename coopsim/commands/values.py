@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from coopsim.scenario.budget import MAX_GRID_POINTS
+
 
 def parse_values(text: str) -> list[Any]:
     """'0:1:11' -> 11 evenly spaced values from 0 to 1; '0.2,0.4' -> [0.2, 0.4]; '3' -> [3].
@@ -22,6 +24,8 @@ def parse_values(text: str) -> list[Any]:
         count = int(parts[2])
         if count < 1:
             raise ValueError(f"a range needs at least one value, got count {count}")
+        if count > MAX_GRID_POINTS:
+            raise ValueError(f"a range of {count:,} values is more than the {MAX_GRID_POINTS:,} allowed")
         return [float(v) for v in np.linspace(start, stop, count)]
     return [_number(item.strip()) for item in text.split(",")]
 

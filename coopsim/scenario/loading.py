@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from coopsim.scenario import budget
 from coopsim.scenario.edges import check_edge_files, resolve_edge_paths
 from coopsim.scenario.spec import Scenario
 
@@ -76,12 +77,77 @@ def warn_about_no_ops(
 # --------------------------------------------------------------------------- YAML with lines
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate mapping keys (a silent overwrite hides typos)."""
+# Limits on what a scenario file may ask the YAML reader to build. A hand-written scenario is a
+# few hundred nodes a dozen levels deep; these are far above that and far below what exhausts
+# memory (an alias bomb: 9 anchors each listing the previous one 9 times expand to 9^9 nodes)
+# or Python's recursion limit.
+MAX_FILE_BYTES = 5_000_000
+MAX_DEPTH = 64
+MAX_NODES = 100_000
+
+# YAML types that are not plain data: a set has no order (its iteration order depends on
+# PYTHONHASHSEED, so results would too), omap/pairs build lists of tuples, binary builds bytes.
+_REFUSED_TAGS = {
+    "set": "write a list ([a, b]) instead",
+    "omap": "write a mapping instead",
+    "pairs": "write a mapping instead",
+    "binary": "write text instead",
+}
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A well-formed YAML document that a scenario may not contain, at `node` (or at the node
+    being composed when `node` is None)."""
+
+    def __init__(self, problem: str, mark: yaml.Mark, node: yaml.Node | None = None,
+                 path: PathKey = ()):
+        super().__init__(problem=problem, problem_mark=mark)
+        self.node, self.path = node, path
+
+
+class _ScenarioLoader(yaml.SafeLoader):
+    """SafeLoader with scenario limits: nesting depth (checked while composing, before Python's
+    recursion limit), plain-text mapping keys, no duplicate keys (a silent overwrite hides typos),
+    no non-data types. Merge keys (`<<: *anchor`) work as in any YAML 1.1 reader."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.path: list[Any] = []  # where the composer is: keys and list indices
+        self.paths: dict[int, PathKey] = {}  # id(node) -> its first path, for error messages
+
+    def compose_node(self, parent, index):
+        if len(self.path) >= MAX_DEPTH:
+            raise _Refused(
+                f"nesting deeper than {MAX_DEPTH} levels (the limit for scenario files)",
+                self.peek_event().start_mark, path=self.where(),
+            )
+        alias = self.check_event(yaml.AliasEvent)  # the node it names already has its path
+        # index: the key node of a mapping value, the position of a list item, None for a key
+        self.path.append(index.value if isinstance(index, yaml.ScalarNode) else index)
+        try:
+            node = super().compose_node(parent, index)
+            if not alias:
+                self.paths.setdefault(id(node), self.where())
+        finally:
+            self.path.pop()
+        return node
+
+    def where(self, node: yaml.Node | None = None) -> PathKey:
+        """The path of `node` (default: the node being composed), without key positions."""
+        if node is not None:
+            return self.paths.get(id(node), ())
+        return tuple(part for part in self.path if isinstance(part, (str, int)))
 
     def construct_mapping(self, node, deep=False):
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # `<<: *anchor`; flatten_mapping merges it, explicit keys winning
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused(
+                    "a mapping key must be plain text, not a list or mapping "
+                    "(complex keys such as `? [a, b]` are not allowed)", key_node.start_mark, node,
+                )
             key = self.construct_object(key_node, deep=True)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
@@ -89,6 +155,67 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+    def construct_refused(self, node):
+        name = node.tag.rsplit(":", 1)[-1]
+        raise _Refused(
+            f"the YAML type !!{name} is not allowed in scenarios: {_REFUSED_TAGS[name]}",
+            node.start_mark, node,
+        )
+
+
+for _name in _REFUSED_TAGS:
+    _ScenarioLoader.add_constructor(f"tag:yaml.org,2002:{_name}", _ScenarioLoader.construct_refused)
+# Unquoted dates stay text (as in YAML 1.2 and JSON): a scenario has no date fields.
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document whose aliases expand it beyond MAX_NODES nodes or MAX_DEPTH levels, or
+    that refers to itself, before anything expands it.
+
+    Aliases make the composed graph share nodes, so its expanded size is computed bottom-up,
+    once per distinct node: size(n) = 1 + sum(size(child)), depth(n) = 1 + max(depth(child)).
+    The walk is iterative: its own depth never depends on the input."""
+    done: dict[int, tuple[int, int]] = {}
+    open_nodes: set[int] = set()  # entered and not finished: the ancestors of the current node
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            children = [done[id(child)] for child in _children(node)]
+            size = 1 + sum(s for s, _ in children)
+            depth = 1 + max((d for _, d in children), default=0)
+            open_nodes.discard(key)
+            done[key] = (size, depth)
+            if size > MAX_NODES:
+                raise _Refused(
+                    f"this value expands to more than {MAX_NODES:,} YAML nodes through aliases "
+                    "(*name), the limit for scenario files", node.start_mark, node,
+                )
+            if depth > MAX_DEPTH:
+                raise _Refused(
+                    f"through aliases (*name) this value nests deeper than {MAX_DEPTH} levels "
+                    "(the limit for scenario files)", node.start_mark, node,
+                )
+            continue
+        if key in done:
+            continue
+        if key in open_nodes:
+            raise _Refused("an alias (*name) refers to a value that contains it",
+                           node.start_mark, node)
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
 
 
 def _line_map(node: yaml.Node, path: PathKey = (), lines: dict | None = None) -> dict[PathKey, int]:
@@ -108,9 +235,22 @@ def _line_map(node: yaml.Node, path: PathKey = (), lines: dict | None = None) ->
 
 def parse_yaml(text: str, source: str) -> tuple[Any, dict[PathKey, int]]:
     """Parse YAML text safely into plain data and a path -> line map."""
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            source, f"the file has {len(text):,} characters; scenario files are limited to "
+            f"{MAX_FILE_BYTES:,}",
+        )
+    loader = _ScenarioLoader(text)
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        _check_expansion(node)
+        data = loader.construct_document(node)  # merges `<<` keys into the node graph as it goes
+    except _Refused as exc:
+        path = loader.where(exc.node) if exc.node is not None else exc.path
+        field = format_path(path[:8]) + ("..." if len(path) > 8 else "")
+        raise ScenarioError(source, exc.problem, exc.problem_mark.line + 1, field or None) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -122,7 +262,9 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[PathKey, int]]:
         raise ScenarioError(source, f"YAML syntax error: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(source, f"YAML error: {exc}") from None
-    return data, ({} if node is None else _line_map(node))
+    finally:
+        loader.dispose()
+    return data, _line_map(node)
 
 
 # --------------------------------------------------------------------------- validation
@@ -236,14 +378,30 @@ def loads_scenario(text: str, source: str = "<string>") -> Scenario:
 
 
 def _load(text: str, source: str, directory: Path) -> Scenario:
-    """Parse, validate (every variant too, and any edge file) and warn about settings that do
-    nothing. ``directory``: where relative edge-file paths start."""
+    """Parse, validate (every variant and its size too, and any edge file) and warn about
+    settings that do nothing. ``directory``: where relative edge-file paths start."""
     data, lines = parse_yaml(text, source)
     resolve_edge_paths(data, directory)
     scenario = validate_data(data, source, lines)
-    check_edge_files(resolve_variants(scenario, source, lines))
+    variants = resolve_variants(scenario, source, lines)
+    check_edge_files(variants)
+    check_budget(scenario, variants, source, lines)
     warn_about_no_ops(scenario, source, lines)
     return scenario
+
+
+def check_budget(
+    scenario: Scenario, variants: dict[str, Scenario], source: str,
+    lines: dict[PathKey, int] | None = None,
+) -> None:
+    """Refuse a scenario whose runs could not finish or fit (see :mod:`coopsim.scenario.budget`)."""
+    excess = budget.scenario_excess(scenario, variants)
+    if excess is None:
+        return
+    prefixes = [("variants", excess.variant), ()] if excess.variant else [()]
+    line = _line_for(excess.field, lines or {}, prefixes)
+    error = ScenarioError(source, excess.message, line, format_path(excess.field))
+    raise (in_variant(error, excess.variant) if excess.variant else error)
 
 
 # --------------------------------------------------------------------------- variants
@@ -349,7 +507,7 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str = 
         except ValueError as exc:
             raise ScenarioError(source, str(exc), field=dotted) from None
     new = validate_data(data, source)
-    resolve_variants(new, source)
+    check_budget(new, resolve_variants(new, source), source)
     return new
 
 

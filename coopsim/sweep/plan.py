@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
+from coopsim.scenario import budget
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import ScenarioError, resolve_variants, with_overrides
 
@@ -78,6 +80,9 @@ def build_plan(
         replicates = (settings.replicates if settings and settings.replicates else None) or (
             scenario.dynamics.replicates
         )
+    points = math.prod(len(values) for values in parameters.values())
+    if points > budget.MAX_GRID_POINTS:
+        raise ScenarioError(source, budget.sweep_excess(points), field="sweep.parameters")
     grid = [dict(zip(parameters, values)) for values in itertools.product(*parameters.values())]
     return plan_points(scenario, source, parameters, grid, replicates)
 
@@ -89,14 +94,18 @@ def plan_points(
     grid: list[dict[str, Any]],
     replicates: int,
 ) -> SweepPlan:
-    """A plan over an explicit list of grid points (each a path -> value assignment)."""
+    """A plan over an explicit list of grid points (each a path -> value assignment), refused
+    (ScenarioError) as soon as its estimated compute exceeds the sweep limits."""
     if scenario.game.model not in ("five_factors", "matrix"):
         raise ScenarioError(
             source, f"sweeps run the iterated model, which needs a five_factors or matrix game, not "
             f"{scenario.game.model} (use coopsim evolve or solve for race models)", field="game.model",
         )
+    too_many = budget.sweep_excess(len(grid))
+    if too_many:
+        raise ScenarioError(source, too_many, field="sweep.parameters")
     base = scenario.model_copy(update={"sweep": None})
-    points, tasks = [], []
+    points, tasks, seconds = [], [], 0.0
     for point, assignment in enumerate(grid):
         try:
             grid_scenario = with_overrides(base, assignment, source)
@@ -105,6 +114,13 @@ def plan_points(
             raise ScenarioError(source, f"{exc.message} (grid point {where})", exc.line, exc.field) from None
         points.append(assignment)
         variants = resolve_variants(grid_scenario, source)
+        seconds += sum(budget.iterated_run(v, replicates).seconds for v in variants.values())
+        # Checked as the plan grows, so a hopeless sweep is refused before its tasks are listed.
+        too_much = budget.sweep_excess(
+            len(grid), len(tasks) + len(variants) * replicates, seconds, planned=point + 1
+        )
+        if too_much:
+            raise ScenarioError(source, too_much, field="sweep.parameters")
         for variant_index, (name, variant) in enumerate(variants.items()):
             variant_json = variant.model_dump_json()
             for replicate in range(replicates):
