@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from coopsim.report.markdown_text import plain
+
 CLASS_TITLES = {
     "prisoners_dilemma": "prisoner's dilemma",
     "stag_hunt": "stag hunt (assurance game)",
@@ -64,7 +66,7 @@ def markdown_table(header: list[str], rows: list[list[Any]]) -> list[str]:
 def oneshot_markdown(analysis: dict[str, Any], heading_level: int = 2) -> str:
     """The one-shot analysis as Markdown."""
     h = "#" * heading_level
-    row_lab, col_lab = analysis["row_lab"], analysis["column_lab"]
+    row_lab, col_lab = plain(analysis["row_lab"]), plain(analysis["column_lab"])
     A, B = analysis["payoff_matrices"]["row"], analysis["payoff_matrices"]["column"]
     lines = [f"{h} One-shot game: {row_lab} (row) vs {col_lab} (column)", ""]
     game_class = analysis["game_class"]
@@ -132,7 +134,7 @@ def _policy_section(policy: dict[str, Any], h: str, row_lab: str) -> list[str]:
          f"{row_lab} critical trust", f"{row_lab} cooperates",
          "incident cost per defection elsewhere"],
         [
-            [name, ", ".join(fmt(v) for row in p["payoff_matrices"]["row"] for v in row),
+            [plain(name), ", ".join(fmt(v) for row in p["payoff_matrices"]["row"] for v in row),
              class_title(p["game_class"]), "; ".join(e["label"] for e in p["equilibria"]),
              p["trust_threshold"], p["cooperate_is_best_response"],
              p["external_incident_cost_per_defection"]]
@@ -147,7 +149,7 @@ def _lab_section(lab: dict[str, Any]) -> list[str]:
     verdict = "cooperating is the best response" if lab["cooperate_is_best_response"] else (
         "the lab is indifferent" if lab["indifferent"] else "defecting is the best response")
     lines = [
-        f"**{lab['name']}** (trust {fmt(lab['trust'])}): EV(cooperate) = {fmt(ev['cooperate'])}, "
+        f"**{plain(lab['name'])}** (trust {fmt(lab['trust'])}): EV(cooperate) = {fmt(ev['cooperate'])}, "
         f"EV(defect) = {fmt(ev['defect'])}, so {verdict}. {_trust_sentence(lab)}",
         "",
     ]
