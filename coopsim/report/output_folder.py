@@ -90,18 +90,18 @@ def check_output_folder(destination: Path | str, *, in_place: bool = False) -> P
     if len(os.fsencode(absolute.name)) > NAME_MAX:
         raise OutputFolderError(path, f"the folder name is longer than {NAME_MAX} bytes; choose a shorter --out")
     if not in_place:
-        here = Path(os.path.abspath(os.getcwd()))
-        if absolute == here or absolute in here.parents:
+        here, target = Path(os.path.realpath(os.getcwd())), Path(os.path.realpath(absolute))
+        if target == here or target in here.parents:
             raise OutputFolderError(path, "is the current folder or contains it; coopsim replaces its "
                                     "output folder whole, so give it a folder of its own, e.g. "
                                     "--out reports/NAME (or run from outside the folder)")
     if path.exists():
         if not path.is_dir():
             raise OutputFolderError(path, "is a file, not a folder; coopsim will not replace it. "
-                                    "Choose another --out")
+                                    "Choose another place")
         if not is_coopsim_folder(path) and any(path.iterdir()):
             raise OutputFolderError(path, "holds files coopsim did not write (no coopsim manifest.json), "
-                                    "so coopsim will not replace it. Choose a new or empty folder for --out")
+                                    "so coopsim will not replace it. Choose a new or empty folder")
         return path
     for ancestor in absolute.parents:
         if ancestor.exists():
