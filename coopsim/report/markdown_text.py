@@ -31,3 +31,12 @@ def code(text: str) -> str:
     text = " ".join(str(text).split())
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     return f"{fence} {text} {fence}"
+
+
+_HTML = re.compile(r"([<>&]|!(?=\[))")
+
+
+def inert(text: str) -> str:
+    """Generated prose that quotes names: keeps its Markdown but can hold no raw HTML, entity or
+    image (`<`, `>`, `&` and an image's `!` are escaped)."""
+    return _HTML.sub(r"\\\1", text)
