@@ -116,7 +116,8 @@ def test_a_look_alike_manifest_is_not_enough(tmp_path, monkeypatch):
     mine.mkdir()
     (mine / "manifest.json").write_text(json.dumps({"scenario": "x", "written_by": "me"}))
     result = invoke(["run", str(PD), "--out", str(mine)])
-    assert result.exit_code == 2 and (mine / "manifest.json").is_file()
+    assert result.exit_code == 2 and "lacks coopsim's marker" in result.stderr
+    assert (mine / "manifest.json").is_file()
 
 
 def test_a_link_is_refused(tmp_path, monkeypatch):

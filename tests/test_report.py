@@ -304,3 +304,21 @@ def yaml_name() -> str:
     import yaml
 
     return yaml.safe_load(HOSTILE)["name"]
+
+
+def test_a_single_chart_page_keeps_a_hostile_name_inside_its_data(report_dir, tmp_path):
+    """`chart_page` (for charts/NAME.html): a `</script>` in the name cannot end the spec's script."""
+    from coopsim.report.html import chart_page
+
+    spec = json.loads((report_dir / "charts" / "cooperation-over-time.vl.json").read_text())
+    hostile = '</script><script>document.body.dataset.pwned=1</script><img src=x onerror=alert(1)>'
+    spec["title"] = {"text": hostile}
+    page = chart_page("cooperation-over-time", spec)
+    assert hostile not in page and "</script><script>document" not in page
+    assert embedded_specs(page)[0]["title"]["text"] == hostile  # the data is intact
+    assert csp_of(page)["default-src"] == ["'none'"]
+    path = tmp_path / "chart.html"
+    path.write_text(page)
+    dom, console = render_in_chromium(path, tmp_path / "profile")
+    assert_charts_rendered(dom, 1)
+    assert "data-pwned" not in dom and not console, console

@@ -91,8 +91,10 @@ def markdown_renderer() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
 
 
-def render_page(title: str, blocks: list[Block], specs: dict[str, dict[str, Any]]) -> str:
-    """The whole page as one string."""
+def render_page(
+    title: str, blocks: list[Block], specs: dict[str, dict[str, Any]], chart_dir: str = "charts/"
+) -> str:
+    """The whole page as one string; `chart_dir` is where the charts' files are, seen from it."""
     markdown = markdown_renderer()
     body: list[str] = []
     for index, block in enumerate(blocks):
@@ -104,9 +106,9 @@ def render_page(title: str, blocks: list[Block], specs: dict[str, dict[str, Any]
                 f'<figure class="chart" id="chart-{html.escape(block.content)}" data-spec="{spec_id}">'
                 f'<div class="chart-body"></div>'
                 f"<figcaption>{html.escape(chart_title(block.content))} · "
-                f'<a href="charts/{html.escape(block.content)}.png">PNG</a> · '
-                f'<a href="charts/{html.escape(block.content)}.svg">SVG</a> · '
-                f'<a href="charts/{html.escape(block.content)}.vl.json">Vega-Lite</a></figcaption>'
+                f'<a href="{chart_dir}{html.escape(block.content)}.png">PNG</a> · '
+                f'<a href="{chart_dir}{html.escape(block.content)}.svg">SVG</a> · '
+                f'<a href="{chart_dir}{html.escape(block.content)}.vl.json">Vega-Lite</a></figcaption>'
                 f'<script type="application/json" id="{spec_id}">{_json_for_script(specs[block.content])}</script>'
                 "</figure>"
             )
@@ -120,3 +122,10 @@ def render_page(title: str, blocks: list[Block], specs: dict[str, dict[str, Any]
         + "\n".join(body)
         + f"\n<script>{EMBED}</script>\n</body>\n</html>\n"
     )
+
+
+def chart_page(name: str, spec: dict[str, Any]) -> str:
+    """One chart as its own offline page (`charts/NAME.html`), with the report's escaping and
+    Content-Security-Policy. Altair's own template puts the spec, which quotes the scenario's
+    name, raw inside <script>, so a name holding `</script>` would end the script there."""
+    return render_page(chart_title(name), [Block("chart", name)], {name: spec}, chart_dir="")

@@ -100,8 +100,11 @@ def check_output_folder(destination: Path | str, *, in_place: bool = False) -> P
             raise OutputFolderError(path, "is a file, not a folder; coopsim will not replace it. "
                                     "Choose another place")
         if not is_coopsim_folder(path) and any(path.iterdir()):
-            raise OutputFolderError(path, "holds files coopsim did not write (no coopsim manifest.json), "
-                                    "so coopsim will not replace it. Choose a new or empty folder")
+            why = ("its manifest.json lacks coopsim's marker (a folder from before coopsim marked its "
+                   "folders, or not coopsim's)" if (path / MANIFEST).is_file()
+                   else "it holds files coopsim did not write (no coopsim manifest.json)")
+            raise OutputFolderError(path, f"{why}, so coopsim will not replace it. Choose a new or "
+                                    "empty folder, or remove this one yourself")
         return path
     for ancestor in absolute.parents:
         if ancestor.exists():
