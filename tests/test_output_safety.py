@@ -289,14 +289,15 @@ def test_thinned_series_average_per_replicate_windows_and_keep_running_totals():
              "cooperation_rate": float(r == 1 or t % 2 == 0), "incidents": 1.0}
             for r in (0, 1) for t in range(12)]
     rounds = pd.DataFrame(rows).sample(frac=1, random_state=0)  # order must not matter
-    rates = band_table(rounds, "cooperation_rate", False, window=4)
+    rates = band_table(rounds, "cooperation_rate", False, (0.0, 1.0), window=4)
     assert rates["mean"].tolist() == [0.75, 0.75, 0.75]
     assert rates["round"].tolist() == [1.5, 5.5, 9.5]
-    assert (rates["low"] < 0.75).all() and (rates["high"] > 0.75).all()  # replicates differ
-    totals = band_table(rounds, "incidents", True, window=4)
+    # the band is across the replicates' window means, 0.5 and 1: it lies between them, not at a point
+    assert (rates["low"] >= 0.5).all() and (rates["high"] <= 1.0).all() and (rates["low"] < rates["high"]).all()
+    totals = band_table(rounds, "incidents", True, (0.0, None), window=4)
     assert totals["round"].tolist() == [3, 7, 11] and totals["mean"].tolist() == [4, 8, 12]
     assert (totals["low"] == totals["mean"]).all()  # identical replicates: no spread
-    unthinned = band_table(rounds, "incidents", True)
+    unthinned = band_table(rounds, "incidents", True, (0.0, None))
     assert unthinned["mean"].tolist() == list(range(1, 13))
 
 
