@@ -3,11 +3,15 @@ rebuilding without simulating, and byte-identical data for the same seed."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import json
 import os
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -115,7 +119,9 @@ def find_chromium() -> str | None:
     return None
 
 
-def test_report_renders_completely_offline_in_chromium(report_dir, tmp_path):
+def render_in_chromium(page: Path, profile: Path) -> tuple[str, list[str]]:
+    """The DOM of `page` after its scripts ran in headless Chromium with no network, and the
+    console lines it logged."""
     browser = find_chromium()
     if browser is None:
         if os.environ.get("CI") == "true":
@@ -124,22 +130,30 @@ def test_report_renders_completely_offline_in_chromium(report_dir, tmp_path):
     command = [
         browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--user-data-dir={profile}",
         # No network at all: every host resolves to nothing and any proxy use fails.
         "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
         "--enable-logging=stderr", "--v=0", "--virtual-time-budget=30000",
-        "--window-size=1200,3000", "--dump-dom", (report_dir / "index.html").as_uri(),
+        "--window-size=1200,3000", "--dump-dom", page.as_uri(),
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
-    dom = done.stdout
+    return done.stdout, [line for line in done.stderr.splitlines() if "CONSOLE" in line]
+
+
+def assert_charts_rendered(dom: str, at_least: int) -> None:
     figures = re.findall(r'<figure class="chart".*?</figure>', dom, re.S)
-    assert len(figures) >= 7, done.stderr[-2000:]
+    assert len(figures) >= at_least, dom[-2000:]
     for figure in figures:
         svg = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', figure)
         assert svg and float(svg.group(1)) > 0 and float(svg.group(2)) > 0, figure[:300]
     status = re.search(r'<body data-charts-rendered="(\d+)" data-charts-failed="(\d+)"', dom)
     assert status and status.groups() == (str(len(figures)), "0"), "the page did not finish rendering"
-    console = [line for line in done.stderr.splitlines() if "CONSOLE" in line]
+
+
+def test_report_renders_completely_offline_in_chromium(report_dir, tmp_path):
+    assert csp_of((report_dir / "index.html").read_text())  # the charts render under the policy
+    dom, console = render_in_chromium(report_dir / "index.html", tmp_path / "profile")
+    assert_charts_rendered(dom, 7)
     assert not console, console
 
 
@@ -164,3 +178,147 @@ def test_chart_files_are_what_altair_itself_exports(tmp_path):
         if path.suffix == ".svg":  # vl-convert numbers gradients per process: compare up to that
             ours, theirs = (re.sub(rb"gradient_\d+", b"gradient", svg) for svg in (ours, theirs))
         assert ours == theirs, path.name
+
+
+def csp_of(page: str) -> dict[str, list[str]]:
+    """The page's Content-Security-Policy meta tag as {directive: sources}."""
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page)
+    assert meta, "no Content-Security-Policy meta tag"
+    policy = {}
+    for directive in html.unescape(meta.group(1)).split(";"):
+        name, *sources = directive.split()
+        policy[name] = sources
+    return policy
+
+
+def test_csp_allows_only_the_pages_own_scripts_and_no_requests(report_dir):
+    page = (report_dir / "index.html").read_text()
+    assert page.index("Content-Security-Policy") < page.index("<script")
+    policy = csp_of(page)
+    assert policy["default-src"] == ["'none'"]
+    for fetching in ("connect-src", "img-src", "font-src", "media-src", "frame-src", "object-src"):
+        assert not any(s.startswith(("http", "*", "'self'")) for s in policy.get(fetching, [])), fetching
+    assert "'unsafe-inline'" not in policy["script-src"]
+    inline = re.findall(r"<script>(.*?)</script>", page, re.S)
+    hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
+              for code in inline}
+    assert hashes == {s for s in policy["script-src"] if s.startswith("'sha256-")}
+    assert policy["base-uri"] == ["'none'"] and policy["form-action"] == ["'none'"]
+
+
+def test_csp_stops_injected_script_and_network_images_in_chromium(report_dir, tmp_path):
+    """Even markup that got into the page could neither run nor fetch."""
+    page = (report_dir / "index.html").read_text()
+    injected = ('<img src="x" onerror="document.body.dataset.pwned=1">'
+                '<img src="http://127.0.0.1:9/beacon.png"><script>document.body.dataset.pwned=2</script>')
+    copy = report_dir.parent / "injected.html"
+    copy.write_text(page.replace("<h1>", injected + "<h1>", 1))
+    dom, console = render_in_chromium(copy, tmp_path / "profile")
+    assert_charts_rendered(dom, 7)
+    assert "data-pwned" not in dom
+    assert any("Content Security Policy" in line for line in console), console
+
+
+HOSTILE = """
+name: "<img src=x onerror=\\"document.body.dataset.pwned='name'\\"> *not bold* & co"
+question: "Is <script>document.body.dataset.pwned='question'</script> safe?"
+description: |
+  A beacon <img src="http://127.0.0.1:9/beacon.png"> and ![md](http://127.0.0.1:9/md.png).
+  - not a list
+  # not a heading
+seed: 1
+game: {trust: 0.8, shared_upside: 3, advantage: 5, exposure: 2, shared_downside: 1}
+labs:
+  - {name: "<b onmouseover=x>Lab</b> | pipe", count: 2}
+dynamics: {rounds: 12, replicates: 2}
+variants:
+  "*base* <i>line</i>": {}
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "h.yaml").write_text(HOSTILE, encoding="utf-8")
+    out = folder / "report"
+    result = CliRunner().invoke(app, ["run", str(folder / "h.yaml"), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+class PageText(HTMLParser):
+    """Elements of a page's body: their tag names, and the text inside each (scripts skipped)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: dict[str, list[str]] = {}
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag):]
+
+    def handle_data(self, data):
+        if "script" not in self.open:
+            for tag in set(self.open):
+                self.text.setdefault(tag, []).append(data)
+
+
+def test_scenario_text_is_text_in_html_and_markdown(hostile_report):
+    import yaml
+
+    scenario = yaml.safe_load(HOSTILE)
+    page = PageText()
+    page.feed((hostile_report / "index.html").read_text())
+    assert not {"img", "b", "i", "em"} & set(page.tags), "scenario markup reached the page"
+    assert page.tags.count("script") == 2 + page.tags.count("figure")  # ours: bundle, embed, specs
+    assert page.text["h1"] == [scenario["name"]]
+    assert scenario["question"] in "".join(page.text["p"])
+    assert "A beacon <img src=" in "".join(page.text["p"]) and "![md](http://" in "".join(page.text["p"])
+    assert not any("not a list" in t for t in page.text.get("li", []))
+    assert not any("not a heading" in t for t in page.text.get("h1", []) + page.text.get("h2", []))
+    cells = page.text["td"]
+    assert scenario["labs"][0]["name"] in cells and "*base* <i>line</i>" in cells
+    markdown = (hostile_report / "report.md").read_text()
+    assert not re.search(r"(?<!\\)<(img|b|i|script)\b", markdown), "raw HTML in report.md"
+    assert "![md]" not in markdown
+
+
+def test_hostile_scenario_runs_no_script_and_fetches_nothing_in_chromium(hostile_report, tmp_path):
+    dom, console = render_in_chromium(hostile_report / "index.html", tmp_path / "profile")
+    assert_charts_rendered(dom, 7)
+    assert "data-pwned" not in dom
+    heading = re.search(r"<h1>(.*?)</h1>", dom, re.S)
+    assert heading and html.unescape(heading.group(1)) == yaml_name()
+    outside_scripts = re.sub(r"<script\b.*?</script>", "", dom, flags=re.S)
+    assert not re.search(r"<img\b", outside_scripts), "an image element reached the DOM"
+    assert not console, console
+
+
+def yaml_name() -> str:
+    import yaml
+
+    return yaml.safe_load(HOSTILE)["name"]
+
+
+def test_a_single_chart_page_keeps_a_hostile_name_inside_its_data(report_dir, tmp_path):
+    """`chart_page` (for charts/NAME.html): a `</script>` in the name cannot end the spec's script."""
+    from coopsim.report.html import chart_page
+
+    spec = json.loads((report_dir / "charts" / "cooperation-over-time.vl.json").read_text())
+    hostile = '</script><script>document.body.dataset.pwned=1</script><img src=x onerror=alert(1)>'
+    spec["title"] = {"text": hostile}
+    page = chart_page("cooperation-over-time", spec)
+    assert hostile not in page and "</script><script>document" not in page
+    assert embedded_specs(page)[0]["title"]["text"] == hostile  # the data is intact
+    assert csp_of(page)["default-src"] == ["'none'"]
+    path = tmp_path / "chart.html"
+    path.write_text(page)
+    dom, console = render_in_chromium(path, tmp_path / "profile")
+    assert_charts_rendered(dom, 1)
+    assert "data-pwned" not in dom and not console, console

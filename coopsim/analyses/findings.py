@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from coopsim.report.markdown_text import inert
+
 LONG_RUN = "long_run_cooperation"
 INCIDENTS = "cumulative_incidents"
 WELFARE = "welfare"
@@ -235,10 +237,10 @@ def _caveats(scenario, summary: pd.DataFrame | None) -> list[Finding]:
 def findings_markdown(scenario, findings: list[Finding]) -> str:
     """The findings block (under the question at the top of the report), then the caveats."""
     lines = ["## Findings", ""]
-    lines += [f"- {f.text}" for f in findings if not f.caveat]
+    lines += [f"- {inert(f.text)}" for f in findings if not f.caveat]
     caveats = [f for f in findings if f.caveat]
     if caveats:
-        lines += ["", "Caveats:", ""] + [f"- {f.text}" for f in caveats]
+        lines += ["", "Caveats:", ""] + [f"- {inert(f.text)}" for f in caveats]
     return "\n".join(lines) + "\n"
 
 

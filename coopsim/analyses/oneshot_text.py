@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from coopsim.report.markdown_text import plain
 from coopsim.theory.stage_game import CLASS_TITLES as SHORT_CLASS_TITLES
 
 ALSO_KNOWN_AS = {"stag_hunt": "assurance game", "chicken": "snowdrift"}
@@ -85,7 +86,7 @@ def equilibrium_set_sentence(item: dict[str, Any], row: str, column: str) -> str
 def oneshot_markdown(analysis: dict[str, Any], heading_level: int = 2) -> str:
     """The one-shot analysis as Markdown."""
     h = "#" * heading_level
-    row_lab, col_lab = analysis["row_lab"], analysis["column_lab"]
+    row_lab, col_lab = plain(analysis["row_lab"]), plain(analysis["column_lab"])
     lines = [f"{h} One-shot game: {row_lab} (row) vs {col_lab} (column)", ""]
     lines += [f"**Game class:** {class_sentence(analysis['game_class_detail'])}", ""]
     lines += [f"Payoffs per round ({row_lab}, {col_lab}), relative to the status quo:", ""]
@@ -202,7 +203,7 @@ def _policy_section(policy: dict[str, Any], h: str, row_lab: str) -> list[str]:
          f"{row_lab} critical trust", f"{row_lab} cooperates",
          "incident cost per defection elsewhere"],
         [
-            [name, ", ".join(fmt(v) for row in p["payoff_matrices"]["row"] for v in row),
+            [plain(name), ", ".join(fmt(v) for row in p["payoff_matrices"]["row"] for v in row),
              p["game_class_detail"]["words"], "; ".join(e["label"] for e in p["equilibria"]),
              p["trust_threshold"], p["cooperate_is_best_response"],
              p["external_incident_cost_per_defection"]]
@@ -223,7 +224,7 @@ def _lab_section(lab: dict[str, Any]) -> list[str]:
     perceived = lab["decides_on"] == "perceived payoffs"
     basis = "on the payoffs it perceives" if perceived else "on its payoffs"
     lines = [
-        f"**{lab['name']}** (trust {fmt(lab['trust'])}; decides {basis}): "
+        f"**{plain(lab['name'])}** (trust {fmt(lab['trust'])}; decides {basis}): "
         f"EV(cooperate) = {fmt(ev['cooperate'])}, EV(defect) = {fmt(ev['defect'])}, so {verdict}. "
         f"{_trust_sentence(lab)}",
         "",

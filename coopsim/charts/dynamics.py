@@ -1,7 +1,17 @@
 """Charts of the iterated model: measures over rounds per variant with 95% replicate bands, and
-the per-variant summary with intervals."""
+the per-variant summary with intervals.
+
+A chart plots at most MAX_POINTS points (all variants together), so long runs keep a small page
+and stay under Altair's row limit: with more rounds than that, each point summarises a window of
+k consecutive rounds. For a per-round measure it is the window's mean within each replicate (the
+band is then the interval of those window means across replicates); for a cumulative measure it
+is the running total at the window's last round, so no information is averaged away. The
+subtitle says when this happens.
+"""
 
 from __future__ import annotations
+
+import math
 
 import altair as alt
 import pandas as pd
@@ -31,12 +41,29 @@ TIME_SERIES = {
 }
 
 
-def band_table(rounds: pd.DataFrame, column: str, cumulative: bool, bounds) -> pd.DataFrame:
-    """Mean and 95% interval across replicates of `column` for every variant x round, by the
-    method for a measure with range ``bounds`` (a bootstrap band never leaves that range)."""
-    data = rounds[["variant", "replicate", "round", column]].copy()
+MAX_POINTS = 2000
+
+
+def rounds_per_point(rounds: pd.DataFrame) -> int:
+    """k, the rounds each plotted point stands for: 1 unless variants x rounds > MAX_POINTS."""
+    cells = rounds["variant"].nunique() * rounds["round"].nunique()
+    return max(1, math.ceil(cells / MAX_POINTS))
+
+
+def band_table(rounds: pd.DataFrame, column: str, cumulative: bool, bounds, window: int = 1) -> pd.DataFrame:
+    """Mean and 95% interval across replicates of `column` for every variant x round (or every
+    window of `window` rounds, see the module docstring), by the method for a measure with range
+    ``bounds`` (a bootstrap band never leaves that range)."""
+    keys = ["variant", "replicate"]
+    data = rounds[[*keys, "round", column]].sort_values([*keys, "round"], kind="stable")
     if cumulative:
-        data[column] = data.groupby(["variant", "replicate"], sort=False)[column].cumsum()
+        data = data.assign(**{column: data.groupby(keys, sort=False)[column].cumsum()})
+    if window > 1:
+        data = data.assign(window=(data["round"] - data["round"].min()) // window)
+        how = "last" if cumulative else "mean"
+        data = (data.groupby([*keys, "window"], sort=False)
+                .agg(round=("round", "max" if cumulative else "mean"), **{column: (column, how)})
+                .reset_index())
     return grouped_interval(data, ["variant", "round"], column, bounds)
 
 
@@ -45,7 +72,8 @@ def time_series_chart(
 ) -> alt.TopLevelMixin:
     """One measure over rounds: a line per variant (mean) and a band (95% interval)."""
     column, cumulative, title, y_title, bounds = TIME_SERIES[name]
-    data = band_table(rounds, column, cumulative, bounds)
+    window = rounds_per_point(rounds)
+    data = band_table(rounds, column, cumulative, bounds, window)
     color = alt.Color("variant:N", scale=variant_scale(variants), title="variant", legend=LINE_LEGEND)
     x = alt.X("round:Q", title="round", scale=alt.Scale(nice=False))
     band = alt.Chart(data).mark_area(opacity=0.22).encode(
@@ -63,6 +91,9 @@ def time_series_chart(
         some = "" if replicates.min() == replicates.max() else "up to "
         note = (f" · lines: mean of {some}{replicates.max()} replicates; "
                 f"bands: 95% {interval_method(bounds)} interval")
+    if window > 1:
+        note += (f" · one point every {window} rounds" if cumulative
+                 else f" · each point averages {window} rounds")
     return themed(alt.layer(band, line).properties(width=WIDTH, height=HEIGHT), title, subtitle + note)
 
 

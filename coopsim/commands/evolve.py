@@ -29,14 +29,15 @@ def evolve(
     Writes evolution.json, evolution.md and the charts into the report folder."""
     from coopsim.analyses import races
     from coopsim.charts.theme import caption
+    from coopsim.report.folder import check_output_folder
     from coopsim.report.folder import atomic_directory, build_manifest, save_chart, slugify, write_json, write_provenance
     from coopsim.scenario.loading import load_scenario
 
     scenario = load_scenario(scenario_file)
     source = str(scenario_file)
+    destination = check_output_folder(out or Path("reports") / f"{slugify(scenario.name)}-evolve")
     result = races.evolve(scenario, source=source)
     charts = races.race_charts(scenario, caption(scenario.name, scenario.seed), evolution=result)
-    destination = out if out is not None else Path("reports") / f"{slugify(scenario.name)}-evolve"
     text = races.evolve_markdown(result)
     try:
         with atomic_directory(destination) as staging:

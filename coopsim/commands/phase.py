@@ -47,15 +47,15 @@ def phase(
     from coopsim.analyses.phase import check_axes, phase_grid
     from coopsim.charts.phase import phase_map
     from coopsim.charts.theme import caption
-    from coopsim.report.folder import atomic_directory, save_chart, slugify, write_json
+    from coopsim.report.folder import atomic_directory, check_output_folder, save_chart, slugify, write_json
     from coopsim.scenario.loading import load_scenario
 
     scenario = load_scenario(scenario_file)
+    destination = check_output_folder(out or Path("reports") / f"{slugify(scenario.name)}-phase")
     x_axis, y_axis = _axis(x, "--x"), _axis(y, "--y")
     check_axes(scenario, [x_axis, y_axis], str(scenario_file))
     table = phase_grid(scenario, x_axis, y_axis)
     subtitle = caption(scenario.name, scenario.seed) + f" · {len(table):,} cells, closed form"
-    destination = out if out is not None else Path("reports") / f"{slugify(scenario.name)}-phase"
     with atomic_directory(destination) as staging:
         (staging / "data").mkdir()
         table.to_csv(staging / "data" / "phase.csv", index=False, float_format="%.10g")

@@ -43,11 +43,11 @@ def run(
 ) -> None:
     """Run everything for a scenario and write its report folder."""
     from coopsim.analyses.run import run as run_pipeline
-    from coopsim.report.folder import default_report_dir, write_report
+    from coopsim.report.folder import check_output_folder, default_report_dir, write_report
     from coopsim.scenario.loading import load_scenario
 
     scenario = load_scenario(scenario_file)
-    destination = out if out is not None else default_report_dir(scenario)
+    destination = check_output_folder(out if out is not None else default_report_dir(scenario))
     with progress_bars(quiet) as step:
         result = run_pipeline(scenario, progress=step("simulating runs"))
         write_report(result, destination, command=invoked_command(), progress=step("drawing charts"))
@@ -67,10 +67,11 @@ def report(
     """Rebuild a run's report (charts, report.md, index.html) from its saved data, without
     simulating again."""
     from coopsim.analyses.run import build_charts
-    from coopsim.report.folder import write_report
+    from coopsim.report.folder import check_output_folder, write_report
     from coopsim.report.run_folder import load_run
 
     result, manifest = load_run(run_dir)
+    check_output_folder(run_dir)
     with progress_bars(quiet) as step:
         build_charts(result)
         write_report(result, run_dir, manifest=manifest, progress=step("drawing charts"))

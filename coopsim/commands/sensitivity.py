@@ -51,7 +51,9 @@ def sensitivity(
         replicates = scenario.dynamics.replicates if method == "oat" else 1
     parameters = {lever.path: [] for lever in chosen}
     plan = plan_points(scenario, str(scenario_file), parameters, points, replicates)
-    folder = out if out is not None else Path("reports") / f"{slugify(scenario.name)}-sensitivity"
+    from coopsim.report.folder import claim_output_folder
+
+    folder = claim_output_folder(out or Path("reports") / f"{slugify(scenario.name)}-sensitivity")
     if not quiet:
         typer.echo(f"{method}: {len(chosen)} parameters, {len(plan.tasks)} runs")
     outcome = execute(plan, folder / method, make_executor(workers, scheduler))

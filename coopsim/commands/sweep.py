@@ -55,7 +55,9 @@ def sweep(
             fail(f"--set: {exc}")
         overrides[path] = values
     plan = build_plan(scenario, str(scenario_file), overrides, replicates)
-    folder = out if out is not None else Path("reports") / f"{slugify(scenario.name)}-sweep"
+    from coopsim.report.folder import claim_output_folder
+
+    folder = claim_output_folder(out or Path("reports") / f"{slugify(scenario.name)}-sweep")
     try:
         executor = make_executor(workers, scheduler)
     except OSError as exc:

@@ -1,7 +1,9 @@
 """What a report says, as an ordered list of blocks (Markdown text or a named chart).
 
 The same blocks become `report.md` (charts as PNG images) and `index.html` (charts rendered live
-by vega-embed), so the two never drift apart.
+by vega-embed), so the two never drift apart. Text from the scenario (names, question,
+description, variant names) goes through `plain`, so it reads as written and is never Markdown or
+HTML markup.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from coopsim.policy import INTERVENTIONS, PAPER_STRATEGIES
 from coopsim.policy.expected import inactive
 from coopsim.analyses.findings import findings_markdown, run_findings
 from coopsim.analyses.oneshot_text import fmt, oneshot_markdown
+from coopsim.report.markdown_text import code, plain
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
 
@@ -66,11 +69,11 @@ def report_blocks(result, manifest: dict[str, Any]) -> list[Block]:
 
 
 def _heading(scenario: Scenario) -> str:
-    lines = [f"# {scenario.name}", ""]
+    lines = [f"# {plain(scenario.name)}", ""]
     if scenario.question:
-        lines += [f"**Question:** {scenario.question}", ""]
-    if scenario.description:
-        lines += [scenario.description.strip(), ""]
+        lines += [f"**Question:** {plain(scenario.question)}", ""]
+    if scenario.description.strip():
+        lines += [plain(scenario.description, one_line=False), ""]
     return "\n".join(lines)
 
 
@@ -100,7 +103,7 @@ def scenario_in_words(scenario: Scenario) -> str:
             overrides += ("; " if overrides else "") + f"believes {beliefs}"
         trust = fmt(lab.trust if lab.trust is not None else game.trust)
         strategy = lab.strategy.type.replace("_", " ")
-        lines.append(f"| {lab.name} | {lab.count} | {trust} | {overrides or 'as the game'} | {strategy} |")
+        lines.append(f"| {plain(lab.name)} | {lab.count} | {trust} | {overrides or 'as the game'} | {strategy} |")
     d = scenario.dynamics
     incidents = d.incidents
     lines += [
@@ -124,7 +127,7 @@ def interventions_in_words(scenario: Scenario) -> str:
     count = 0
     for name, variant in resolve_variants(scenario).items():
         if not variant.interventions:
-            lines.append(f"| {name} | none | | | | |")
+            lines.append(f"| {plain(name)} | none | | | | |")
         no_ops = dict(inactive(variant))
         for index, intervention in enumerate(variant.interventions):
             count += 1
@@ -134,11 +137,16 @@ def interventions_in_words(scenario: Scenario) -> str:
                 end += f" (does nothing: {no_ops[index]})"
             strategy = INTERVENTIONS[intervention.type].paper_strategy
             lines.append(
-                f"| {name} | {intervention.type.replace('_', ' ')} | {intervention.start}–{end} | "
-                + ", ".join(f"{k.replace('_', ' ')} {fmt(v)}" for k, v in params.items())
+                f"| {plain(name)} | {intervention.type.replace('_', ' ')} | {intervention.start}–{end} | "
+                + ", ".join(f"{k.replace('_', ' ')} {_value(v)}" for k, v in params.items())
                 + f" | {fmt(intervention.cost_per_round)} | {strategy}. {PAPER_STRATEGIES[strategy]} |"
             )
     return "\n".join(lines) if count else "No policy interventions."
+
+
+def _value(value: Any) -> str:
+    """A parameter value: numbers formatted, anything else literal text."""
+    return fmt(value) if isinstance(value, (int, float)) else plain(fmt(value))
 
 
 def iterated_summary(summary: pd.DataFrame, scenario: Scenario) -> str:
@@ -181,7 +189,7 @@ def iterated_summary(summary: pd.DataFrame, scenario: Scenario) -> str:
                 cells[0] += " (not settled: no repeating pattern in the long-run window)"
         if pd.notna(period) and int(period) > 1:
             cells[0] += f" (a cycle of period {int(period)})"
-        lines.append(f"| {row['variant']} | {runs} | " + " | ".join(cells) + " |")
+        lines.append(f"| {plain(row['variant'])} | {runs} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -193,7 +201,7 @@ def provenance(manifest: dict[str, Any]) -> str:
         "",
         f"- coopsim {manifest['versions']['coopsim']}; scenario SHA-256 `{manifest['scenario_sha256']}`; "
         f"seed {manifest['seed']}; created {manifest['created']}",
-        f"- reproduce: `{manifest['command'] or 'coopsim run scenario.yaml'}` "
+        f"- reproduce: {code(manifest['command'] or 'coopsim run scenario.yaml')} "
         "(the resolved scenario is `scenario.yaml` in this folder)",
         f"- versions: {versions}",
     ])

@@ -1,21 +1,20 @@
 """Writing a run's report folder, atomically.
 
-Everything is written to a hidden temporary folder beside the destination and moved into place
-only when complete, so a failed or interrupted run never leaves a half-written report, and a
-re-run replaces the old report in one step.
+Everything is written to a hidden staging folder beside the destination and swapped into place
+only when complete (see `coopsim.report.output_folder`), so a failed or interrupted run never
+leaves a half-written report, a re-run replaces the old report in one step, and a folder coopsim
+did not make is never replaced.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
-import shutil
-import tempfile
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import yaml
 
@@ -24,6 +23,12 @@ from coopsim.analyses.oneshot_text import oneshot_markdown
 from coopsim.analyses.run import RunResult
 from coopsim.report.html import render_page
 from coopsim.report.content import chart_title, report_blocks
+from coopsim.report.output_folder import (  # noqa: F401 - the commands' one import for folders
+    atomic_directory,
+    check_output_folder,
+    claim_output_folder,
+    manifest_marker,
+)
 from coopsim.scenario.loading import scenario_hash
 
 SCENARIO_HEADER = "# The scenario as coopsim resolved it (defaults filled in).\n"
@@ -33,10 +38,23 @@ CHART_FORMATS = ("html", "png", "svg", "json")
 CSV_FLOAT_FORMAT = "%.10g"  # fixed, so the same scenario and seed give byte-identical files
 
 
+SLUG_MAX_BYTES = 64  # leaves room for suffixes such as "-sensitivity" within any file system's limit
+
+
 def slugify(name: str) -> str:
-    """'Frontier lab vs newcomer!' -> 'frontier-lab-vs-newcomer'."""
+    """'Frontier lab vs newcomer!' -> 'frontier-lab-vs-newcomer'.
+
+    A slug longer than SLUG_MAX_BYTES (UTF-8) is cut at a word boundary where possible and ends
+    in 8 hex digits of the name's SHA-256, so long names that share a beginning stay apart."""
     slug = "".join(c if c.isalnum() else "-" for c in name.lower().replace("'", "").replace("’", ""))
-    return "-".join(part for part in slug.split("-") if part) or "scenario"
+    slug = "-".join(part for part in slug.split("-") if part) or "scenario"
+    if len(slug.encode("utf-8")) <= SLUG_MAX_BYTES:
+        return slug
+    suffix = "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    head = slug.encode("utf-8")[: SLUG_MAX_BYTES - len(suffix)].decode("utf-8", errors="ignore")
+    if "-" in head[len(head) // 2:]:
+        head = head[: head.rindex("-")]
+    return head.strip("-") + suffix
 
 
 def default_report_dir(scenario) -> Path:
@@ -53,25 +71,6 @@ def dependency_versions() -> dict[str, str]:
         except PackageNotFoundError:
             versions[name] = "not installed"
     return versions
-
-
-@contextmanager
-def atomic_directory(destination: Path) -> Iterator[Path]:
-    """Yield a temporary folder that replaces `destination` only if the block succeeds."""
-    destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent))
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    retired = destination.with_name(f".{destination.name}.old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if destination.exists():
-        destination.rename(retired)
-    staging.rename(destination)
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -159,7 +158,8 @@ def write_report(
     `progress(done, total)` is called after each chart is saved; `manifest` keeps an existing
     run's provenance when a report is rebuilt."""
     scenario = result.scenario
-    manifest = manifest or build_manifest(scenario, command)
+    check_output_folder(destination)
+    manifest = {**(manifest or build_manifest(scenario, command)), **manifest_marker()}
     with atomic_directory(destination) as staging:
         write_provenance(staging, scenario, manifest)
         if result.oneshot is not None:
@@ -190,6 +190,7 @@ def write_provenance(folder: Path, scenario, manifest: dict[str, Any]) -> None:
 def build_manifest(scenario, command: str) -> dict[str, Any]:
     """Provenance of a run: versions, scenario hash, seed, time and command."""
     return {
+        **manifest_marker(),
         "scenario": scenario.name,
         "scenario_sha256": scenario_hash(scenario),
         "seed": scenario.seed,

@@ -4,10 +4,17 @@ No request leaves the file: the Vega, Vega-Lite and vega-embed JavaScript is inl
 vl-convert's bundle) and every chart's spec, with its data, is embedded as JSON. When all charts
 have rendered the page sets `data-charts-rendered` on <body> (and shows an error in place of any
 chart that failed), which readers and the browser test can both rely on.
+
+Text from the scenario is never markup: Markdown is rendered with raw HTML and images turned off
+(so `<img onerror=...>` in a name shows as text), and a Content-Security-Policy lets the browser
+run only the page's own two scripts (by their SHA-256), load nothing from the network and submit
+nothing. Vega compiles chart expressions with `Function`, hence 'unsafe-eval'; it cannot fetch.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 from functools import lru_cache
@@ -61,9 +68,34 @@ def _json_for_script(spec: dict[str, Any]) -> str:
     return json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
 
 
-def render_page(title: str, blocks: list[Block], specs: dict[str, dict[str, Any]]) -> str:
-    """The whole page as one string."""
-    markdown = MarkdownIt("commonmark").enable("table")
+def script_hash(code: str) -> str:
+    """A CSP source that allows exactly this inline script."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def content_security_policy(scripts: list[str]) -> str:
+    """Only these inline scripts run; no request of any kind leaves the page."""
+    return "; ".join([
+        "default-src 'none'",
+        "script-src " + " ".join(script_hash(code) for code in scripts) + " 'unsafe-eval'",
+        "style-src 'unsafe-inline'",
+        "img-src data: blob:",
+        "font-src data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ])
+
+
+def markdown_renderer() -> MarkdownIt:
+    """CommonMark with tables; raw HTML is shown as text and images are not rendered."""
+    return MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+
+
+def render_page(
+    title: str, blocks: list[Block], specs: dict[str, dict[str, Any]], chart_dir: str = "charts/"
+) -> str:
+    """The whole page as one string; `chart_dir` is where the charts' files are, seen from it."""
+    markdown = markdown_renderer()
     body: list[str] = []
     for index, block in enumerate(blocks):
         if block.kind == "markdown":
@@ -74,16 +106,26 @@ def render_page(title: str, blocks: list[Block], specs: dict[str, dict[str, Any]
                 f'<figure class="chart" id="chart-{html.escape(block.content)}" data-spec="{spec_id}">'
                 f'<div class="chart-body"></div>'
                 f"<figcaption>{html.escape(chart_title(block.content))} · "
-                f'<a href="charts/{html.escape(block.content)}.png">PNG</a> · '
-                f'<a href="charts/{html.escape(block.content)}.svg">SVG</a> · '
-                f'<a href="charts/{html.escape(block.content)}.vl.json">Vega-Lite</a></figcaption>'
+                f'<a href="{chart_dir}{html.escape(block.content)}.png">PNG</a> · '
+                f'<a href="{chart_dir}{html.escape(block.content)}.svg">SVG</a> · '
+                f'<a href="{chart_dir}{html.escape(block.content)}.vl.json">Vega-Lite</a></figcaption>'
                 f'<script type="application/json" id="{spec_id}">{_json_for_script(specs[block.content])}</script>'
                 "</figure>"
             )
+    bundle = javascript_bundle()
+    policy = html.escape(content_security_policy([bundle, EMBED]))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n"
         f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{html.escape(title)}</title>\n"
-        f"<style>{STYLE}</style>\n<script>{javascript_bundle()}</script>\n</head>\n<body>\n"
+        f"<style>{STYLE}</style>\n<script>{bundle}</script>\n</head>\n<body>\n"
         + "\n".join(body)
         + f"\n<script>{EMBED}</script>\n</body>\n</html>\n"
     )
+
+
+def chart_page(name: str, spec: dict[str, Any]) -> str:
+    """One chart as its own offline page (`charts/NAME.html`), with the report's escaping and
+    Content-Security-Policy. Altair's own template puts the spec, which quotes the scenario's
+    name, raw inside <script>, so a name holding `</script>` would end the script there."""
+    return render_page(chart_title(name), [Block("chart", name)], {name: spec}, chart_dir="")

@@ -2,15 +2,25 @@
 
 Each executor yields ``(task, result, error)`` as tasks finish, in completion order, and reports
 how many tasks are running. Results do not depend on the executor: seeds come from the task.
+
+An interrupted local sweep leaves no worker behind: Ctrl-C and SIGTERM stop the pool at once
+(workers ignore Ctrl-C themselves and are terminated by the main process, which then raises
+KeyboardInterrupt so the command can say what was saved), and on Linux each worker asks the
+kernel to end it when the main process dies, even by SIGKILL.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from typing import Any, Iterator
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from coopsim.sweep.plan import Task
 from coopsim.sweep.task import run_task
@@ -46,6 +56,40 @@ class SerialExecutor:
         self.running = 0
 
 
+def _worker_setup(parent: int) -> None:
+    """Run in each pool worker before any task: leave Ctrl-C to the main process, take SIGTERM's
+    default action (a fork inherits the parent's handlers), and die with the main process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the main process died before the request took effect
+        os._exit(1)
+
+
+@contextmanager
+def _interrupts_call(stop: Callable[[], None]) -> Iterator[None]:
+    """While the block runs, Ctrl-C and SIGTERM call `stop()` and then raise KeyboardInterrupt."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        stop()
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, action in previous.items():
+            signal.signal(sig, action)
+
+
 class LocalExecutor:
     """A pool of worker processes on this machine.
 
@@ -58,25 +102,45 @@ class LocalExecutor:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.running = 0
         context = multiprocessing.get_context(START_METHOD)
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                        initializer=_worker_setup, initargs=(os.getpid(),))
         self.pool.submit(int).result()  # start every worker now
+        # The pool has no public way to end running tasks; its worker processes are kept here.
+        self.processes = list((self.pool._processes or {}).values())
 
     def run(self, tasks: list[Task], base_seed: int) -> Iterator[Outcome]:
+        complete = False
         try:
-            pending = {self.pool.submit(run_task, task, base_seed): task for task in tasks}
-            while pending:
-                self.running = min(self.workers, len(pending))
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    task = pending.pop(future)
-                    error = future.exception()
-                    if error is None:
-                        yield task, future.result(), None
-                    else:
-                        yield task, None, describe_error(error)
-            self.running = 0
+            with _interrupts_call(self.end_workers):
+                pending = {self.pool.submit(run_task, task, base_seed): task for task in tasks}
+                while pending:
+                    self.running = min(self.workers, len(pending))
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        task = pending.pop(future)
+                        error = future.exception()
+                        if error is None:
+                            yield task, future.result(), None
+                        else:
+                            yield task, None, describe_error(error)
+                self.running = 0
+                complete = True
         finally:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            if complete:
+                self.pool.shutdown(wait=True)
+            else:
+                self.stop()
+
+    def end_workers(self) -> None:
+        """Send every worker SIGTERM (safe inside a signal handler: no locks taken)."""
+        for process in self.processes:
+            if process.exitcode is None:
+                process.terminate()
+
+    def stop(self) -> None:
+        """Cancel what is queued and end the workers now, mid-task if need be."""
+        self.end_workers()
+        self.pool.shutdown(wait=True, cancel_futures=True)  # returns once the workers are gone
 
 
 class DaskExecutor:
