@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 
-from coopsim.analyses.oneshot_text import fmt, markdown_table
 from coopsim.games import game_model
 from coopsim.games.base import PopulationGame
 from coopsim.scenario.loading import ScenarioError, resolve_variants

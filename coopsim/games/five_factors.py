@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from coopsim.games import register
+from coopsim.games.base import trust_field
 from coopsim.games.stage import StageGameModel
 from coopsim.scenario.base import NonNegative, Probability, Strict
-from coopsim.games.base import trust_field
 from coopsim.theory.stage_game import Payoffs
 
 if TYPE_CHECKING:
@@ -57,7 +57,6 @@ class FiveFactors(StageGameModel):
     spec = FiveFactorGame
     lab_factors = True
     sensitivity_factors = ("trust", *FACTORS)
-    phase_factors = FACTORS
 
     @staticmethod
     def stage_game(scenario: Scenario, lab: LabSpec, index: int) -> Payoffs:

@@ -7,15 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from coopsim.games import register
+from coopsim.games.base import trust_field
 from coopsim.games.stage import StageGameModel
 from coopsim.scenario.base import Probability, Strict
-from coopsim.games.base import trust_field
 from coopsim.theory.stage_game import Payoffs
 
 if TYPE_CHECKING:
     from coopsim.scenario.spec import LabSpec, Scenario
 
-KEYS = ("R", "S", "T", "P")
 Matrix2x2 = Annotated[
     list[Annotated[list[float], Field(min_length=2, max_length=2)]],
     Field(min_length=2, max_length=2),
@@ -62,7 +61,6 @@ class Matrix(StageGameModel):
     """R, S, T, P given directly (or a bimatrix for two asymmetric labs)."""
 
     spec = MatrixGame
-    phase_factors = KEYS
 
     @staticmethod
     def stage_game(scenario: Scenario, lab: LabSpec, index: int) -> Payoffs:

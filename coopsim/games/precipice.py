@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from coopsim.games import register
-from coopsim.games.base import GameModel
+from coopsim.games.base import GameModel, trust_field
 from coopsim.scenario.base import Probability, Strict
-from coopsim.games.base import trust_field
 
 if TYPE_CHECKING:
     from coopsim.scenario.spec import Scenario

@@ -68,12 +68,11 @@ class StageGameModel(GameModel):
     solve = staticmethod(_solve)
     solution_markdown = staticmethod(_solution_markdown)
     evolution_lines = staticmethod(_repeated_game_text)
-    # Game fields a phase diagram may vary, besides trust, and how they give (R, S, T, P).
-    phase_factors: ClassVar[tuple[str, ...]] = ()
 
     @staticmethod
     def stage_payoffs(values: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
-        """(R, S, T, P) from the model's phase factors (scalars or arrays)."""
+        """(R, S, T, P) from the model's own payoff fields by name (scalars or arrays; a phase
+        diagram passes grids)."""
         raise NotImplementedError
 
     @staticmethod
