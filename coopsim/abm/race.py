@@ -79,6 +79,8 @@ class RaceStrategy:
     meaning: ClassVar[str]
     colour: ClassVar[str]
     stochastic: ClassVar[bool] = False
+    # Eq. 2 as printed gives this strategy no disaster risk (cs_vs_au: published).
+    riskless_as_published: ClassVar[bool] = False
 
     @staticmethod
     def move(rival_last: int | None) -> int:
@@ -117,6 +119,7 @@ class ConditionallySafe(RaceStrategy):
     type = "conditionally_safe"
     meaning = "conditionally safe (safe first, then copies the rival)"
     colour = "#0072B2"
+    riskless_as_published = True
 
     @staticmethod
     def move(rival_last: int | None) -> int:
@@ -250,7 +253,7 @@ class DsairRace(mesa.Model):
             lab.payoff += float(p.B) / len(winners)
         struck = []
         for lab in self.labs:
-            exempt = lab.strategy == "CS" and p.cs_vs_au == "published"
+            exempt = RACE_STRATEGIES[lab.strategy].riskless_as_published and p.cs_vs_au == "published"
             risk = 0.0 if exempt else float(p.p_r) * lab.unsafe_time / self.race_time
             struck.append(risk > 0 and self.rng.random() < risk)
         for lab, hit, rival_hit in zip(self.labs, struck, struck[::-1]):
