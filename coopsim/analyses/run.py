@@ -59,6 +59,11 @@ class RunResult:
         return oneshot_markdown(self.oneshot) if self.oneshot else f"coopsim run of {self.scenario.name}"
 
 
+def has_stage_game(scenario: Scenario) -> bool:
+    """Whether the scenario's game has a 2x2 stage game (five factors or an explicit matrix)."""
+    return game_model(scenario).provides("stage_game")
+
+
 def evolves(scenario: Scenario) -> bool:
     """Whether a run includes evolutionary dynamics: an `evolution:` section, or a model whose
     population game is its main result (one without a stage game, such as the DSAIR race)."""
