@@ -6,7 +6,7 @@ strategies``, default AS, AU, CS), each of ``dynamics.replicates`` replicates pl
 (fixed length: W rounds when both labs play SAFE, W/s otherwise) until ``dynamics.rounds`` rounds
 have been played. A replicate's measure is the row lab's mean payoff per round over its races,
 whose expectation is the Eq. 2 entry exactly (see :mod:`coopsim.abm.race`); across replicates the
-mean gets a 95% Student-t interval.
+mean gets a 95% Student t interval (payoffs per round have no bound).
 
 Seeds: as in the lab model, replicate r of the variant at position v uses
 ``SeedSequence([seed, v, r])``; pair number k (row-major over the strategies) draws from its
@@ -27,8 +27,9 @@ from coopsim.games.dsair import dsair_params
 from coopsim.scenario.loading import resolve_variants
 from coopsim.scenario.spec import Scenario
 from coopsim.theory import dsair
-from coopsim.theory.intervals import mean_interval
+from coopsim.theory.intervals import interval_method, mean_interval
 
+PAYOFF_RANGE = (None, None)  # payoff per round: unbounded, so a Student t interval
 AGREEMENT_TOLERANCE = 1e-9  # relative: a zero-width interval still contains Eq. 2 up to rounding
 
 
@@ -53,7 +54,7 @@ def race_dynamics(scenario: Scenario, progress: Callable[[int, int], None] | Non
     pairs = list(product(strategies, strategies))
     total, done = len(variants) * len(pairs) * replicates, 0
     result: dict[str, Any] = {"rounds": rounds, "replicates": replicates, "strategies": list(strategies),
-                              "variants": {}}
+                              "interval": interval_method(PAYOFF_RANGE), "variants": {}}
     for v, (name, variant) in enumerate(variants.items()):
         params = dsair_params(variant)
         eq2 = dsair.race_payoff_matrix(params, strategies)
@@ -68,7 +69,7 @@ def race_dynamics(scenario: Scenario, progress: Callable[[int, int], None] | Non
                 done += 1
                 if progress:
                     progress(done, total)
-            mean, low, high = mean_interval(measured)
+            mean, low, high = mean_interval(measured, PAYOFF_RANGE)
             theory = float(eq2[strategies.index(row), strategies.index(column)])
             slack = AGREEMENT_TOLERANCE * max(1.0, abs(theory))
             rows.append({

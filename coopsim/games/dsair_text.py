@@ -90,8 +90,8 @@ def dynamics_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
         f"Each pair of strategies raced {result['rounds']:,} rounds (whole races, the last one "
         f"may run over) in each of {result['replicates']} replicates; a race lasts W rounds when "
         "both labs play SAFE and W/s otherwise. Measured: the row lab's payoff per round averaged "
-        "over its races, mean across replicates with a 95% t-interval. Eq. 2: the race-averaged "
-        "payoff the theory gives.",
+        f"over its races, mean across replicates with a 95% {result['interval']} interval. Eq. 2: "
+        "the race-averaged payoff the theory gives.",
         "",
     ]
     for name, rows in result["variants"].items():
