@@ -37,6 +37,8 @@ ZONE_MEANINGS = {
     "selected (possible only away from the early regime)",
 }
 DYNAMICS_FIELDS = ("rounds", "replicates")  # what the race played by agents reads
+# Judged by the scenario's own rule (networks are for stage games), with its message.
+DYNAMICS_CHECKED_ELSEWHERE = ("network",)
 
 
 class DsairGame(Strict):
@@ -260,7 +262,8 @@ def check_dynamics(game: DsairGame, dynamics: Any) -> None:
     defaults = type(dynamics)()
     unused = [
         name for name in type(dynamics).model_fields
-        if name not in DYNAMICS_FIELDS and getattr(dynamics, name) != getattr(defaults, name)
+        if name not in DYNAMICS_FIELDS + DYNAMICS_CHECKED_ELSEWHERE
+        and getattr(dynamics, name) != getattr(defaults, name)
     ]
     if unused:
         raise ValueError(
