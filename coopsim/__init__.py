@@ -21,7 +21,7 @@ import pkgutil
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
-    from coopsim.analyses.run import RunResult
+    from coopsim.api import Run
     from coopsim.scenario.spec import Scenario
 
 __all__ = ["load_scenario", "loads_scenario", "run", "__version__"]
@@ -29,10 +29,10 @@ _SUBMODULES = frozenset(m.name for m in pkgutil.iter_modules(__path__) if not m.
 
 
 def run(scenario: Scenario | str | os.PathLike, progress: Callable[[int, int], None] | None = None
-        ) -> RunResult:
+        ) -> Run:
     """Analyse and simulate a scenario (a loaded :class:`Scenario`, or the path of its YAML
     file) and build every chart; see :func:`coopsim.analyses.run.run`."""
-    from coopsim.analyses.run import run as run_scenario
+    from coopsim.api import run as run_scenario
     from coopsim.scenario.loading import load_scenario
 
     if isinstance(scenario, (str, os.PathLike)):

@@ -38,7 +38,7 @@ dynamics: {{rounds: {rounds}, replicates: {replicates}, tremble: 0.05,
 # Each command that writes a folder, its arguments, and the work it must not start on refusal.
 COMMANDS = {
     "run": (["run", str(PD)], [("coopsim.analyses.run", "run")]),
-    "evolve": (["evolve", str(RACE)], [("coopsim.analyses.races", "evolve")]),
+    "evolve": (["evolve", str(RACE)], [("coopsim.analyses.evolution", "evolve")]),
     "phase": (["phase", str(PD), "--x", "game.exposure=0:4:3", "--y", "game.trust=0:1:3"],
               [("coopsim.analyses.phase", "phase_grid")]),
     "sweep": (["sweep", str(PD), "--set", "game.trust=0,1", "--workers", "1"],

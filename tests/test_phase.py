@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from coopsim.cli import app
 from coopsim.theory.equilibria import solve
-from coopsim.theory.stage_game import bimatrix, expand_labs, trust_verdict
+from coopsim.games.stage import expand_labs
+from coopsim.theory.stage_game import bimatrix, trust_verdict
 from coopsim.analyses.phase import Axis, equilibrium_labels, mixed_equilibrium, phase_grid, pure_equilibria
 from coopsim.scenario.loading import loads_scenario, with_overrides
 

@@ -20,7 +20,7 @@ from coopsim.policy.expected import expected_game
 from coopsim.scenario.base import Strict
 from coopsim.scenario.loading import ScenarioWarning, json_schema, loads_scenario
 from coopsim.scenario.spec import Scenario
-from coopsim.theory.stage_game import expand_labs
+from coopsim.games.stage import expand_labs
 from tests.strategy_harness import MOVE, registered, scripted_strategy
 
 # R = 3, S = -1, T = 5, P = -0.5

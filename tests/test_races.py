@@ -10,7 +10,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from coopsim.analyses import races
+from coopsim.analyses import evolution
+from coopsim.games import game_model
+from coopsim.games import precipice as precipice_game
+from coopsim.games.dsair import dsair_params
 from coopsim.cli import app
 from coopsim.theory import dsair, precipice
 from coopsim.scenario.loading import ScenarioError, load_scenario, loads_scenario, with_overrides
@@ -44,7 +47,7 @@ def test_bundled_race_scenarios_exist():
 @pytest.mark.parametrize("path", DSAIR_SCENARIOS, ids=lambda p: p.stem)
 def test_evolve_meets_the_json_contract_on_bundled_dsair_scenarios(path):
     scenario = load_scenario(path)
-    result = json.loads(json.dumps(races.evolve(scenario), allow_nan=False))
+    result = json.loads(json.dumps(evolution.evolve(scenario), allow_nan=False))
     names = result["strategies"]
     assert names == ["AS", "AU", "CS"]
     assert sum(result["stationary"].values()) == pytest.approx(1.0)
@@ -55,7 +58,7 @@ def test_evolve_meets_the_json_contract_on_bundled_dsair_scenarios(path):
     for key, rho in result["fixation"].items():
         assert 0 <= rho <= 1
         assert result["fixation_neutral_units"][key] == pytest.approx(rho * Z)
-    expected = dsair.race_payoff_matrix(races.dsair_params(scenario))
+    expected = dsair.race_payoff_matrix(dsair_params(scenario))
     np.testing.assert_allclose(result["payoff_matrix"], expected)
     assert result["zone"] in dsair.ZONES
     thresholds = result["thresholds"]
@@ -70,7 +73,7 @@ def test_evolve_meets_the_json_contract_on_bundled_dsair_scenarios(path):
 def test_early_race_headline():
     """The early-regime zones: innovation below 1 - 1/s, dilemma between, compliance above
     1 - 1/(3s); AU dominates the population except in the compliance zone."""
-    result = races.evolve(load_scenario(EARLY))
+    result = evolution.evolve(load_scenario(EARLY))
     assert result["zone"] == "dilemma" and result["most_abundant"] == "AU"
     zones = {name: v["zone"] for name, v in result["variants"].items()}
     assert zones == {"low_risk": "innovation", "middle_risk": "dilemma", "high_risk": "compliance"}
@@ -79,7 +82,7 @@ def test_early_race_headline():
 
 
 def test_late_race_published_and_corrected_cs_disagree():
-    result = races.evolve(load_scenario(SCENARIOS / "dsair-late-race.yaml"))
+    result = evolution.evolve(load_scenario(SCENARIOS / "dsair-late-race.yaml"))
     published, corrected = result["variants"]["published"], result["variants"]["corrected_cs"]
     assert published["most_abundant"] == "CS" and corrected["most_abundant"] == "AU"
     assert published["zone"] == corrected["zone"] == "innovation"
@@ -87,9 +90,9 @@ def test_late_race_published_and_corrected_cs_disagree():
 
 def test_stationary_unchanged_by_strategy_order():
     scenario = load_scenario(EARLY)
-    base = races.evolve(scenario, variants=False)
+    base = evolution.evolve(scenario, variants=False)
     for order in (["CS", "AU", "AS"], ["au", "cs", "as"]):
-        reordered = races.evolve(with_overrides(scenario, {"evolution.strategies": order}),
+        reordered = evolution.evolve(with_overrides(scenario, {"evolution.strategies": order}),
                                  variants=False)
         assert reordered["strategies"] == [s.upper() for s in order]
         for name in base["strategies"]:
@@ -98,7 +101,7 @@ def test_stationary_unchanged_by_strategy_order():
 
 def test_neutral_selection_gives_one_over_z():
     scenario = with_overrides(load_scenario(EARLY), {"evolution.selection_intensity": 0.0})
-    result = races.evolve(scenario, variants=False)
+    result = evolution.evolve(scenario, variants=False)
     Z = scenario.evolution.population
     assert all(rho == pytest.approx(1 / Z) for rho in result["fixation"].values())
     assert all(v == pytest.approx(1.0) for v in result["fixation_neutral_units"].values())
@@ -107,27 +110,27 @@ def test_neutral_selection_gives_one_over_z():
 
 def test_subset_and_n_lab_races():
     scenario = with_overrides(load_scenario(EARLY), {"evolution.strategies": ["AS", "AU"]})
-    pair = races.evolve(scenario, variants=False)
+    pair = evolution.evolve(scenario, variants=False)
     assert set(pair["fixation"]) == {"AS->AU", "AU->AS"}
     np.testing.assert_allclose(
         pair["payoff_matrix"],
-        dsair.race_payoff_matrix(races.dsair_params(scenario), ("AS", "AU")),
+        dsair.race_payoff_matrix(dsair_params(scenario), ("AS", "AU")),
     )
     groups = with_overrides(scenario, {"game.N": 3})
-    result = races.evolve(groups, variants=False)
+    result = evolution.evolve(groups, variants=False)
     assert result["payoff_matrix"] is None and result["replicator"] is None
     assert sum(result["stationary"].values()) == pytest.approx(1.0)
     assert result["thresholds"]["as_risk_dominance"]["early"] == pytest.approx(
-        dsair.n_lab_risk_dominance_threshold_early(races.dsair_params(groups))
+        dsair.n_lab_risk_dominance_threshold_early(dsair_params(groups))
     )
     with pytest.raises(ScenarioError) as error:
-        races.evolve(with_overrides(groups, {"evolution.strategies": ["AS", "CS"]}))
+        evolution.evolve(with_overrides(groups, {"evolution.strategies": ["AS", "CS"]}))
     assert error.value.field == "evolution.strategies"
 
 
 def test_five_factor_game_evolves_as_a_repeated_game():
     scenario = loads_scenario(FIVE_FACTOR % "[always_cooperate, AllD, tit-for-tat]".replace("-", "_"))
-    result = races.evolve(scenario)
+    result = evolution.evolve(scenario)
     assert result["strategies"] == ["AllC", "AllD", "TFT"]
     assert result["payoff_matrix"][1][2] == pytest.approx((5 + 9 * -1) / 10)
     assert result["stage_game"] == {"R": 3, "S": -2, "T": 5, "P": -1}
@@ -143,16 +146,16 @@ def test_five_factor_game_evolves_as_a_repeated_game():
 )
 def test_bad_strategy_lists_name_the_field(strategies, message):
     with pytest.raises(ScenarioError) as error:
-        races.evolve(loads_scenario(FIVE_FACTOR % strategies), source="my.yaml")
+        evolution.evolve(loads_scenario(FIVE_FACTOR % strategies), source="my.yaml")
     assert error.value.field == "evolution.strategies" and message in error.value.message
 
 
 def test_precipice_solution_closed_form_agrees_with_simulated_races():
     for path in PRECIPICE_SCENARIOS:
         scenario = load_scenario(path)
-        solution = json.loads(json.dumps(races.precipice_solution(scenario), allow_nan=False))
+        solution = json.loads(json.dumps(precipice_game.solve(scenario), allow_nan=False))
         d = solution["disaster_probability"]
-        params = races.precipice_params(scenario)
+        params = precipice_game.precipice_params(scenario)
         assert d["closed_form"] == pytest.approx(precipice.disaster_probability(params))
         assert d["races"] == scenario.game.monte_carlo_races
         assert d["standard_error"] == pytest.approx(
@@ -163,12 +166,12 @@ def test_precipice_solution_closed_form_agrees_with_simulated_races():
         assert solution["safety_rule"]["information"] == scenario.game.information
         assert solution["safety_rule"]["formula"].startswith("s")
         assert set(solution["by_information"]) == set(precipice.INFORMATION)
-    again = races.precipice_solution(scenario)
+    again = precipice_game.solve(scenario)
     assert again["disaster_probability"]["monte_carlo"] == d["monte_carlo"]  # seeded
 
 
 def test_precipice_headline_more_information_more_danger():
-    solution = races.precipice_solution(load_scenario(PRECIPICE_SCENARIOS[0]))
+    solution = precipice_game.solve(load_scenario(PRECIPICE_SCENARIOS[0]))
     by = solution["by_information"]
     assert by["none"] < by["private"] < by["public"]
 
@@ -182,7 +185,7 @@ def test_solve_on_race_models_prints_their_solutions():
     labels = [e["label"] for e in data["equilibria"] if e["pure"] and e["symmetric"]]
     assert "(AU, AU)" in labels
     text = runner.invoke(app, ["solve", str(EARLY)])
-    assert text.exit_code == 0 and "Zone: dilemma" in text.stdout
+    assert text.exit_code == 0 and "Zone (AS vs AU): dilemma" in text.stdout
     path = SCENARIOS / "precipice-private-information.yaml"
     data = json.loads(runner.invoke(app, ["solve", str(path), "--json"]).stdout)
     assert set(data["disaster_probability"]) >= {"closed_form", "monte_carlo"}
@@ -205,7 +208,7 @@ def test_cli_evolve_prints_json_and_writes_the_report(tmp_path):
         for suffix in (".png", ".svg", ".html", ".vl.json"):
             assert (out / "charts" / f"{name}{suffix}").stat().st_size > 0
     text = runner.invoke(app, ["evolve", str(EARLY), "--out", str(out)])
-    assert text.exit_code == 0 and "Zone: dilemma" in text.stdout
+    assert text.exit_code == 0 and "Zone (AS vs AU): dilemma" in text.stdout
 
 
 def test_cli_evolve_bad_input_exits_2_without_a_report(write_yaml, tmp_path):
@@ -221,11 +224,13 @@ def test_cli_evolve_bad_input_exits_2_without_a_report(write_yaml, tmp_path):
     assert not out.exists()
 
 
-def test_race_charts_fit_the_scenario():
-    precipice_charts = races.race_charts(load_scenario(PRECIPICE_SCENARIOS[0]), "caption")
-    assert list(precipice_charts) == ["precipice-disaster-vs-mu"]
-    assert races.race_charts(load_scenario(SCENARIOS / "assurance-trust-decides.yaml"), "c") == {}
-    five = races.race_charts(loads_scenario(FIVE_FACTOR % "[AllC, AllD]"), "caption")
+def test_each_model_draws_its_own_charts():
+    precipice_scenario = load_scenario(PRECIPICE_SCENARIOS[0])
+    assert list(game_model(precipice_scenario).charts(precipice_scenario, "caption")) == [
+        "precipice-disaster-vs-mu"]
+    stage = load_scenario(SCENARIOS / "assurance-trust-decides.yaml")
+    assert game_model(stage).charts(stage, "c") == {}
+    five = evolution.charts(evolution.evolve(loads_scenario(FIVE_FACTOR % "[AllC, AllD]")), "caption")
     assert set(five) == {"evolution-stationary-invasion", "evolution-replicator"}
     for chart in five.values():
         chart.to_dict()  # valid Vega-Lite
@@ -238,7 +243,7 @@ def test_small_mutation_analysis_matches_egttools_when_installed():
     from egttools.games import Matrix2PlayerGameHolder
     from egttools.utils import calculate_stationary_distribution
 
-    result = races.evolve(load_scenario(SCENARIOS / "dsair-late-race.yaml"), variants=False)
+    result = evolution.evolve(load_scenario(SCENARIOS / "dsair-late-race.yaml"), variants=False)
     matrix = np.array(result["payoff_matrix"])
     game = Matrix2PlayerGameHolder(3, matrix)  # must stay referenced while egttools uses it
     evolver = PairwiseComparison(result["population"], game)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from coopsim.theory.stage_game import expand_labs
+from coopsim.games.stage import expand_labs
 from coopsim.scenario.loading import (
     ScenarioError,
     json_schema,

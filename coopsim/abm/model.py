@@ -41,7 +41,8 @@ from coopsim.policy.incidents import IncidentDraw, draw_incidents, expected_cost
 from coopsim.policy.base import Intervention, RoundRules, base_rules, make_intervention
 from coopsim.policy.targets import apply_to, begin_round_for, target_mask
 from coopsim.abm.strategies import Strategy, make_strategy
-from coopsim.theory.stage_game import COOPERATE, DEFECT, expand_labs
+from coopsim.games.stage import expand_labs
+from coopsim.theory.stage_game import COOPERATE, DEFECT
 from coopsim.scenario.spec import Scenario
 
 MODEL_REPORTERS = (

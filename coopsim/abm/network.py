@@ -28,7 +28,7 @@ import scipy.sparse as sp
 
 from coopsim.scenario.edges import read_edges
 from coopsim.scenario.spec import NetworkSpec, Scenario
-from coopsim.theory.stage_game import expand_labs
+from coopsim.games.stage import expand_labs
 
 
 

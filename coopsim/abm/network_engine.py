@@ -29,7 +29,8 @@ from scipy.special import expit
 from coopsim.abm.network import Network, build_network
 from coopsim.abm.strategies import Imitation
 from coopsim.scenario.spec import Scenario
-from coopsim.theory.stage_game import COOPERATE, DEFECT, expand_labs
+from coopsim.games.stage import expand_labs
+from coopsim.theory.stage_game import COOPERATE, DEFECT
 
 # the Beta prior strength of an imitation lab's beliefs (Strategy.prior_strength, not overridden)
 PRIOR_STRENGTH = Imitation.prior_strength(Imitation.__new__(Imitation))

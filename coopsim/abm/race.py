@@ -56,18 +56,82 @@ Random numbers come only from ``self.rng`` (Mesa's ``rng=``).
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import ClassVar, Literal, NamedTuple
 
 import mesa
 import numpy as np
 import pandas as pd
 
+from coopsim.registry import Registry
 from coopsim.theory.dsair import DsairParams
 
 SAFE, UNSAFE = 0, 1
-RACE_STRATEGIES: tuple[str, ...] = ("AS", "AU", "CS")
 RaceLength = Literal["fixed", "geometric"]
 _EPSILON = 1e-9
+
+
+class RaceStrategy:
+    """A race strategy and its metadata, defined once and shared with ``evolve`` and the charts
+    (the same attributes as the lab model's :class:`coopsim.abm.strategies.Strategy`)."""
+
+    short_name: ClassVar[str]
+    type: ClassVar[str]
+    meaning: ClassVar[str]
+    colour: ClassVar[str]
+    stochastic: ClassVar[bool] = False
+    # Eq. 2 as printed gives this strategy no disaster risk (cs_vs_au: published).
+    riskless_as_published: ClassVar[bool] = False
+
+    @staticmethod
+    def move(rival_last: int | None) -> int:
+        """SAFE or UNSAFE, given the rival's previous move in this race (None in round one)."""
+        raise NotImplementedError
+
+
+RACE_STRATEGIES = Registry("race strategy", key="short_name")
+register = RACE_STRATEGIES.register  # @register("AS") adds a race strategy
+
+
+@register("AS")
+class AlwaysSafe(RaceStrategy):
+    type = "always_safe"
+    meaning = "always safe"
+    colour = "#009E73"
+
+    @staticmethod
+    def move(rival_last: int | None) -> int:
+        return SAFE
+
+
+@register("AU")
+class AlwaysUnsafe(RaceStrategy):
+    type = "always_unsafe"
+    meaning = "always unsafe"
+    colour = "#D55E00"
+
+    @staticmethod
+    def move(rival_last: int | None) -> int:
+        return UNSAFE
+
+
+@register("CS")
+class ConditionallySafe(RaceStrategy):
+    type = "conditionally_safe"
+    meaning = "conditionally safe (safe first, then copies the rival)"
+    colour = "#0072B2"
+    riskless_as_published = True
+
+    @staticmethod
+    def move(rival_last: int | None) -> int:
+        return SAFE if rival_last is None else rival_last
+
+
+def population_strategies() -> dict[str, type]:
+    """Every strategy a population game may use, by short name: the race's (AS, AU, CS) and the
+    lab model's (AllC, AllD, TFT, ...), with their meaning and colour."""
+    from coopsim.abm.strategies import STRATEGIES
+
+    return {**{cls.short_name: cls for cls in STRATEGIES.values()}, **RACE_STRATEGIES}
 
 
 class RacingLab(mesa.Agent):
@@ -81,7 +145,7 @@ class RacingLab(mesa.Agent):
     def __init__(self, model: DsairRace, strategy: str):
         super().__init__(model)
         if strategy not in RACE_STRATEGIES:
-            raise ValueError(f"unknown strategy {strategy!r}; choose from {RACE_STRATEGIES}")
+            raise ValueError(f"unknown strategy {strategy!r}; choose from {tuple(RACE_STRATEGIES)}")
         self.strategy = strategy
         self.rival: RacingLab | None = None
         self.race_payoff = 0.0
@@ -104,11 +168,7 @@ class RacingLab(mesa.Agent):
 
     def decide(self) -> int:
         """SAFE or UNSAFE for this round."""
-        if self.strategy == "AS":
-            return SAFE
-        if self.strategy == "AU":
-            return UNSAFE
-        return SAFE if self.rival.last_move is None else self.rival.last_move
+        return RACE_STRATEGIES[self.strategy].move(self.rival.last_move)
 
 
 class DsairRace(mesa.Model):
@@ -193,7 +253,7 @@ class DsairRace(mesa.Model):
             lab.payoff += float(p.B) / len(winners)
         struck = []
         for lab in self.labs:
-            exempt = lab.strategy == "CS" and p.cs_vs_au == "published"
+            exempt = RACE_STRATEGIES[lab.strategy].riskless_as_published and p.cs_vs_au == "published"
             risk = 0.0 if exempt else float(p.p_r) * lab.unsafe_time / self.race_time
             struck.append(risk > 0 and self.rng.random() < risk)
         for lab, hit, rival_hit in zip(self.labs, struck, struck[::-1]):

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from coopsim.report.markdown_text import inert
+from coopsim.markdown_text import inert
 
 LONG_RUN = "long_run_cooperation"
 INCIDENTS = "cumulative_incidents"

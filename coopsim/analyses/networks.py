@@ -33,7 +33,7 @@ from coopsim.abm.runner import SimulationResult, long_run_rounds, replicate_seed
 from coopsim.scenario.loading import resolve_variants, with_overrides
 from coopsim.scenario.spec import Scenario
 from coopsim.theory.intervals import mean_interval
-from coopsim.theory.stage_game import expand_labs
+from coopsim.games.stage import expand_labs
 
 DRAWN_LABS = 300  # networks up to this size are drawn in the report
 SHARE_BOUNDS = (0.0, 1.0)  # a share of labs: its interval is a BCa bootstrap (theory.intervals)

@@ -24,12 +24,12 @@ from coopsim.theory.stage_game import (
     Payoffs,
     bimatrix,
     classify_payoffs,
-    expand_labs,
     expected_values,
     factor_distances,
     game_class,
     trust_verdict,
 )
+from coopsim.games.stage import expand_labs
 from coopsim.policy.expected import expected_game, external_cost
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants

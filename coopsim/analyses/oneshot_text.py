@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coopsim.report.markdown_text import plain
+from coopsim.markdown_text import plain
 from coopsim.theory.stage_game import CLASS_TITLES as SHORT_CLASS_TITLES
 
 ALSO_KNOWN_AS = {"stag_hunt": "assurance game", "chicken": "snowdrift"}

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from coopsim.theory.stage_game import classify, cooperates, cooperation_advantage, critical_trust, expand_labs
+from coopsim.games import game_model
+from coopsim.games.stage import expand_labs
+from coopsim.theory.stage_game import classify, cooperates, cooperation_advantage, critical_trust
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import ScenarioError, parse_dotted_path, with_overrides
 
@@ -53,11 +55,7 @@ def _lab_arrays(scenario: Scenario, lab_index: int, axes: list[Axis], grids: lis
                 matrix[name] = grid
         elif parts[:2] == ("labs", spec_index) and len(parts) == 3 and parts[2] in FACTORS:
             values[parts[2]] = grid
-    if scenario.game.model == "matrix":
-        R, S, T, P = matrix["R"], matrix["S"], matrix["T"], matrix["P"]
-    else:
-        R, T = values["shared_upside"], values["advantage"]
-        S, P = -np.asarray(values["exposure"]), -np.asarray(values["shared_downside"])
+    R, S, T, P = game_model(scenario).stage_payoffs({**values, **matrix})
     shape = grids[0].shape
     return tuple(np.broadcast_to(np.asarray(v, dtype=float), shape) for v in (values["trust"], R, S, T, P))
 
@@ -73,7 +71,7 @@ def _spec_index(scenario: Scenario, lab_index: int) -> int:
 
 def check_axes(scenario: Scenario, axes: list[Axis], source: str) -> None:
     """Every axis must name a factor the phase diagram can vary, with valid end values."""
-    if scenario.game.model not in ("five_factors", "matrix"):
+    if not game_model(scenario).provides("stage_game"):
         raise ScenarioError(source, f"the {scenario.game.model} model has no 2x2 stage game to map")
     for axis in axes:
         try:

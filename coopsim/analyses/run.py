@@ -1,8 +1,13 @@
 """The main job as plain functions: scenario in, results (tables, analyses, charts) out.
 
 `run` computes; `build_charts` turns computed results into charts (so `coopsim report` can rebuild
-them from saved data without simulating again). Nothing here touches the file system;
-:mod:`coopsim.report` writes a :class:`RunResult` to disk.
+them from saved data without simulating again). Nothing here touches the file system or imports
+:mod:`coopsim.report` (which writes a :class:`RunResult` to disk; :mod:`coopsim.api` joins the two
+for `result.save()`). What is computed is asked of the scenario's payoff model
+(:mod:`coopsim.games`): a stage game gets the one-shot analysis and the iterated lab model, a model
+with a solution gets it, a model with its own agent-based dynamics gets them when the scenario has
+a ``dynamics:`` block, and a model with a population game gets evolutionary dynamics when the
+scenario has ``evolution:`` (the DSAIR race always).
 """
 
 from __future__ import annotations
@@ -13,15 +18,17 @@ from typing import Any, Callable
 import altair as alt
 import pandas as pd
 
-from coopsim.analyses import networks, races
+from coopsim.analyses import networks
 from coopsim.abm import simulate
+from coopsim.analyses import evolution
+from coopsim.analyses.evolution_text import evolve_markdown
 from coopsim.charts import dynamics as dynamics_charts
 from coopsim.charts import oneshot as oneshot_charts
 from coopsim.charts.theme import caption
 from coopsim.charts.what_if import what_if_chart
-from coopsim.analyses.oneshot import analyse_with_policies
-from coopsim.scenario.spec import Scenario
+from coopsim.games import game_model
 from coopsim.scenario.loading import resolve_variants
+from coopsim.scenario.spec import Scenario
 
 Progress = Callable[[int, int], None]
 
@@ -46,12 +53,6 @@ class RunResult:
         """Per-variant long-run cooperation, incidents and welfare with 95% intervals."""
         return self.tables.get("summary")
 
-    def save(self, destination=None, command: str = "") -> Any:
-        """Write the report folder (default reports/<scenario-slug>/) and return its path."""
-        from coopsim.report.folder import default_report_dir, write_report
-
-        return write_report(self, destination or default_report_dir(self.scenario), command)
-
     def _repr_markdown_(self) -> str:  # Jupyter
         from coopsim.analyses.oneshot_text import oneshot_markdown
 
@@ -59,8 +60,17 @@ class RunResult:
 
 
 def has_stage_game(scenario: Scenario) -> bool:
-    """Whether the scenario's game is a 2x2 stage game (five factors or an explicit matrix)."""
-    return scenario.game.model in ("five_factors", "matrix")
+    """Whether the scenario's game has a 2x2 stage game (five factors or an explicit matrix)."""
+    return game_model(scenario).provides("stage_game")
+
+
+def evolves(scenario: Scenario) -> bool:
+    """Whether a run includes evolutionary dynamics: an `evolution:` section, or a model whose
+    population game is its main result (one without a stage game, such as the DSAIR race)."""
+    model = game_model(scenario)
+    return model.provides("population_game") and (
+        scenario.evolution is not None or not model.provides("stage_game")
+    )
 
 
 def run(scenario: Scenario, progress: Progress | None = None) -> RunResult:
@@ -68,12 +78,12 @@ def run(scenario: Scenario, progress: Progress | None = None) -> RunResult:
 
     Five-factor and matrix games: the one-shot analysis and the iterated model (plus
     evolutionary dynamics when the scenario has `evolution:`). DSAIR races: the race-averaged
-    game's solution and evolutionary dynamics. Racing to the precipice: the equilibrium safety
-    rule and disaster probabilities."""
+    game's solution and evolutionary dynamics, and with `dynamics:` the race played by agents.
+    Racing to the precipice: the equilibrium safety rule and disaster probabilities."""
     result = RunResult(scenario=scenario)
-    model = scenario.game.model
-    if has_stage_game(scenario):
-        result.oneshot = analyse_with_policies(scenario)
+    model = game_model(scenario)
+    if model.provides("stage_game"):
+        result.oneshot = model.solve(scenario)
         if networks.has_network(scenario):
             simulation, network_tables, result.extras["network"] = networks.simulate_with_network(scenario, progress)
         else:
@@ -82,19 +92,22 @@ def run(scenario: Scenario, progress: Progress | None = None) -> RunResult:
         if result.tables["labs"].empty:  # the network engine ran: no per-round lab table
             del result.tables["labs"]
         result.tables.update(network_tables)
-    if model == "dsair":
-        result.extras["solution"] = races.dsair_solution(scenario)
-    if model == "precipice":
-        result.extras["solution"] = races.precipice_solution(scenario)
-    if model == "dsair" or scenario.evolution is not None:
-        result.extras["evolution"] = races.evolve(scenario)
+    elif model.provides("solve"):
+        result.extras["solution"] = model.solve(scenario)
+    if model.provides("dynamics"):
+        measured = model.dynamics(scenario, progress)
+        if measured is not None:
+            result.extras["race_dynamics"] = measured
+    if evolves(scenario):
+        result.extras["evolution"] = evolution.evolve(scenario)
     build_charts(result)
     return result
 
 
 def build_charts(result: RunResult) -> None:
-    """Fill `result.charts` from its computed data (pure: no simulation)."""
+    """Fill `result.charts` and `result.sections` from its computed data (pure: no simulation)."""
     scenario = result.scenario
+    model = game_model(scenario)
     subtitle = caption(scenario.name, scenario.seed)
     if result.oneshot is not None:
         result.charts["payoff-matrix"] = oneshot_charts.payoff_matrix_chart(result.oneshot, subtitle)
@@ -107,16 +120,20 @@ def build_charts(result: RunResult) -> None:
         for name in dynamics_charts.TIME_SERIES:
             result.charts[name] = dynamics_charts.time_series_chart(rounds, name, variants, subtitle)
         result.charts["variant-summary"] = dynamics_charts.summary_chart(result.tables["summary"], variants, subtitle)
-    solution, evolution = result.extras.get("solution"), result.extras.get("evolution")
-    extra_charts = races.race_charts(
-        scenario, subtitle, evolution=evolution, precipice_result=solution if scenario.game.model == "precipice" else None
-    ) if (solution or evolution) else {}
-    result.charts.update(extra_charts)
+    solution = result.extras.get("solution")
+    measured = result.extras.get("race_dynamics")
+    evolved = result.extras.get("evolution")
+    evolution_charts = evolution.charts(evolved, subtitle) if evolved is not None else {}
+    model_charts = model.charts(scenario, subtitle, solution) if (solution or evolved) else {}
+    result.charts.update(evolution_charts)
+    result.charts.update(model_charts)
     result.sections = []
     if solution is not None:
-        names = [n for n in extra_charts if n.startswith(("precipice", "dsair"))]
-        result.sections.append(("The race", races.solution_markdown(solution, heading_level=3), names))
-    if evolution is not None:
-        names = [n for n in extra_charts if n.startswith("evolution")]
-        result.sections.append(("Evolutionary dynamics", races.evolve_markdown(evolution, heading_level=3), names))
+        result.sections.append((model.solution_title, model.solution_markdown(solution, heading_level=3),
+                                list(model_charts)))
+    if measured is not None:
+        result.sections.append(("The race played by agents", model.dynamics_markdown(measured, heading_level=3), []))
+    if evolved is not None:
+        result.sections.append(("Evolutionary dynamics", evolve_markdown(evolved, heading_level=3),
+                                list(evolution_charts)))
     networks.add_network_section(result, subtitle)

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coopsim.scenario.spec import FACTOR_NAMES, Scenario
+from coopsim.games import game_model
+from coopsim.scenario.spec import Scenario
 
 METRICS = ("long_run_cooperation", "welfare")
 
@@ -56,8 +57,7 @@ def _candidates(scenario: Scenario) -> list[tuple[str, type, str, float]]:
     from coopsim.scenario.spec import LabSpec
 
     candidates: list[tuple[str, type, str, float]] = []
-    factors = FACTOR_NAMES if scenario.game.model == "five_factors" else ("trust",)
-    for name in factors:
+    for name in game_model(scenario).sensitivity_factors:
         if any(getattr(lab, name) is None for lab in scenario.labs):
             candidates.append((f"game.{name}", type(scenario.game), name, getattr(scenario.game, name)))
         for index, lab in enumerate(scenario.labs):

@@ -1,6 +1,6 @@
 """Charts of evolutionary dynamics: where a population spends its time and how it moves there.
 
-Pure builders: an ``evolve`` result (see :func:`coopsim.analyses.races.evolve`) in, a themed chart out.
+Pure builders: an ``evolve`` result (see :func:`coopsim.analyses.evolution.evolve`) in, a themed chart out.
 
 * :func:`stationary_invasion_chart` -- stationary distribution as bars, beside the invasion
   diagram: strategies as nodes, one arrow per pair pointing the way selection favours, labelled
@@ -20,10 +20,6 @@ import pandas as pd
 
 from coopsim.charts.theme import HEIGHT, OKABE_ITO, WIDTH, themed
 
-STRATEGY_COLOURS = {
-    "AS": OKABE_ITO[2], "AU": OKABE_ITO[5], "CS": OKABE_ITO[0],
-    "AllC": OKABE_ITO[2], "AllD": OKABE_ITO[5], "TFT": OKABE_ITO[0],
-}
 DIAGRAM_SIZE = 340  # px, square so that arrowhead angles match the drawn lines
 DIAGRAM_EXTENT = 1.7  # data units either side of the centre
 NODE_SIZE = 3400  # px^2 (radius ~33 px)
@@ -31,12 +27,14 @@ NEUTRAL_TOLERANCE = 1e-9  # |log10 difference| below which a pair counts as neut
 
 
 def strategy_scale(strategies: list[str]) -> alt.Scale:
-    """The same colour for the same strategy in every chart."""
-    extra = iter(c for c in OKABE_ITO if c not in STRATEGY_COLOURS.values())
-    return alt.Scale(
-        domain=list(strategies),
-        range=[STRATEGY_COLOURS.get(s) or next(extra) for s in strategies],
-    )
+    """The same colour for the same strategy in every chart: the strategy's own ``colour``
+    (:func:`coopsim.abm.race.population_strategies`), else an unused Okabe-Ito colour."""
+    from coopsim.abm.race import population_strategies
+
+    known = {name: cls.colour for name, cls in population_strategies().items()}
+    taken = {known[s] for s in strategies if s in known}
+    extra = iter(c for c in OKABE_ITO if c not in taken)
+    return alt.Scale(domain=list(strategies), range=[known.get(s) or next(extra) for s in strategies])
 
 
 def rho_label(log10_units: float) -> str:

@@ -27,18 +27,21 @@ def evolve(
     scenario); for DSAIR races also the regulatory zone and the thresholds in p_r.
 
     Writes evolution.json, evolution.md and the charts into the report folder."""
-    from coopsim.analyses import races
+    from coopsim.analyses import evolution
+    from coopsim.analyses.evolution_text import evolve_markdown
     from coopsim.charts.theme import caption
     from coopsim.report.folder import check_output_folder
+    from coopsim.games import game_model
     from coopsim.report.folder import atomic_directory, build_manifest, save_chart, slugify, write_json, write_provenance
     from coopsim.scenario.loading import load_scenario
 
     scenario = load_scenario(scenario_file)
     source = str(scenario_file)
     destination = check_output_folder(out or Path("reports") / f"{slugify(scenario.name)}-evolve")
-    result = races.evolve(scenario, source=source)
-    charts = races.race_charts(scenario, caption(scenario.name, scenario.seed), evolution=result)
-    text = races.evolve_markdown(result)
+    result = evolution.evolve(scenario, source=source)
+    subtitle = caption(scenario.name, scenario.seed)
+    charts = {**evolution.charts(result, subtitle), **game_model(scenario).charts(scenario, subtitle)}
+    text = evolve_markdown(result)
     try:
         with atomic_directory(destination) as staging:
             write_provenance(staging, scenario, build_manifest(scenario, invoked_command()))

@@ -66,28 +66,15 @@ def solve(
     DSAIR races: the race-averaged game, its equilibria, zone and thresholds in p_r. Racing to
     the precipice: the equilibrium safety rule and the probability of disaster (closed form and
     simulated races)."""
-    from coopsim.analyses.oneshot import analyse_with_policies
-    from coopsim.analyses.oneshot_text import oneshot_markdown
-    from coopsim.analyses.run import has_stage_game
+    from coopsim.games import game_model
     from coopsim.scenario.loading import load_scenario
 
     scenario = load_scenario(scenario_file)
-    if scenario.game.model in ("dsair", "precipice"):
-        from coopsim.analyses import races
-
-        if scenario.game.model == "dsair":
-            solution = races.dsair_solution(scenario, source=str(scenario_file))
-        else:
-            solution = races.precipice_solution(scenario)
-        if as_json:
-            typer.echo(strict_json(solution))
-        else:
-            typer.echo(races.solution_markdown(solution))
-        return
-    if not has_stage_game(scenario):
+    model = game_model(scenario)
+    if not model.provides("solve"):
         fail(f"{scenario_file}: the {scenario.game.model} model has no one-shot 2x2 game to solve")
-    analysis = analyse_with_policies(scenario)
+    solution = model.solve(scenario, str(scenario_file))
     if as_json:
-        typer.echo(strict_json(analysis))
+        typer.echo(strict_json(solution))
     else:
-        typer.echo(oneshot_markdown(analysis))
+        typer.echo(model.solution_markdown(solution))

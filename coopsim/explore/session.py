@@ -26,7 +26,7 @@ from coopsim.abm import LabModel, replicate_seed
 from coopsim.explore.controls import Control, controls_for, variant_names
 from coopsim.scenario.loading import ScenarioError, resolve_variants, with_overrides
 from coopsim.scenario.spec import Scenario
-from coopsim.theory.stage_game import expand_labs
+from coopsim.games.stage import expand_labs
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=scenario.schema.json\n"
 

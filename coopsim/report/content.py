@@ -16,8 +16,9 @@ import pandas as pd
 from coopsim.policy import INTERVENTIONS, PAPER_STRATEGIES
 from coopsim.policy.expected import inactive
 from coopsim.analyses.findings import findings_markdown, run_findings
+from coopsim.games import game_model
 from coopsim.analyses.oneshot_text import fmt, oneshot_markdown
-from coopsim.report.markdown_text import code, plain
+from coopsim.markdown_text import code, plain
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
 
@@ -80,20 +81,10 @@ def _heading(scenario: Scenario) -> str:
 def scenario_in_words(scenario: Scenario) -> str:
     """The labs, the game, the dynamics and the interventions in plain words."""
     game = scenario.game
-    lines = ["## The scenario", ""]
-    if game.model == "five_factors":
-        lines += [
-            f"Payoffs per round, relative to the status quo: shared upside {fmt(game.shared_upside)} "
-            f"when both labs develop responsibly, advantage {fmt(game.advantage)} for cutting corners "
-            f"against a responsible rival, exposure {fmt(game.exposure)} for being responsible against "
-            f"a corner-cutter, shared downside {fmt(game.shared_downside)} when both cut corners. "
-            f"Labs trust each other to cooperate with probability {fmt(game.trust)} unless stated.",
-            "",
-        ]
-    elif game.model == "matrix":
-        lines += ["The stage game is an explicit payoff matrix (see the one-shot game below).", ""]
-    else:
-        return "\n".join(lines + [f"Payoff model: `{game.model}`, described below."])
+    model = game_model(scenario)
+    lines = ["## The scenario", "", *model.describe(scenario)]
+    if not model.provides("stage_game"):  # no labs table: the model's sections describe it
+        return "\n".join(lines)
     lines += ["| lab | count | trust | factors set for this lab | decision rule |", "|---|---|---|---|---|"]
     for lab in scenario.labs:
         overrides = ", ".join(f"{k.replace('_', ' ')} {fmt(v)}" for k, v in lab.payoff_overrides().items())

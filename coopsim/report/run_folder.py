@@ -12,7 +12,7 @@ from coopsim.analyses.run import RunResult
 from coopsim.scenario.loading import ScenarioError, load_scenario
 
 TABLES = ("rounds", "labs", "summary", "network_labs", "network_degree", "network_edges")
-EXTRAS = ("solution", "evolution", "network")
+EXTRAS = ("solution", "race_dynamics", "evolution", "network")
 
 
 def load_run(folder: Path) -> tuple[RunResult, dict]:

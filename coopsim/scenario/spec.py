@@ -17,25 +17,23 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    ConfigDict,
     Discriminator,
     Field,
     Tag,
+    field_validator,
+    model_serializer,
     model_validator,
 )
 
 from coopsim.abm.strategies import STRATEGIES
+from coopsim.games import GAMES
 from coopsim.policy import INTERVENTIONS, InterventionBase
 from coopsim.policy.targets import targets_problem
 from coopsim.scenario.base import NonNegative, Probability, Strict
 
 FACTOR_NAMES = ("trust", "shared_upside", "advantage", "exposure", "shared_downside")
 PAYOFF_FACTOR_NAMES = FACTOR_NAMES[1:]
-
-Matrix2x2 = Annotated[
-    list[Annotated[list[float], Field(min_length=2, max_length=2)]],
-    Field(min_length=2, max_length=2),
-]
-
 
 def _tagged_union(registry):
     """The discriminated union of a registry's specs (keyed by its ``type``/``model`` field)."""
@@ -44,135 +42,30 @@ def _tagged_union(registry):
     return Annotated[union, Field(discriminator=registry.key)]
 
 
-# --------------------------------------------------------------------------- stage games
+DEFAULT_GAME_MODEL = "five_factors"  # the model of a `game:` that names none
 
 
-def _trust_field() -> Any:
-    return Field(
-        0.5,
-        ge=0.0,
-        le=1.0,
-        description="Probability in [0, 1] that a lab believes the other lab cooperates "
-        "(the 'high trust' factor). Labs may override it.",
-    )
-
-
-class FiveFactorGame(Strict):
-    """The default stage game, parameterised by the paper's five factors."""
-
-    model: Literal["five_factors"] = Field(
-        "five_factors", description="Payoff model: the five factors of Askell et al. (2019)."
-    )
-    trust: Probability = _trust_field()
-    shared_upside: float = Field(
-        description="R: payoff per round to each lab when both cooperate (develop responsibly), "
-        "relative to the status quo. Higher = more shared upside."
-    )
-    advantage: float = Field(
-        description="T: payoff per round to a lab that defects (cuts corners) while the other "
-        "cooperates. Lower = less advantage from defecting."
-    )
-    exposure: NonNegative = Field(
-        description="Cost per round to a lab that cooperates while the other defects "
-        "(S = -exposure). A positive number; lower = less exposure."
-    )
-    shared_downside: NonNegative = Field(
-        description="Cost per round to each lab when both defect (P = -shared_downside). "
-        "A positive number; higher = more shared downside."
-    )
-
-
-class Bimatrix(Strict):
-    """A full 2x2 bimatrix; rows are the row lab's action, columns the column lab's (C, D)."""
-
-    row: Matrix2x2 = Field(
-        description="Row lab's payoffs [[CC, CD], [DC, DD]] (its action first)."
-    )
-    column: Matrix2x2 = Field(
-        description="Column lab's payoffs [[CC, CD], [DC, DD]] indexed by (row action, column "
-        "action), as in nashpy."
-    )
-
-
-class MatrixGame(Strict):
-    """An explicit payoff matrix: symmetric R/S/T/P, or a full bimatrix."""
-
-    model: Literal["matrix"] = Field(description="Payoff model: an explicit payoff matrix.")
-    trust: Probability = _trust_field()
-    R: float | None = Field(None, description="Reward: payoff to each lab when both cooperate.")
-    S: float | None = Field(None, description="Sucker's payoff: cooperating against a defector.")
-    T: float | None = Field(None, description="Temptation: defecting against a cooperator.")
-    P: float | None = Field(None, description="Punishment: payoff to each lab when both defect.")
-    bimatrix: Bimatrix | None = Field(
-        None, description="A full bimatrix for two asymmetric labs (instead of R/S/T/P)."
-    )
-
-    @model_validator(mode="after")
-    def _one_form(self) -> MatrixGame:
-        given = [v is not None for v in (self.R, self.S, self.T, self.P)]
-        if self.bimatrix is not None and any(given):
-            raise ValueError("give either R/S/T/P or bimatrix, not both")
-        if self.bimatrix is None and not all(given):
-            raise ValueError("give all four of R, S, T, P (or a bimatrix)")
-        return self
-
-
-class DsairGame(Strict):
-    """Han, Pereira, Santos & Lenaerts (2020) DSAIR race: SAFE vs UNSAFE development."""
-
-    model: Literal["dsair"] = Field(description="Payoff model: the DSAIR AI race (Han et al. 2020).")
-    b: NonNegative = Field(description="Benefit per round, shared in proportion to speed.")
-    c: NonNegative = Field(description="Cost per round of SAFE development.")
-    s: float = Field(gt=1.0, description="Speed of UNSAFE development relative to SAFE (s > 1).")
-    B: NonNegative = Field(description="Prize for winning the race (B >> b).")
-    W: float = Field(ge=1.0, description="Expected number of rounds in the race, 1/(1 - omega).")
-    p_r: Probability = Field(description="Probability that a fully UNSAFE player suffers disaster.")
-    p_fo: Probability = Field(0.0, description="Probability that UNSAFE play is detected per round.")
-    N: int = Field(2, ge=2, description="Number of labs in one race (Appendix B when N > 2).")
-    gamma: Probability = Field(
-        0.0, description="Collective risk: share of a SAFE co-player's payoff lost in a disaster."
-    )
-    cs_vs_au: Literal["published", "corrected"] = Field(
-        "published",
-        description="'published' keeps Eq. 2's CS-vs-AU entry as printed (no (1 - p_r) factor); "
-        "'corrected' applies the disaster risk to CS's unsafe rounds.",
-    )
-    trust: Probability = _trust_field()
-
-
-class PrecipiceGame(Strict):
-    """Armstrong, Bostrom & Shulman (2016): racing to the precipice."""
-
-    model: Literal["precipice"] = Field(
-        description="Payoff model: racing to the precipice (Armstrong et al. 2016)."
-    )
-    teams: int = Field(ge=2, description="Number of teams racing.")
-    mu: float = Field(gt=0.0, description="Capabilities are uniform on [0, mu].")
-    enmity: float = Field(gt=0.0, le=1.0, description="e: how much a team dislikes another's win.")
-    information: Literal["none", "private", "public"] = Field(
-        description="What teams know about capabilities."
-    )
-    monte_carlo_races: int = Field(
-        200_000, ge=100, description="Races simulated to check the closed-form disaster probability."
-    )
-    trust: Probability = _trust_field()
+# --------------------------------------------------------------------------- payoff models
 
 
 def _game_model_tag(value: Any) -> str | None:
     if isinstance(value, dict):
-        return value.get("model", "five_factors")
+        return value.get("model", DEFAULT_GAME_MODEL)
     return getattr(value, "model", None)
 
 
-GameSpec = Annotated[
-    Union[
-        Annotated[FiveFactorGame, Tag("five_factors")],
-        Annotated[MatrixGame, Tag("matrix")],
-        Annotated[DsairGame, Tag("dsair")],
-        Annotated[PrecipiceGame, Tag("precipice")],
-    ],
-    Discriminator(_game_model_tag),
-]
+class GameSpec:
+    """The scenario's ``game:``: the union of the specs of every registered payoff model
+    (:data:`coopsim.games.GAMES`), told apart by ``model:``. Built with the scenario's schema, so
+    a model registered later joins it when the registry rebuilds :class:`Scenario`."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        union = Annotated[
+            Union[tuple(Annotated[game.spec, Tag(name)] for name, game in GAMES.items())],
+            Discriminator(_game_model_tag),
+        ]
+        return handler(union)
 
 
 # --------------------------------------------------------------------------- strategies
@@ -384,6 +277,9 @@ class SweepSettings(Strict):
 class Scenario(Strict):
     """A complete coopsim scenario."""
 
+    # Built on first use: the `game` union needs every payoff model registered first.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
     name: str = Field(min_length=1, description="Short name; the report folder is its slug.")
     description: str = Field("", description="What the scenario represents, in plain words.")
     question: str = Field("", description="The policy question this scenario answers.")
@@ -417,15 +313,17 @@ class Scenario(Strict):
             raise ValueError(f"lab names must be unique; repeated: {', '.join(duplicates)}")
         if self.lab_count() < 2:
             raise ValueError("a scenario needs at least two labs (use count: 2 for a pair)")
-        if self.game.model != "five_factors":
+        model = GAMES[self.game.model]
+        if not model.lab_factors:
+            owners = ", ".join(name for name, game in GAMES.items() if game.lab_factors)
             for lab in self.labs:
                 if lab.payoff_overrides() or lab.perceived is not None:
                     raise ValueError(
                         f"lab {lab.name!r} overrides payoff factors, which only the "
-                        "five_factors game model has"
+                        f"{owners} game model has"
                     )
         network = self.dynamics.network
-        if network is not None and self.game.model not in ("five_factors", "matrix"):
+        if network is not None and not model.provides("stage_game"):
             raise ValueError(f"dynamics.network applies to the iterated model of stage games; the "
                              f"{self.game.model} model is not played on networks")
         if network is not None and (problem := network.problem_with(self.lab_count())):
@@ -433,9 +331,26 @@ class Scenario(Strict):
         for index, spec in enumerate(self.interventions):
             if spec.targets is not None and (problem := targets_problem(spec.type, spec.targets, self)):
                 raise ValueError(f"interventions[{index}]: {problem}")
-        if getattr(self.game, "bimatrix", None) is not None and self.lab_count() != 2:
-            raise ValueError("a bimatrix game needs exactly two labs")
+        model.check(self)
         return self
+
+    @field_validator("dynamics")
+    @classmethod
+    def _dynamics_fit_game(cls, dynamics: Dynamics, info: Any) -> Dynamics:
+        game = info.data.get("game")
+        if game is not None:
+            GAMES[game.model].check_dynamics(game, dynamics)
+        return dynamics
+
+    @model_serializer(mode="wrap")
+    def _omit_unused_dynamics(self, handler: Any) -> Any:
+        # A model with agent-based dynamics of its own runs them only when `dynamics:` is given,
+        # so a dump (variants, overrides, the report's scenario.yaml) must not invent the block.
+        data = handler(self)
+        if (isinstance(data, dict) and "dynamics" not in self.model_fields_set
+                and GAMES[self.game.model].provides("dynamics")):
+            data.pop("dynamics", None)
+        return data
 
     def lab_count(self) -> int:
         """Total number of labs after expanding `count`."""
@@ -457,3 +372,11 @@ def _rebuild_unions() -> None:
 
 INTERVENTIONS.on_change(_rebuild_unions)
 STRATEGIES.on_change(_rebuild_unions)
+
+
+def _rebuild_games() -> None:
+    if Scenario.__pydantic_complete__:  # otherwise the first validation builds it
+        Scenario.model_rebuild(force=True)
+
+
+GAMES.on_change(_rebuild_games)

@@ -96,9 +96,12 @@ def plan_points(
 ) -> SweepPlan:
     """A plan over an explicit list of grid points (each a path -> value assignment), refused
     (ScenarioError) as soon as its estimated compute exceeds the sweep limits."""
-    if scenario.game.model not in ("five_factors", "matrix"):
+    from coopsim.games import GAMES
+
+    if not GAMES[scenario.game.model].provides("stage_game"):
+        staged = " or ".join(name for name, game in GAMES.items() if game.provides("stage_game"))
         raise ScenarioError(
-            source, f"sweeps run the iterated model, which needs a five_factors or matrix game, not "
+            source, f"sweeps run the iterated model, which needs a {staged} game, not "
             f"{scenario.game.model} (use coopsim evolve or solve for race models)", field="game.model",
         )
     too_many = budget.sweep_excess(len(grid))

@@ -403,14 +403,27 @@ def n_lab_race_payoffs(p: DsairParams, k: ArrayLike) -> GroupPayoffs:
     return GroupPayoffs(_scalar_or_array(safe), _scalar_or_array(unsafe))
 
 
-def n_lab_population_payoffs(p: DsairParams, Z: int, j: ArrayLike) -> GroupPayoffs:
+def n_lab_population_payoffs(
+    p: DsairParams, Z: int, j: ArrayLike, fitness: str = "exclude_self"
+) -> GroupPayoffs:
     """Average payoffs ``f_AS(j), f_AU(j)`` in a population of ``Z`` with ``j`` AU players.
 
-    A focal player's ``N - 1`` co-players are drawn without replacement from the other ``Z - 1``
-    (hypergeometric sampling, self excluded)::
+    A focal player's ``N - 1`` co-players are drawn without replacement, in two conventions (as
+    for pairwise games in :mod:`coopsim.theory.evolution`):
 
-        f_AS(j) = sum_i  H(i; Z-1, j,     N-1) Pi_AS(N - i)     i = AU co-players
-        f_AU(j) = sum_k  H(k; Z-1, Z - j, N-1) Pi_AU(k)         k = AS co-players
+    * ``exclude_self`` (Han et al.): from the other ``Z - 1`` players::
+
+          f_AS(j) = sum_i  H(i; Z-1, j,     N-1) Pi_AS(N - i)     i = AU co-players
+          f_AU(j) = sum_k  H(k; Z-1, Z - j, N-1) Pi_AU(k)         k = AS co-players
+
+    * ``include_self``: from all ``Z`` players, the focal one counting as one of its own type
+      (a seat filled by "itself" is filled by a player of its strategy)::
+
+          f_AS(j) = sum_i  H(i; Z, j,     N-1) Pi_AS(N - i)
+          f_AU(j) = sum_k  H(k; Z, Z - j, N-1) Pi_AU(k)
+
+      For ``N = 2`` the co-player is AU with probability ``j/Z``, which is the pairwise
+      ``include_self`` average ``(j Pi_AS,AU + (Z - j) Pi_AS,AS)/Z``.
 
     with ``H(x; M, K, n) = C(K, x) C(M-K, n-x) / C(M, n)``. Defined for ``1 <= j <= Z - 1``;
     scalar parameters only. For AU invading AS pass ``f_resident=f_AS, f_mutant=f_AU`` (over
@@ -424,9 +437,12 @@ def n_lab_population_payoffs(p: DsairParams, Z: int, j: ArrayLike) -> GroupPayof
         raise ValueError(f"population Z={Z} is smaller than the group size N={n}")
     if np.any((j < 1) | (j > Z - 1)):
         raise ValueError("j must lie in 1..Z-1")
+    if fitness not in ("exclude_self", "include_self"):
+        raise ValueError(f"fitness must be 'exclude_self' or 'include_self', not {fitness!r}")
+    pool = Z - 1 if fitness == "exclude_self" else Z
     co_players = np.arange(n)  # number of co-players of the other type (AS focal) / of AS (AU)
-    as_weights = hypergeom.pmf(co_players[None, :], Z - 1, j[:, None], n - 1)
-    au_weights = hypergeom.pmf(co_players[None, :], Z - 1, Z - j[:, None], n - 1)
+    as_weights = hypergeom.pmf(co_players[None, :], pool, j[:, None], n - 1)
+    au_weights = hypergeom.pmf(co_players[None, :], pool, Z - j[:, None], n - 1)
     f_as = as_weights @ n_lab_race_payoffs(p, n - co_players).safe
     f_au = au_weights @ n_lab_race_payoffs(p, co_players).unsafe
     return GroupPayoffs(f_as, f_au)

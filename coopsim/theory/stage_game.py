@@ -26,12 +26,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from coopsim.scenario.spec import LabSpec, Scenario
 
 COOPERATE, DEFECT = 0, 1
 ACTIONS = ("cooperate", "defect")
@@ -109,42 +106,6 @@ class Lab:
     payoffs: Payoffs
     perceived: Payoffs
     strategy: Any = field(compare=False)
-
-
-def expand_labs(scenario: Scenario) -> list[Lab]:
-    """Every lab of the scenario with resolved payoffs (lab overrides over `game`)."""
-    game = scenario.game
-    labs: list[Lab] = []
-    for index, spec in enumerate(scenario.labs):
-        true = _lab_payoffs(scenario, spec, index)
-        perceived = true
-        if spec.perceived is not None:
-            beliefs = {**true.factors(), **spec.perceived.model_dump(exclude_none=True)}
-            perceived = Payoffs.from_factors(**beliefs)
-        trust = spec.trust if spec.trust is not None else game.trust
-        for copy in range(spec.count):
-            name = spec.name if spec.count == 1 else f"{spec.name} {copy + 1}"
-            labs.append(Lab(name, spec.name, trust, true, perceived, spec.strategy))
-    return labs
-
-
-def _lab_payoffs(scenario: Scenario, spec: LabSpec, index: int) -> Payoffs:
-    game = scenario.game
-    if game.model == "five_factors":
-        factors = {
-            "shared_upside": game.shared_upside,
-            "advantage": game.advantage,
-            "exposure": game.exposure,
-            "shared_downside": game.shared_downside,
-            **spec.payoff_overrides(),
-        }
-        return Payoffs.from_factors(**factors)
-    if game.model == "matrix":
-        if game.bimatrix is None:
-            return Payoffs(R=game.R, S=game.S, T=game.T, P=game.P)
-        own = np.array(game.bimatrix.row if index == 0 else np.array(game.bimatrix.column).T)
-        return Payoffs(R=own[0, 0], S=own[0, 1], T=own[1, 0], P=own[1, 1])
-    raise ValueError(f"the {game.model} model has no 2x2 stage game")
 
 
 def bimatrix(row: Payoffs, column: Payoffs) -> tuple[np.ndarray, np.ndarray]:

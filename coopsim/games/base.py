@@ -1,0 +1,117 @@
+"""What a payoff model is: a registered class that names its scenario spec and the capabilities it
+provides. An analysis asks a model for what it needs (``model.provides("population_game")``)
+instead of testing the model's name.
+
+Capabilities (``None`` on :class:`GameModel` means "not provided"):
+
+* ``stage_game(scenario, lab, index) -> Payoffs`` -- lab ``index``'s own payoffs (R, S, T, P) in
+  a 2x2 stage game; models with one get the one-shot analysis and the iterated Mesa model;
+* ``solve(scenario, source) -> dict`` and ``solution_markdown(solution, heading_level) -> str``
+  -- what `coopsim solve` prints (JSON-ready data, then words);
+* ``population_game(scenario, settings, source) -> PopulationGame`` -- what
+  :mod:`coopsim.analyses.evolution` needs for `coopsim evolve`;
+* ``dynamics(scenario, progress) -> dict`` and ``dynamics_markdown(result, heading_level)`` --
+  a model of its own played round by round by agents (the DSAIR race), run when the scenario
+  has a ``dynamics:`` block.
+
+Always there: ``describe(scenario)`` (the game in words), ``charts(scenario, subtitle,
+solution)`` (the model's own charts, by file name), ``check(scenario)`` (model-specific rules on
+the whole scenario, raising ``ValueError``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
+
+from pydantic import Field
+
+from coopsim.registry import Registry
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from coopsim.scenario.spec import Scenario
+    from coopsim.scenario.base import Strict
+
+CAPABILITIES = ("stage_game", "solve", "population_game", "dynamics")
+
+
+@dataclass
+class PopulationGame:
+    """A symmetric game for a population of labs (see :mod:`coopsim.analyses.evolution`).
+
+    Either ``matrix`` (``matrix[X, Y]`` the payoff of ``X`` against ``Y``, pairwise encounters) or
+    ``group_fitness(resident, mutant, Z, fitness)`` giving the arrays ``(f_resident, f_mutant)``
+    over ``k = 1 .. Z-1`` mutants (group encounters), with ``risk_dominance`` by pair. ``extras``
+    are added to the evolve result (the model's ``evolution_lines`` put them in words)."""
+
+    strategies: tuple[str, ...]
+    matrix: np.ndarray | None = None
+    group_fitness: Callable[[str, str, int, str], tuple[np.ndarray, np.ndarray]] | None = None
+    risk_dominance: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class GameModel:
+    """One payoff model: its ``spec`` (the pydantic class of ``game:``) and its capabilities."""
+
+    model: ClassVar[str]
+    spec: ClassVar[type[Strict]]
+    lab_factors: ClassVar[bool] = False  # labs may set their own payoff factors or beliefs
+    sensitivity_factors: ClassVar[tuple[str, ...]] = ("trust",)  # game fields sensitivity varies
+    solution_title: ClassVar[str] = "Solution"
+    # Why `coopsim evolve` cannot run, when the model has no population game.
+    no_population_game: ClassVar[str] = "has no set of strategies to evolve; use `coopsim solve`"
+
+    stage_game: ClassVar[Callable | None] = None
+    solve: ClassVar[Callable | None] = None
+    solution_markdown: ClassVar[Callable | None] = None
+    population_game: ClassVar[Callable | None] = None
+    dynamics: ClassVar[Callable | None] = None
+    dynamics_markdown: ClassVar[Callable | None] = None
+
+    @classmethod
+    def provides(cls, capability: str) -> bool:
+        """Whether this model offers ``capability`` (one of :data:`CAPABILITIES`)."""
+        if capability not in CAPABILITIES:
+            raise ValueError(f"unknown capability {capability!r}")
+        return getattr(cls, capability) is not None
+
+    @staticmethod
+    def describe(scenario: Scenario) -> list[str]:
+        """The game in words (Markdown lines) for the report's scenario section."""
+        return [f"Payoff model: `{scenario.game.model}`, described below."]
+
+    @staticmethod
+    def evolution_lines(result: dict[str, Any]) -> list[str]:
+        """Model-specific Markdown lines about an evolve result (from its ``extras``)."""
+        return []
+
+    @staticmethod
+    def charts(scenario: Scenario, subtitle: str, solution: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The model's own charts by file name (``solution`` reuses a computed ``solve``)."""
+        return {}
+
+    @staticmethod
+    def check(scenario: Scenario) -> None:
+        """Rules a scenario must follow with this model; raise ``ValueError`` naming the field."""
+
+    @staticmethod
+    def check_dynamics(game: Any, dynamics: Any) -> None:
+        """Rules the scenario's ``dynamics:`` must follow with this game; raise ``ValueError``."""
+
+
+GAMES = Registry("payoff model", key="model")
+
+
+def trust_field() -> Any:
+    """The ``trust`` field every game spec has."""
+    return Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Probability in [0, 1] that a lab believes the other lab cooperates "
+        "(the 'high trust' factor). Labs may override it.",
+    )

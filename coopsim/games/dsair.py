@@ -1,0 +1,321 @@
+"""The DSAIR race of Han, Pereira, Santos & Lenaerts (JAIR 69, 2020): labs develop AI SAFE or
+UNSAFE; the race-averaged game (Eq. 2) for two labs, Appendix B's group game for N labs.
+
+The mathematics is :mod:`coopsim.theory.dsair`; the race played round by round by agents is
+:mod:`coopsim.abm.race` (run by :mod:`coopsim.games.dsair_race` when the scenario has a
+``dynamics:`` block); the words are :mod:`coopsim.games.dsair_text`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+
+from coopsim.games import register
+from coopsim.games.base import GameModel, PopulationGame, trust_field
+from coopsim.scenario.base import NonNegative, Probability, Strict
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from coopsim.scenario.spec import EvolutionSettings, Scenario
+    from coopsim.theory.dsair import DsairParams
+
+ZONE_REFERS_TO = (
+    "The zone compares always-safe (AS) with always-unsafe (AU) play only (all-SAFE against "
+    "all-UNSAFE races, and risk dominance of AS over AU); conditionally safe play (CS) is not "
+    "part of it"
+)
+ZONE_MEANINGS = {
+    "compliance": "safety is both collectively preferred and selected: no regulation needed",
+    "dilemma": "safety is collectively preferred but unsafe play is selected: "
+    "the zone where regulation is needed",
+    "innovation": "unsafe (fast) play is both collectively preferred and selected: "
+    "regulating safety here would slow innovation for no gain",
+    "unsafe_preferred_safe_selected": "unsafe play is collectively preferred but safety is "
+    "selected (possible only away from the early regime)",
+}
+DYNAMICS_FIELDS = ("rounds", "replicates")  # what the race played by agents reads
+# Judged by the scenario's own rule (networks are for stage games), with its message.
+DYNAMICS_CHECKED_ELSEWHERE = ("network",)
+
+
+class DsairGame(Strict):
+    """Han, Pereira, Santos & Lenaerts (2020) DSAIR race: SAFE vs UNSAFE development."""
+
+    model: Literal["dsair"] = Field(description="Payoff model: the DSAIR AI race (Han et al. 2020).")
+    b: NonNegative = Field(description="Benefit per round, shared in proportion to speed.")
+    c: NonNegative = Field(description="Cost per round of SAFE development.")
+    s: float = Field(gt=1.0, description="Speed of UNSAFE development relative to SAFE (s > 1).")
+    B: NonNegative = Field(description="Prize for winning the race (B >> b).")
+    W: float = Field(ge=1.0, description="Expected number of rounds in the race, 1/(1 - omega).")
+    p_r: Probability = Field(description="Probability that a fully UNSAFE player suffers disaster.")
+    p_fo: Probability = Field(0.0, description="Probability that UNSAFE play is detected per round.")
+    N: int = Field(2, ge=2, description="Number of labs in one race (Appendix B when N > 2).")
+    gamma: Probability = Field(
+        0.0, description="Collective risk: share of a SAFE co-player's payoff lost in a disaster."
+    )
+    cs_vs_au: Literal["published", "corrected"] = Field(
+        "published",
+        description="'published' keeps Eq. 2's CS-vs-AU entry as printed (no (1 - p_r) factor); "
+        "'corrected' applies the disaster risk to CS's unsafe rounds.",
+    )
+    trust: Probability = trust_field()
+
+
+def dsair_params(scenario: Scenario) -> DsairParams:
+    """The scenario's DSAIR game as :class:`coopsim.theory.dsair.DsairParams`."""
+    from coopsim.theory.dsair import DsairParams
+
+    g = scenario.game
+    return DsairParams(
+        b=g.b, c=g.c, s=g.s, B=g.B, W=g.W, p_r=g.p_r, p_fo=g.p_fo, N=g.N, gamma=g.gamma,
+        cs_vs_au=g.cs_vs_au,
+    )
+
+
+def regime(p: DsairParams) -> str:
+    """'early' (prize per round B/W >= 10 b), 'late' (B/W <= b/10) or 'intermediate'."""
+    prize_per_round = p.B / p.W
+    if prize_per_round >= 10 * p.b:
+        return "early"
+    if prize_per_round <= p.b / 10:
+        return "late"
+    return "intermediate"
+
+
+def conditions(p: DsairParams) -> dict[str, Any]:
+    """Zone, the two conditions behind it, and the thresholds in ``p_r`` (exact and limits).
+
+    Two labs per race: Eq. 2 and its thresholds. ``N > 2``: Appendix B's conditions (all-SAFE vs
+    all-UNSAFE groups; N-player risk dominance of AS over AU). Either way the zone is about AS
+    against AU (:data:`ZONE_REFERS_TO`)."""
+    from coopsim.theory import dsair
+
+    if p.N > 2:
+        preferred = bool(dsair.n_lab_race_payoffs(p, p.N).safe > dsair.n_lab_race_payoffs(p, 0).unsafe)
+        selected = bool(dsair.n_lab_as_risk_dominant(p))
+        thresholds = {
+            "collective_preference": {"exact": dsair.n_lab_collective_threshold(p), "early": 1 - 1 / p.s},
+            "as_risk_dominance": {
+                "exact": dsair.n_lab_risk_dominance_threshold(p),
+                "early": dsair.n_lab_risk_dominance_threshold_early(p),
+            },
+        }
+        found = {"safety_collectively_preferred": preferred, "as_risk_dominant": selected}
+        zone = ("compliance" if selected else "dilemma") if preferred else (
+            "unsafe_preferred_safe_selected" if selected else "innovation"
+        )
+    else:
+        thresholds = {
+            "collective_preference": {
+                "exact": dsair.collective_preference_threshold(p),
+                "early": dsair.collective_preference_threshold_early(p),
+                "late": dsair.collective_preference_threshold_late(p),
+            },
+            "as_risk_dominance": {
+                "exact": dsair.as_risk_dominance_threshold(p),
+                "early": dsair.risk_dominance_threshold_early(p),
+            },
+            "cs_risk_dominance": {
+                "exact": dsair.cs_risk_dominance_threshold(p),
+                "early": dsair.risk_dominance_threshold_early(p),
+            },
+        }
+        found = {
+            "safety_collectively_preferred": bool(dsair.safety_collectively_preferred(p)),
+            "as_risk_dominant": bool(dsair.as_risk_dominant(p)),
+            "cs_risk_dominant": bool(dsair.cs_risk_dominant(p)),
+        }
+        zone = str(dsair.zone(p))
+    return {
+        "zone": zone,
+        "zone_meaning": ZONE_MEANINGS[zone],
+        "zone_refers_to": ZONE_REFERS_TO,
+        "conditions": found,
+        "thresholds": thresholds,
+        "regime": regime(p),
+        "prize_per_round": p.B / p.W,
+        "p_r": p.p_r,
+        "cs_vs_au": p.cs_vs_au,
+    }
+
+
+def _label(row: tuple[float, ...], names: tuple[str, ...]) -> str:
+    parts = [f"{names[i]}" if x == 1 else f"{x:.3g} {names[i]}" for i, x in enumerate(row) if x > 0]
+    return " + ".join(parts)
+
+
+def solve(scenario: Scenario, source: str = "<scenario>") -> dict[str, Any]:
+    """`coopsim solve` for a DSAIR scenario: the race-averaged game and where it sits.
+
+    Two labs: Eq. 2's 3x3 matrix (AS, AU, CS; or ``evolution.strategies``) and every Nash
+    equilibrium of the symmetric game (A, A transposed) from :func:`coopsim.theory.equilibria.solve`.
+    ``N > 2`` labs: the group payoffs of Appendix B and the pure symmetric-game equilibria (how
+    many labs play SAFE when nobody gains by switching)."""
+    import numpy as np
+
+    from coopsim.analyses.evolution import choose_strategies, jsonable
+    from coopsim.scenario.spec import EvolutionSettings
+    from coopsim.theory import dsair
+    from coopsim.theory.equilibria import solve as nash
+
+    p = dsair_params(scenario)
+    settings = scenario.evolution or EvolutionSettings()
+    result: dict[str, Any] = {
+        "scenario": scenario.name,
+        "model": "dsair",
+        "parameters": scenario.game.model_dump(mode="json", exclude={"trust"}),
+        "per_round_payoffs": dsair.per_round_payoffs(p),
+    }
+    if p.N == 2:
+        names = choose_strategies(settings.strategies, dsair.STRATEGIES, source)
+        A = dsair.race_payoff_matrix(p, names)
+        found = nash(A, A.T)
+        result.update(
+            strategies=list(names),
+            payoff_matrix=A.tolist(),
+            equilibria=[
+                {
+                    "row": list(e.row),
+                    "col": list(e.column),
+                    "payoffs": list(e.payoffs),
+                    "pure": e.pure,
+                    "symmetric": bool(np.allclose(e.row, e.column)),
+                    "pareto_efficient": e.pareto_efficient,
+                    "label": f"({_label(e.row, names)}, {_label(e.column, names)})",
+                }
+                for e in found.equilibria
+            ],
+            degenerate=found.degenerate,
+            solvers=list(found.methods),
+            solvers_agree=found.methods_agree,
+        )
+    else:
+        ks = np.arange(p.N + 1)
+        race = [dsair.n_lab_race_payoffs(p, k) for k in ks]
+        result["group_payoffs"] = [
+            {"safe_labs": int(k), "AS": race[k].safe, "AU": race[k].unsafe} for k in ks
+        ]
+        result["equilibria"] = [
+            {"safe_labs": int(k), "unsafe_labs": int(p.N - k),
+             "payoffs": {"AS": race[k].safe, "AU": race[k].unsafe}}
+            for k in ks
+            if (k == 0 or race[k].safe >= race[k - 1].unsafe)
+            and (k == p.N or race[k].unsafe >= race[k + 1].safe)
+        ]
+    result.update(conditions(p))
+    return jsonable(result)
+
+
+def population_game(scenario: Scenario, settings: EvolutionSettings, source: str) -> PopulationGame:
+    """Two labs per race: Eq. 2 between AS, AU and CS (pairwise encounters). ``N > 2``: AS and AU
+    in races of N labs drawn from the population (:func:`coopsim.theory.dsair.n_lab_population_payoffs`,
+    with the chosen fitness convention)."""
+    from coopsim.analyses.evolution import choose_strategies
+    from coopsim.theory import dsair
+
+    params = dsair_params(scenario)
+    extras = conditions(params)
+    if params.N == 2:
+        strategies = choose_strategies(settings.strategies, dsair.STRATEGIES, source)
+        return PopulationGame(
+            strategies=strategies, matrix=dsair.race_payoff_matrix(params, strategies),
+            extras=extras,
+        )
+    strategies = choose_strategies(settings.strategies, ("AS", "AU"), source)
+
+    def group_fitness(resident: str, mutant: str, Z: int, fitness: str) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
+        f = dsair.n_lab_population_payoffs(params, Z, np.arange(1, Z), fitness)  # j = AU players
+        return (f.safe, f.unsafe) if resident == "AS" else (f.unsafe[::-1], f.safe[::-1])
+
+    winner = "AS" if dsair.n_lab_as_risk_dominant(params) else "AU"
+    return PopulationGame(
+        strategies=strategies,
+        group_fitness=group_fitness,
+        risk_dominance={f"{strategies[0]} vs {strategies[1]}": winner},
+        notes=[f"{params.N} labs per race (Appendix B): groups drawn by hypergeometric sampling; "
+               "only AS and AU are defined for N > 2"],
+        extras=extras,
+    )
+
+
+def charts(scenario: Scenario, subtitle: str, solution: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Zone maps over (s, p_r) and (p_fo, p_r) around the scenario's parameters (two labs)."""
+    if scenario.game.N != 2:
+        return {}
+    from coopsim.charts import races as race_charts
+
+    p = dsair_params(scenario)
+    return {
+        "dsair-zones-s-p_r": race_charts.zone_map_chart(p, "s", subtitle),
+        "dsair-zones-p_fo-p_r": race_charts.zone_map_chart(p, "p_fo", subtitle),
+    }
+
+
+def check_dynamics(game: DsairGame, dynamics: Any) -> None:
+    """The race played by agents has two labs, races that fit in ``rounds``, and reads only
+    ``rounds`` and ``replicates``; other settings of the lab model must keep their defaults."""
+    defaults = type(dynamics)()
+    unused = [
+        name for name in type(dynamics).model_fields
+        if name not in DYNAMICS_FIELDS + DYNAMICS_CHECKED_ELSEWHERE
+        and getattr(dynamics, name) != getattr(defaults, name)
+    ]
+    if unused:
+        raise ValueError(
+            f"dynamics.{unused[0]} does not apply to the DSAIR race played by agents, which reads "
+            "only dynamics.rounds and dynamics.replicates"
+        )
+    if game.N != 2:
+        raise ValueError(f"the DSAIR race played by agents has two labs per race, but game.N is {game.N}")
+    if game.W < game.s:
+        raise ValueError(f"the DSAIR race played by agents needs game.W >= game.s (a race lasts at "
+                         f"least one round); W is {game.W:g}, s is {game.s:g}")
+    if dynamics.rounds < game.W:
+        raise ValueError(
+            f"dynamics.rounds ({dynamics.rounds}) is shorter than one race: a SAFE race lasts "
+            f"game.W = {game.W:g} rounds; raise dynamics.rounds or lower game.W"
+        )
+
+
+@register("dsair")
+class Dsair(GameModel):
+    """The DSAIR race (see the module docstring)."""
+
+    spec = DsairGame
+    solution_title = "The race"
+    solve = staticmethod(solve)
+    population_game = staticmethod(population_game)
+    charts = staticmethod(charts)
+    check_dynamics = staticmethod(check_dynamics)
+
+    @staticmethod
+    def solution_markdown(solution: dict[str, Any], heading_level: int = 2) -> str:
+        from coopsim.games.dsair_text import solution_markdown
+
+        return solution_markdown(solution, heading_level)
+
+    @staticmethod
+    def evolution_lines(result: dict[str, Any]) -> list[str]:
+        from coopsim.games.dsair_text import zone_lines
+
+        return zone_lines(result)
+
+    @staticmethod
+    def dynamics(scenario: Scenario, progress: Any = None) -> dict[str, Any] | None:
+        """The race played round by round by agents, when the scenario has a ``dynamics:`` block."""
+        if "dynamics" not in scenario.model_fields_set:
+            return None
+        from coopsim.games.dsair_race import race_dynamics
+
+        return race_dynamics(scenario, progress)
+
+    @staticmethod
+    def dynamics_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
+        from coopsim.games.dsair_text import dynamics_markdown
+
+        return dynamics_markdown(result, heading_level)
