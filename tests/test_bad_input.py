@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from coopsim.cli import app
 from coopsim.commands.common import strict_json
 from coopsim.scenario import budget
-from coopsim.scenario.loading import MAX_DEPTH, MAX_NODES, ScenarioError, load_scenario, loads_scenario, resolve_variants
+from coopsim.scenario.loading import ScenarioError, load_scenario, loads_scenario, resolve_variants
+from coopsim.scenario.yaml_reader import MAX_DEPTH, MAX_NODES
 from tests.conftest import SCENARIOS
 
 runner = CliRunner()

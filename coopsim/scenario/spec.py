@@ -28,7 +28,7 @@ from pydantic import (
 
 from coopsim.abm.strategies import STRATEGIES
 from coopsim.games import GAMES
-from coopsim.policy import INTERVENTIONS, InterventionBase
+from coopsim.policy import INTERVENTIONS
 from coopsim.policy.targets import targets_problem
 from coopsim.scenario.base import NonNegative, Probability, Strict
 
