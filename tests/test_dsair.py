@@ -11,7 +11,7 @@ from coopsim.theory.evolution import (
     fixation_probability,
     fixation_probability_from_fitness,
 )
-from coopsim.theory import dsair
+from coopsim.theory import dsair, dsair_groups
 from coopsim.theory.dsair import DsairParams
 
 EARLY = DsairParams(b=4.0, c=1.0, s=1.5, B=1e4, W=100.0, p_r=0.5, p_fo=0.0)
@@ -214,7 +214,7 @@ def test_zone_map_boundaries_follow_the_thresholds():
 def test_two_lab_group_payoffs_reduce_to_eq1():
     p = replace(EARLY, p_fo=0.35)
     pi = dsair.per_round_payoffs(p)
-    safe, unsafe = dsair.group_payoffs(p, [0, 1, 2])
+    safe, unsafe = dsair_groups.group_payoffs(p, [0, 1, 2])
     assert np.isnan(safe[0]) and np.isnan(unsafe[2])
     assert safe[2] == pytest.approx(pi["pi11"])
     assert safe[1] == pytest.approx(pi["pi12"])
@@ -226,13 +226,13 @@ def test_two_lab_group_payoffs_reduce_to_eq1():
 def test_two_lab_race_payoffs_and_thresholds_match_pairwise_without_monitoring():
     p = replace(EARLY, p_r=0.3, gamma=0.4)
     m = dsair.race_payoff_matrix(p, ("AS", "AU"))
-    safe, unsafe = dsair.n_lab_race_payoffs(p, [0, 1, 2])
+    safe, unsafe = dsair_groups.n_lab_race_payoffs(p, [0, 1, 2])
     np.testing.assert_allclose([safe[2], safe[1]], m[0], rtol=1e-13)
     np.testing.assert_allclose([unsafe[1], unsafe[0]], m[1], rtol=1e-13)
-    assert dsair.n_lab_collective_threshold(p) == pytest.approx(
+    assert dsair_groups.n_lab_collective_threshold(p) == pytest.approx(
         dsair.collective_preference_threshold(p), rel=1e-12
     )
-    assert dsair.n_lab_risk_dominance_threshold(p) == pytest.approx(
+    assert dsair_groups.n_lab_risk_dominance_threshold(p) == pytest.approx(
         dsair.as_risk_dominance_threshold(p), rel=1e-10
     )
 
@@ -242,7 +242,7 @@ def test_population_payoffs_match_pairwise_averages_for_two_labs():
     Z = 12
     matrix = dsair.race_payoff_matrix(p, ("AS", "AU"))
     f_as_pairwise, f_au_pairwise = average_payoffs(matrix, 0, 1, Z, "exclude_self")
-    f_as, f_au = dsair.n_lab_population_payoffs(p, Z, np.arange(1, Z))
+    f_as, f_au = dsair_groups.n_lab_population_payoffs(p, Z, np.arange(1, Z))
     np.testing.assert_allclose(f_as, f_as_pairwise, rtol=1e-12)
     np.testing.assert_allclose(f_au, f_au_pairwise, rtol=1e-12)
     beta = 0.05
@@ -264,10 +264,10 @@ def test_population_payoffs_match_enumeration_of_groups():
             payoffs = []
             for group in combinations(others, p.N - 1):
                 k = list(group).count("AS") + (kind == "AS")
-                race = dsair.n_lab_race_payoffs(p, k)
+                race = dsair_groups.n_lab_race_payoffs(p, k)
                 payoffs.append(race.safe if kind == "AS" else race.unsafe)
             totals[kind] = np.mean(payoffs)
-        f_as, f_au = dsair.n_lab_population_payoffs(p, Z, j)
+        f_as, f_au = dsair_groups.n_lab_population_payoffs(p, Z, j)
         assert f_as[0] == pytest.approx(totals["AS"], rel=1e-12)
         assert f_au[0] == pytest.approx(totals["AU"], rel=1e-12)
 
@@ -275,10 +275,10 @@ def test_population_payoffs_match_enumeration_of_groups():
 @pytest.mark.parametrize("N", [3, 4, 6])
 def test_n_lab_collective_threshold_flips_all_safe_vs_all_unsafe(N):
     p = replace(EARLY, N=N, p_fo=0.3, c=0.5)
-    threshold = dsair.n_lab_collective_threshold(p)
+    threshold = dsair_groups.n_lab_collective_threshold(p)
 
     def preferred(q):
-        return dsair.n_lab_race_payoffs(q, N).safe > dsair.n_lab_race_payoffs(q, 0).unsafe
+        return dsair_groups.n_lab_race_payoffs(q, N).safe > dsair_groups.n_lab_race_payoffs(q, 0).unsafe
 
     assert 0 < threshold < 1 and _flips(preferred, p, threshold)
 
@@ -286,10 +286,10 @@ def test_n_lab_collective_threshold_flips_all_safe_vs_all_unsafe(N):
 @pytest.mark.parametrize("N", [2, 3, 5])
 def test_n_lab_risk_dominance_threshold_flips_and_tends_to_early_limit(N):
     p = replace(EARLY, N=N, p_fo=0.1)
-    threshold = dsair.n_lab_risk_dominance_threshold(p)
-    assert _flips(dsair.n_lab_as_risk_dominant, p, threshold)
+    threshold = dsair_groups.n_lab_risk_dominance_threshold(p)
+    assert _flips(dsair_groups.n_lab_as_risk_dominant, p, threshold)
     harmonic = sum(1 / m for m in range(1, N + 1))
-    early = dsair.n_lab_risk_dominance_threshold_early(p)
+    early = dsair_groups.n_lab_risk_dominance_threshold_early(p)
     assert early == pytest.approx(1 - 1 / (N * harmonic * p.s))
-    gaps = [abs(dsair.n_lab_risk_dominance_threshold(replace(p, B=B)) - early) for B in (1e4, 1e8)]
+    gaps = [abs(dsair_groups.n_lab_risk_dominance_threshold(replace(p, B=B)) - early) for B in (1e4, 1e8)]
     assert gaps[1] < gaps[0] and gaps[1] < 1e-5

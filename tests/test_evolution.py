@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from coopsim.theory import evolution as ev
-from coopsim.theory import dsair
+from coopsim.theory import dsair, dsair_groups
 
 PD = np.array([[3.0, 0.0], [5.0, 1.0]])  # C, D
 CONVENTIONS = ("exclude_self", "include_self")
@@ -81,7 +81,7 @@ def test_fixation_matches_fermi_process_monte_carlo(fitness):
 def test_hypergeometric_dsair_fixation_matches_monte_carlo():
     p = dsair.DsairParams(b=4, c=1, s=1.5, B=1e3, W=100, p_r=0.5, p_fo=0.2, N=3)
     Z, beta, runs = 6, 0.5, 4000
-    f_as, f_au = dsair.n_lab_population_payoffs(p, Z, np.arange(1, Z))
+    f_as, f_au = dsair_groups.n_lab_population_payoffs(p, Z, np.arange(1, Z))
     rho = ev.fixation_probability_from_fitness(f_as, f_au, beta).rho
     assert 0.05 < rho < 0.95  # a non-trivial case
     observed = ev.simulate_fixation(f_as, f_au, beta, runs, np.random.default_rng(7))

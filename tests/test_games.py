@@ -25,7 +25,7 @@ from coopsim.games.base import trust_field
 from coopsim.games.dsair import dsair_params
 from coopsim.scenario.base import Probability, Strict
 from coopsim.scenario.loading import ScenarioError, json_schema, load_scenario, loads_scenario
-from coopsim.theory import dsair
+from coopsim.theory import dsair, dsair_groups
 from coopsim.theory import evolution as ev
 from tests.conftest import ROOT
 from tests.strategy_harness import registered
@@ -123,7 +123,7 @@ def _group_fitness_by_enumeration(p, Z: int, j: int, include_self: bool) -> tupl
         total, count = 0.0, 0
         for chosen in combinations(seats, p.N - 1):
             safe = sum(kinds[i] == "AS" for i in chosen) + focal_is_safe
-            race = dsair.n_lab_race_payoffs(p, safe)
+            race = dsair_groups.n_lab_race_payoffs(p, safe)
             total += race.safe if focal_is_safe else race.unsafe
             count += 1
         return total / count
@@ -135,7 +135,7 @@ def _group_fitness_by_enumeration(p, Z: int, j: int, include_self: bool) -> tupl
 def test_n_lab_fitness_conventions_by_enumeration(fitness):
     p = dsair.DsairParams(b=4, c=1, s=1.5, B=1000, W=100, p_r=0.4, p_fo=0.1, N=3)
     Z = 9
-    f = dsair.n_lab_population_payoffs(p, Z, np.arange(1, Z), fitness)
+    f = dsair_groups.n_lab_population_payoffs(p, Z, np.arange(1, Z), fitness)
     for j in range(1, Z):
         f_as, f_au = _group_fitness_by_enumeration(p, Z, j, fitness == "include_self")
         assert f.safe[j - 1] == pytest.approx(f_as, rel=1e-12)
@@ -145,8 +145,8 @@ def test_n_lab_fitness_conventions_by_enumeration(fitness):
 def test_two_lab_groups_with_self_match_the_pairwise_formula():
     p = dsair.DsairParams(b=4, c=1, s=1.5, B=1000, W=100, p_r=0.4, p_fo=0.0, N=2)
     Z = 20
-    f = dsair.n_lab_population_payoffs(p, Z, np.arange(1, Z), "include_self")
-    safe = [dsair.n_lab_race_payoffs(p, k) for k in (0, 1, 2)]
+    f = dsair_groups.n_lab_population_payoffs(p, Z, np.arange(1, Z), "include_self")
+    safe = [dsair_groups.n_lab_race_payoffs(p, k) for k in (0, 1, 2)]
     matrix = np.array([[safe[2].safe, safe[1].safe], [safe[1].unsafe, safe[0].unsafe]])  # AS, AU
     f_as, f_au = ev.average_payoffs(matrix, 0, 1, Z, "include_self")  # j = AU mutants among AS
     np.testing.assert_allclose(f.safe, f_as, rtol=1e-12)
@@ -164,7 +164,7 @@ def test_include_self_is_used_for_n_lab_races_and_labelled_so():
         results[fitness] = evolution.evolve(scenario, variants=False)
         assert results[fitness]["fitness"] == fitness
         p = dsair_params(scenario)
-        f = dsair.n_lab_population_payoffs(p, 12, np.arange(1, 12), fitness)
+        f = dsair_groups.n_lab_population_payoffs(p, 12, np.arange(1, 12), fitness)
         rho = ev.fixation_probability_from_fitness(f.safe, f.unsafe, base.evolution.selection_intensity)
         assert results[fitness]["log_fixation"]["AS->AU"] == pytest.approx(rho.log_rho)
     assert results["include_self"]["fixation"] != results["exclude_self"]["fixation"]

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from coopsim.theory import dsair_groups
 from coopsim.analyses import evolution
 from coopsim.games import game_model
 from coopsim.games import precipice as precipice_game
@@ -121,7 +122,7 @@ def test_subset_and_n_lab_races():
     assert result["payoff_matrix"] is None and result["replicator"] is None
     assert sum(result["stationary"].values()) == pytest.approx(1.0)
     assert result["thresholds"]["as_risk_dominance"]["early"] == pytest.approx(
-        dsair.n_lab_risk_dominance_threshold_early(dsair_params(groups))
+        dsair_groups.n_lab_risk_dominance_threshold_early(dsair_params(groups))
     )
     with pytest.raises(ScenarioError) as error:
         evolution.evolve(with_overrides(groups, {"evolution.strategies": ["AS", "CS"]}))

@@ -91,16 +91,16 @@ def conditions(p: DsairParams) -> dict[str, Any]:
     Two labs per race: Eq. 2 and its thresholds. ``N > 2``: Appendix B's conditions (all-SAFE vs
     all-UNSAFE groups; N-player risk dominance of AS over AU). Either way the zone is about AS
     against AU (:data:`ZONE_REFERS_TO`)."""
-    from coopsim.theory import dsair
+    from coopsim.theory import dsair, dsair_groups
 
     if p.N > 2:
-        preferred = bool(dsair.n_lab_race_payoffs(p, p.N).safe > dsair.n_lab_race_payoffs(p, 0).unsafe)
-        selected = bool(dsair.n_lab_as_risk_dominant(p))
+        preferred = bool(dsair_groups.n_lab_race_payoffs(p, p.N).safe > dsair_groups.n_lab_race_payoffs(p, 0).unsafe)
+        selected = bool(dsair_groups.n_lab_as_risk_dominant(p))
         thresholds = {
-            "collective_preference": {"exact": dsair.n_lab_collective_threshold(p), "early": 1 - 1 / p.s},
+            "collective_preference": {"exact": dsair_groups.n_lab_collective_threshold(p), "early": 1 - 1 / p.s},
             "as_risk_dominance": {
-                "exact": dsair.n_lab_risk_dominance_threshold(p),
-                "early": dsair.n_lab_risk_dominance_threshold_early(p),
+                "exact": dsair_groups.n_lab_risk_dominance_threshold(p),
+                "early": dsair_groups.n_lab_risk_dominance_threshold_early(p),
             },
         }
         found = {"safety_collectively_preferred": preferred, "as_risk_dominant": selected}
@@ -158,7 +158,7 @@ def solve(scenario: Scenario, source: str = "<scenario>") -> dict[str, Any]:
 
     from coopsim.analyses.evolution import choose_strategies, jsonable
     from coopsim.scenario.spec import EvolutionSettings
-    from coopsim.theory import dsair
+    from coopsim.theory import dsair, dsair_groups
     from coopsim.theory.equilibria import solve as nash
 
     p = dsair_params(scenario)
@@ -194,7 +194,7 @@ def solve(scenario: Scenario, source: str = "<scenario>") -> dict[str, Any]:
         )
     else:
         ks = np.arange(p.N + 1)
-        race = [dsair.n_lab_race_payoffs(p, k) for k in ks]
+        race = [dsair_groups.n_lab_race_payoffs(p, k) for k in ks]
         result["group_payoffs"] = [
             {"safe_labs": int(k), "AS": race[k].safe, "AU": race[k].unsafe} for k in ks
         ]
@@ -211,10 +211,10 @@ def solve(scenario: Scenario, source: str = "<scenario>") -> dict[str, Any]:
 
 def population_game(scenario: Scenario, settings: EvolutionSettings, source: str) -> PopulationGame:
     """Two labs per race: Eq. 2 between AS, AU and CS (pairwise encounters). ``N > 2``: AS and AU
-    in races of N labs drawn from the population (:func:`coopsim.theory.dsair.n_lab_population_payoffs`,
+    in races of N labs drawn from the population (:func:`coopsim.theory.dsair_groups.n_lab_population_payoffs`,
     with the chosen fitness convention)."""
     from coopsim.analyses.evolution import choose_strategies
-    from coopsim.theory import dsair
+    from coopsim.theory import dsair, dsair_groups
 
     params = dsair_params(scenario)
     extras = conditions(params)
@@ -229,10 +229,10 @@ def population_game(scenario: Scenario, settings: EvolutionSettings, source: str
     def group_fitness(resident: str, mutant: str, Z: int, fitness: str) -> tuple[np.ndarray, np.ndarray]:
         import numpy as np
 
-        f = dsair.n_lab_population_payoffs(params, Z, np.arange(1, Z), fitness)  # j = AU players
+        f = dsair_groups.n_lab_population_payoffs(params, Z, np.arange(1, Z), fitness)  # j = AU players
         return (f.safe, f.unsafe) if resident == "AS" else (f.unsafe[::-1], f.safe[::-1])
 
-    winner = "AS" if dsair.n_lab_as_risk_dominant(params) else "AU"
+    winner = "AS" if dsair_groups.n_lab_as_risk_dominant(params) else "AU"
     return PopulationGame(
         strategies=strategies,
         group_fitness=group_fitness,
