@@ -122,7 +122,9 @@ def interventions_in_words(scenario: Scenario) -> str:
         no_ops = dict(inactive(variant))
         for index, intervention in enumerate(variant.interventions):
             count += 1
-            params = intervention.model_dump(exclude={"type", "start", "end", "cost_per_round"})
+            params = intervention.model_dump(
+                exclude={"type", "start", "end", "cost_per_round"}, exclude_none=True
+            )
             end = "end" if intervention.end is None else str(intervention.end - 1)
             if index in no_ops:
                 end += f" (does nothing: {no_ops[index]})"
