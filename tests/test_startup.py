@@ -77,8 +77,9 @@ def test_validate_still_checks_the_scenario():
 
 
 def test_the_probe_sees_a_command_that_needs_the_stack():
-    # Guards the probe itself: solving a stage game needs nashpy, and the probe must notice.
-    code, modules, stdout = run_probe(["solve", str(STAGE_GAME), "--json"])
+    # Guards the probe itself: the DSAIR solution's evolutionary part needs scipy and pandas,
+    # and the probe must notice (a 2x2 stage game is solved exactly, without them).
+    code, modules, stdout = run_probe(["solve", str(ROOT / "scenarios" / "dsair-early-race.yaml"), "--json"])
     assert code in (0, None)
-    assert json.loads(stdout)["game_class"] == "stag_hunt"
-    assert {"nashpy", "numpy"} <= modules
+    assert json.loads(stdout)["zone"]
+    assert {"numpy", "scipy", "pandas"} <= modules
