@@ -16,7 +16,6 @@ import pytest
 from tests.conftest import ROOT
 
 SCENARIO = ROOT / "scenarios" / "prisoners-dilemma-race.yaml"
-STAGE_GAME = ROOT / "scenarios" / "assurance-trust-decides.yaml"
 HEAVY = ("altair", "vl_convert", "nashpy", "scipy", "mesa", "SALib", "dask", "distributed", "pandas")
 # Help reads no scenario: not even numpy or PyYAML (Typer itself may import pydantic).
 HELP_ONLY = (*HEAVY, "numpy", "yaml")
