@@ -127,7 +127,8 @@ def _label(table: pd.DataFrame, labels: dict) -> pd.DataFrame:
 def random_sources(scenario: Scenario) -> list[str]:
     """The settings of a resolved variant that make its runs depend on the seed: every random
     draw of :class:`LabModel` whose outcome is not certain. A draw with probability 0 or 1 of
-    succeeding (tremble, incidents, audit detection, observability) decides nothing; random
+    succeeding (tremble, incidents, audit detection, observability, the sighting behind a sanction
+    or reward) decides nothing; random
     pairs of two labs always pair the same two. Empty means deterministic."""
     dynamics = scenario.dynamics
     sources = []
@@ -144,7 +145,7 @@ def random_sources(scenario: Scenario) -> list[str]:
     interventions = [make_intervention(spec) for spec in scenario.interventions]
     changes = {0} | {i.spec.start for i in interventions}
     changes |= {i.spec.end for i in interventions if i.spec.end is not None}
-    observed, audited = False, False
+    observed, audited, sanctioned = False, False, False
     for round_index in sorted(r for r in changes if r < dynamics.rounds):
         rules = base_rules(scenario, np.zeros((1, 2, 2)), np.zeros((1, 2, 2)))
         for intervention in interventions:
@@ -152,7 +153,11 @@ def random_sources(scenario: Scenario) -> list[str]:
                 intervention.apply(rules)
         observed |= 0 < rules.observability < 1
         audited |= any(0 < detection < 1 for detection, _ in rules.audits)
+        sanctioned |= any(
+            0 < rules.chance(t) < 1 and not t.is_zero() for t in rules.transfers
+        )
     sources += ["observability"] * observed + ["audits"] * audited
+    sources += ["sanctions and rewards"] * sanctioned
     return sources
 
 

@@ -19,6 +19,8 @@ from coopsim.policy import (  # noqa: F401  (each module registers its intervent
     transparency,
     accurate_beliefs,
     liability,
+    peer_punishment,
+    reward,
 )
 
 __all__ = [
