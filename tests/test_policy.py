@@ -74,6 +74,9 @@ def expected_rstp(scenario: Scenario) -> list[float]:
         ([{"type": "reward", "amount": 2}], None, [4, 0, 5, -0.5]),
         # Peer reward: a seen safe pair swaps r = 4 for c = 1 each way: R + o*(r - c) = 4.5.
         ([{"type": "reward", "budget": "peer", "amount": 4, "cost": 1}], None, [4.5, -1, 5, -0.5]),
+        # Voluntary commitment: F = 4 >= T - R = 2 and R - e > P, so the lab pledges: every
+        # payoff - e = 0.5, T and P a further - o*F = 2.
+        ([{"type": "voluntary_commitment", "pledge_cost": 0.5, "sanction": 4}], None, [2.5, -1.5, 2.5, -3]),
     ],
 )
 def test_expected_game_by_hand(interventions, incidents, rstp):
@@ -119,6 +122,8 @@ SETTINGS = {
     "peer_punishment": lambda rng: {"cost": rng.uniform(0.2, 2), "fine": rng.uniform(0.5, 5)},
     "reward": lambda rng: {"amount": rng.uniform(0.5, 3), "budget": "public"} if rng.random() < 0.5
     else {"amount": rng.uniform(0.5, 3), "budget": "peer", "cost": rng.uniform(0.2, 2)},
+    # With T = 5, R = 3, P - S = 0.5 labs pledge iff sanction >= 2: both happen.
+    "voluntary_commitment": lambda rng: {"pledge_cost": rng.uniform(0.1, 1), "sanction": rng.uniform(1, 6)},
 }
 # Every intervention alone with N in {2, 3, 5}; every pair with N = 3 (keeps the grid small).
 COMBINATIONS = [((kind,), n) for kind in SETTINGS for n in (2, 3, 5)]

@@ -292,8 +292,10 @@ class LabModel(mesa.Model):
                 continue
             cell = 2 * actions + matches.partners(actions)
             happened = self.rng.random(me.size) < chance if chance < 1 else True
-            own = transfer.to_actor.ravel()[cell] * happened
-            paid = own + matches.partners(transfer.to_partner.ravel()[cell] * happened)
+            to_actor = np.broadcast_to(transfer.to_actor, (n, 2, 2)).ravel()
+            to_partner = np.broadcast_to(transfer.to_partner, (n, 2, 2)).ravel()
+            given = to_partner[matches.partners(matches.cell) + cell] * happened
+            paid = to_actor[matches.cell + cell] * happened + matches.partners(given)
             kept = kept + paid
             if transfer.public:
                 subsidies += float(paid[paid > 0].sum())

@@ -45,6 +45,7 @@ from coopsim.policy.base import base_rules, make_intervention
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
 from coopsim.theory.intervals import interval_method, mean_interval
+from coopsim.theory.stage_game import expand_labs
 
 LAB_COLUMNS = ["lab", "kind", "strategy"]
 # The per-run measures and the range each can take (None: unbounded).
@@ -145,9 +146,12 @@ def random_sources(scenario: Scenario) -> list[str]:
     interventions = [make_intervention(spec) for spec in scenario.interventions]
     changes = {0} | {i.spec.start for i in interventions}
     changes |= {i.spec.end for i in interventions if i.spec.end is not None}
+    labs = expand_labs(scenario)  # the labs' payoffs decide who pledges (voluntary_commitment)
+    true = np.stack([lab.payoffs.matrix() for lab in labs])
+    perceived = np.stack([lab.perceived.matrix() for lab in labs])
     observed, audited, sanctioned = False, False, False
     for round_index in sorted(r for r in changes if r < dynamics.rounds):
-        rules = base_rules(scenario, np.zeros((1, 2, 2)), np.zeros((1, 2, 2)))
+        rules = base_rules(scenario, true, perceived)
         for intervention in interventions:
             if intervention.active(round_index):
                 intervention.apply(rules)

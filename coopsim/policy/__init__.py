@@ -21,6 +21,7 @@ from coopsim.policy import (  # noqa: F401  (each module registers its intervent
     liability,
     peer_punishment,
     reward,
+    voluntary_commitment,
 )
 
 __all__ = [

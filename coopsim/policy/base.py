@@ -53,7 +53,9 @@ class Transfer:
     ``observed``) the entry's event happens, and then the actor receives ``to_actor[a, b]`` and
     its partner ``to_partner[a, b]``, where a is the actor's executed action and b the
     partner's (cooperate = 0, defect = 1; negative amounts are payments). One uniform draw per
-    entry decides the event, so both sides of one sanction happen together.
+    entry decides the event, so both sides of one sanction happen together. Amounts are 2x2
+    tables (the same for every lab) or (labs, 2, 2) tables indexed by the lab that *receives*
+    them: ``to_actor[actor]``, ``to_partner[partner]``.
 
     ``observed`` means "the actor saw the partner's action": that sighting is its own draw per
     entry with the observability in force, separate from the sighting that updates the trust
@@ -117,7 +119,8 @@ class RoundRules:
         expected[:, COOPERATE, :] += self.subsidy
         expected[:, DEFECT, :] -= self.expected_fine
         for transfer in self.transfers:
-            expected += self.chance(transfer) * (transfer.to_actor + transfer.to_partner.T)
+            as_partner = np.swapaxes(transfer.to_partner, -1, -2)
+            expected += self.chance(transfer) * (transfer.to_actor + as_partner)
         return expected
 
     def decision_payoffs(self, incident_cost: np.ndarray) -> np.ndarray:
