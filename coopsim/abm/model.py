@@ -14,7 +14,7 @@ N labs play ``dynamics.rounds`` rounds of the scenario's stage game. One round
    ``dynamics.tremble``.
 4. **Payoffs.** Each lab receives its *own* stage payoff ``true[lab, own action, partner's
    action]`` (asymmetric payoffs respected), plus subsidies, minus fines on audited defections,
-   plus or minus peer sanctions and rewards (:class:`~coopsim.policy.base.Transfer`), minus
+   plus or minus sanctions, rewards and pledges (:class:`~coopsim.policy.base.Transfer`), minus
    incident costs (:mod:`coopsim.policy.incidents`).
 5. **Observation.** Each lab sees its partner's executed action with probability
    max(dynamics.observability, any active transparency level) and updates its memory
@@ -24,7 +24,7 @@ N labs play ``dynamics.rounds`` rounds of the scenario's stage game. One round
 
 Random numbers come only from ``self.rng`` (Mesa's ``rng=``), drawn in a fixed order: matching,
 decisions (strategies in order of first appearance in the scenario), trembles, audits, transfers
-(sanctions and rewards, in the order their interventions act), incidents,
+(sanctions, rewards, pledges, in the order their interventions act), incidents,
 observation, learning. A draw is skipped only when a scenario setting makes it pointless
 (no trembles, q = 0, observability 0 or 1), so the stream depends on the scenario and seed alone.
 """
@@ -168,9 +168,10 @@ class LabModel(mesa.Model):
     mean_trust        mean over labs of their mean belief about partners
     incidents         incidents this round
     welfare           lab_payoffs + fines_collected - subsidies_paid - public_cost
-                      (= stage payoffs - incident_cost - public_cost - what peer sanctions and
-                      rewards destroy, net; fines and subsidies, including public rewards, are
-                      transfers to and from the public purse)
+                      (= stage payoffs - incident_cost - public_cost + the net of the
+                      non-public transfers: peer sanctions, peer rewards, pledge costs; fines and
+                      subsidies, including public rewards and pledge sanctions, are transfers to
+                      and from the public purse)
     lab_payoffs       sum of the labs' payoffs (after fines, subsidies and incident costs)
     fines_collected, subsidies_paid, incident_cost, public_cost (cost_per_round of the active
     interventions), observability (in force this round)
@@ -268,8 +269,9 @@ class LabModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _settle(self, matches: Matches, actions: np.ndarray) -> RoundOutcome:
-        """Stage payoffs, audits and fines, subsidies, transfers (sanctions, rewards; one draw
-        per entry and transfer, skipped when its chance is 0 or 1) and incidents of one round."""
+        """Stage payoffs, audits and fines, subsidies, transfers (sanctions, rewards, pledges;
+        one draw per entry and transfer, skipped when its chance is 0 or 1) and incidents of one
+        round."""
         me, n, rules = matches.entries.me, self.n_labs, self.rules
         stage = rules.true.ravel()[matches.cell + 2 * actions + matches.partners(actions)]
         defected = actions == DEFECT

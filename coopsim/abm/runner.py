@@ -128,9 +128,9 @@ def _label(table: pd.DataFrame, labels: dict) -> pd.DataFrame:
 def random_sources(scenario: Scenario) -> list[str]:
     """The settings of a resolved variant that make its runs depend on the seed: every random
     draw of :class:`LabModel` whose outcome is not certain. A draw with probability 0 or 1 of
-    succeeding (tremble, incidents, audit detection, observability, the sighting behind a sanction
-    or reward) decides nothing; random
-    pairs of two labs always pair the same two. Empty means deterministic."""
+    succeeding (tremble, incidents, audit detection, observability, the sighting behind a
+    sanction, reward or pledge sanction) decides nothing; random pairs of two labs always pair
+    the same two. Empty means deterministic."""
     dynamics = scenario.dynamics
     sources = []
     if dynamics.matching == "random_pairs" and sum(lab.count for lab in scenario.labs) > 2:
@@ -157,9 +157,7 @@ def random_sources(scenario: Scenario) -> list[str]:
                 intervention.apply(rules)
         observed |= 0 < rules.observability < 1
         audited |= any(0 < detection < 1 for detection, _ in rules.audits)
-        sanctioned |= any(
-            0 < rules.chance(t) < 1 and not t.is_zero() for t in rules.transfers
-        )
+        sanctioned |= any(0 < rules.chance(t) < 1 and not t.is_zero() for t in rules.transfers)
     sources += ["observability"] * observed + ["audits"] * audited
     sources += ["sanctions and rewards"] * sanctioned
     return sources

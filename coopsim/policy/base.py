@@ -16,7 +16,7 @@ defect = 1), with the round's rules::
 where ``incident_cost`` is the expected incident bill of the match's own defections
 (:func:`coopsim.policy.incidents.expected_cost_matrix`), ``expected_fine`` is the sum over
 active audits of detection probability x fine, and the last line is the expected value of the
-per-match :class:`Transfer` s (peer sanctions, rewards): in a match each lab is once the actor
+per-match :class:`Transfer` s (peer sanctions, rewards, pledges): in a match each lab is once the actor
 (its own entry, own action a, partner's b) and once the partner of the other lab's entry (whose
 actor played b against a). With ``table`` the lab's *true* payoffs this is
 the game the labs effectively play; with its *perceived* payoffs it is the game a lab decides on.
@@ -49,8 +49,8 @@ PAPER_STRATEGIES = {
 @dataclass(frozen=True)
 class Transfer:
     """Payments triggered in every match entry: each lab is the *actor* of its own entry in a
-    match. With probability ``chance`` (``probability``, times the round's observability when
-    ``observed``) the entry's event happens, and then the actor receives ``to_actor[a, b]`` and
+    match. With probability ``chance`` (the round's observability when ``observed``, else 1)
+    the entry's event happens, and then the actor receives ``to_actor[a, b]`` and
     its partner ``to_partner[a, b]``, where a is the actor's executed action and b the
     partner's (cooperate = 0, defect = 1; negative amounts are payments). One uniform draw per
     entry decides the event, so both sides of one sanction happen together. Amounts are 2x2
@@ -65,13 +65,12 @@ class Transfer:
 
     to_actor: np.ndarray
     to_partner: np.ndarray
-    probability: float = 1.0
     observed: bool = False
     public: bool = False
 
     def is_zero(self) -> bool:
         """Whether it never moves any money."""
-        return not (np.any(self.to_actor) or np.any(self.to_partner)) or self.probability == 0
+        return not (np.any(self.to_actor) or np.any(self.to_partner))
 
 
 def cell_table(**cells: float) -> np.ndarray:
@@ -103,7 +102,7 @@ class RoundRules:
 
     def chance(self, transfer: Transfer) -> float:
         """The probability that ``transfer``'s event happens in one match entry this round."""
-        return transfer.probability * (self.observability if transfer.observed else 1.0)
+        return self.observability if transfer.observed else 1.0
 
     @property
     def expected_fine(self) -> float | np.ndarray:
