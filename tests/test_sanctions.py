@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from coopsim.abm.model import LabModel
+from coopsim.analyses import sensitivity as sa
 from coopsim.abm.runner import random_sources
 from coopsim.policy.expected import in_force
 from tests.strategy_harness import scripted_strategy
@@ -201,3 +202,13 @@ def test_sanctions_nobody_can_see_do_nothing():
 def test_a_public_reward_has_no_rewarder_cost():
     with pytest.raises(ValidationError, match="cost applies only to budget: peer"):
         scenario_with([{"type": "reward", "amount": 1, "cost": 0.5}])
+
+
+def test_sensitivity_varies_only_levers_every_setting_accepts():
+    """A public reward's cost must stay 0, so cost is no lever; the others' parameters are."""
+    scenario = scenario_with([PUBLIC_REWARD, PUNISH, COMMIT, PEER_REWARD])
+    paths = {lever.path for lever in sa.levers(scenario, 0.5)}
+    assert {"interventions[0].amount", "interventions[1].cost", "interventions[1].fine",
+            "interventions[2].pledge_cost", "interventions[2].sanction",
+            "interventions[3].amount"} <= paths
+    assert not any(path.endswith("].cost") and not path.startswith("interventions[1]") for path in paths)

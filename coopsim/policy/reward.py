@@ -37,7 +37,8 @@ class Reward(Intervention):
     ``safety_subsidy``, unseen safe play earns nothing."""
 
     paper_strategy = 4
-    levers = ("amount", "cost")
+    # Not ``cost``: levers are per class, and a public budget's cost must stay 0.
+    levers = ("amount",)
 
     class Spec(InterventionBase):
         """Observed safe play is rewarded, from a public or a peer budget."""
