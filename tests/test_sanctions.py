@@ -212,3 +212,11 @@ def test_sensitivity_varies_only_levers_every_setting_accepts():
             "interventions[2].pledge_cost", "interventions[2].sanction",
             "interventions[3].amount"} <= paths
     assert not any(path.endswith("].cost") and not path.startswith("interventions[1]") for path in paths)
+
+
+def test_a_targeted_commitment_is_open_to_the_targeted_labs_only():
+    """Both labs qualify to pledge, but only L0 is targeted: L0 pays P - e - F = -4.7 when seen
+    defecting, L1 keeps P = -0.5."""
+    targeted = {**COMMIT, "targets": {"labs": ["L0"]}}
+    payoffs, _ = play([targeted], ["D", "D"], 1, observability=1)
+    assert np.allclose(payoffs, [[-4.7, -0.5]])
