@@ -45,7 +45,7 @@ from coopsim.policy.base import base_rules, make_intervention
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
 from coopsim.theory.intervals import interval_method, mean_interval
-from coopsim.theory.stage_game import expand_labs
+from coopsim.games.stage import expand_labs
 
 LAB_COLUMNS = ["lab", "kind", "strategy"]
 # The per-run measures and the range each can take (None: unbounded).
