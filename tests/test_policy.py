@@ -68,6 +68,15 @@ def expected_rstp(scenario: Scenario) -> list[float]:
         ([{"type": "liability"}], {"probability": 0.5, "cost": 4, "borne_by": "all"}, [3, -1, 3, -2.5]),
         # Transparency and accurate beliefs change what labs see and believe, not the payoffs.
         ([{"type": "transparency", "observability": 1}], None, [3, -1, 5, -0.5]),
+        # Peer punishment, seen with o = 0.5: S - o*c = -1 - 0.5, T - o*F = 5 - 2.
+        ([{"type": "peer_punishment", "cost": 1, "fine": 4}], None, [3, -1.5, 3, -0.5]),
+        # Public reward of 2 for seen safe play: R and S rise by o*r = 1.
+        ([{"type": "reward", "amount": 2}], None, [4, 0, 5, -0.5]),
+        # Peer reward: a seen safe pair swaps r = 4 for c = 1 each way: R + o*(r - c) = 4.5.
+        ([{"type": "reward", "budget": "peer", "amount": 4, "cost": 1}], None, [4.5, -1, 5, -0.5]),
+        # Voluntary commitment: F = 4 >= T - R = 2 and R - e > P, so the lab pledges: every
+        # payoff - e = 0.5, T and P a further - o*F = 2.
+        ([{"type": "voluntary_commitment", "pledge_cost": 0.5, "sanction": 4}], None, [2.5, -1.5, 2.5, -3]),
     ],
 )
 def test_expected_game_by_hand(interventions, incidents, rstp):
@@ -110,17 +119,23 @@ SETTINGS = {
     "transparency": lambda rng: {"observability": rng.uniform(0.6, 1)},
     "accurate_beliefs": lambda rng: {"rate": rng.uniform(0.1, 0.5)},
     "liability": lambda rng: {},
+    "peer_punishment": lambda rng: {"cost": rng.uniform(0.2, 2), "fine": rng.uniform(0.5, 5)},
+    "reward": lambda rng: {"amount": rng.uniform(0.5, 3), "budget": "public"} if rng.random() < 0.5
+    else {"amount": rng.uniform(0.5, 3), "budget": "peer", "cost": rng.uniform(0.2, 2)},
+    # With T = 5, R = 3, P - S = 0.5 labs pledge iff sanction >= 2: both happen.
+    "voluntary_commitment": lambda rng: {"pledge_cost": rng.uniform(0.1, 1), "sanction": rng.uniform(1, 6)},
 }
-COMBINATIONS = [(kind,) for kind in SETTINGS] + list(itertools.combinations(SETTINGS, 2))
+# Every intervention alone with N in {2, 3, 5}; every pair with N = 3 (keeps the grid small).
+COMBINATIONS = [((kind,), n) for kind in SETTINGS for n in (2, 3, 5)]
+COMBINATIONS += [(pair, 3) for pair in itertools.combinations(SETTINGS, 2)]
 PROFILES = {"all cooperate": lambda i: "C", "all defect": lambda i: "D",
             "alternating": lambda i: "CD" if i % 2 else "DC"}
 ROUNDS = 200
 
 
 @pytest.mark.parametrize("profile", list(PROFILES))
-@pytest.mark.parametrize("n_labs", [2, 3, 5])
 @pytest.mark.parametrize("borne_by", ["defector", "all"])
-@pytest.mark.parametrize("kinds", COMBINATIONS, ids="+".join)
+@pytest.mark.parametrize(("kinds", "n_labs"), COMBINATIONS, ids=lambda v: "+".join(v) if isinstance(v, tuple) else f"N{v}")
 def test_expected_game_equals_the_simulated_one(kinds, borne_by, n_labs, profile):
     """Each lab's mean realised payoff per round equals what the policy view predicts: the sum
     over its matches of its expected per-match payoff, plus its share of incidents in matches it

@@ -14,7 +14,8 @@ N labs play ``dynamics.rounds`` rounds of the scenario's stage game. One round
    ``dynamics.tremble``.
 4. **Payoffs.** Each lab receives its *own* stage payoff ``true[lab, own action, partner's
    action]`` (asymmetric payoffs respected), plus subsidies, minus fines on audited defections,
-   minus incident costs (:mod:`coopsim.policy.incidents`).
+   plus or minus sanctions, rewards and pledges (:class:`~coopsim.policy.base.Transfer`), minus
+   incident costs (:mod:`coopsim.policy.incidents`).
 5. **Observation.** Each lab sees its partner's executed action with probability
    max(dynamics.observability, any active transparency level) and updates its memory
    (:class:`~coopsim.abm.agents.PairMemory`); then strategies learn.
@@ -22,7 +23,8 @@ N labs play ``dynamics.rounds`` rounds of the scenario's stage game. One round
    DataCollector (one record per round, round = ``steps - 1``, 0-based like intervention windows).
 
 Random numbers come only from ``self.rng`` (Mesa's ``rng=``), drawn in a fixed order: matching,
-decisions (strategies in order of first appearance in the scenario), trembles, audits, incidents,
+decisions (strategies in order of first appearance in the scenario), trembles, audits, transfers
+(sanctions, rewards, pledges, in the order their interventions act), incidents,
 observation, learning. A draw is skipped only when a scenario setting makes it pointless
 (no trembles, q = 0, observability 0 or 1), so the stream depends on the scenario and seed alone.
 """
@@ -166,8 +168,10 @@ class LabModel(mesa.Model):
     mean_trust        mean over labs of their mean belief about partners
     incidents         incidents this round
     welfare           lab_payoffs + fines_collected - subsidies_paid - public_cost
-                      (= stage payoffs - incident_cost - public_cost; fines and subsidies are
-                      transfers to and from the public purse)
+                      (= stage payoffs - incident_cost - public_cost + the net of the
+                      non-public transfers: peer sanctions, peer rewards, pledge costs; fines and
+                      subsidies, including public rewards and pledge sanctions, are transfers to
+                      and from the public purse)
     lab_payoffs       sum of the labs' payoffs (after fines, subsidies and incident costs)
     fines_collected, subsidies_paid, incident_cost, public_cost (cost_per_round of the active
     interventions), observability (in force this round)
@@ -265,7 +269,9 @@ class LabModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _settle(self, matches: Matches, actions: np.ndarray) -> RoundOutcome:
-        """Stage payoffs, audits and fines, subsidies and incidents of one round."""
+        """Stage payoffs, audits and fines, subsidies, transfers (sanctions, rewards, pledges;
+        one draw per entry and transfer, skipped when its chance is 0 or 1) and incidents of one
+        round."""
         me, n, rules = matches.entries.me, self.n_labs, self.rules
         stage = rules.true.ravel()[matches.cell + 2 * actions + matches.partners(actions)]
         defected = actions == DEFECT
@@ -282,6 +288,20 @@ class LabModel(mesa.Model):
                 subsidies = float((rules.subsidy.ravel()[me] * ~defected).sum())
             else:
                 subsidies = rules.subsidy * (me.size - int(np.count_nonzero(defected)))
+        for transfer in rules.transfers:
+            chance = rules.chance(transfer)
+            if chance <= 0 or transfer.is_zero():
+                continue
+            cell = 2 * actions + matches.partners(actions)
+            happened = self.rng.random(me.size) < chance if chance < 1 else True
+            to_actor = np.broadcast_to(transfer.to_actor, (n, 2, 2)).ravel()
+            to_partner = np.broadcast_to(transfer.to_partner, (n, 2, 2)).ravel()
+            given = to_partner[matches.partners(matches.cell) + cell] * happened
+            paid = to_actor[matches.cell + cell] * happened + matches.partners(given)
+            kept = kept + paid
+            if transfer.public:
+                subsidies += float(paid[paid > 0].sum())
+                fines -= float(paid[paid < 0].sum())
         incidents = draw_incidents(
             me, defected, self.dynamics.incidents, n, rules.defector_pays, self.rng
         )

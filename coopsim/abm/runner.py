@@ -45,6 +45,7 @@ from coopsim.policy.base import base_rules, make_intervention
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
 from coopsim.theory.intervals import interval_method, mean_interval
+from coopsim.games.stage import expand_labs
 
 LAB_COLUMNS = ["lab", "kind", "strategy"]
 # The per-run measures and the range each can take (None: unbounded).
@@ -127,8 +128,9 @@ def _label(table: pd.DataFrame, labels: dict) -> pd.DataFrame:
 def random_sources(scenario: Scenario) -> list[str]:
     """The settings of a resolved variant that make its runs depend on the seed: every random
     draw of :class:`LabModel` whose outcome is not certain. A draw with probability 0 or 1 of
-    succeeding (tremble, incidents, audit detection, observability) decides nothing; random
-    pairs of two labs always pair the same two. Empty means deterministic."""
+    succeeding (tremble, incidents, audit detection, observability, the sighting behind a
+    sanction, reward or pledge sanction) decides nothing; random pairs of two labs always pair
+    the same two. Empty means deterministic."""
     dynamics = scenario.dynamics
     sources = []
     if dynamics.matching == "random_pairs" and sum(lab.count for lab in scenario.labs) > 2:
@@ -144,15 +146,20 @@ def random_sources(scenario: Scenario) -> list[str]:
     interventions = [make_intervention(spec) for spec in scenario.interventions]
     changes = {0} | {i.spec.start for i in interventions}
     changes |= {i.spec.end for i in interventions if i.spec.end is not None}
-    observed, audited = False, False
+    labs = expand_labs(scenario)  # the labs' payoffs decide who pledges (voluntary_commitment)
+    true = np.stack([lab.payoffs.matrix() for lab in labs])
+    perceived = np.stack([lab.perceived.matrix() for lab in labs])
+    observed, audited, sanctioned = False, False, False
     for round_index in sorted(r for r in changes if r < dynamics.rounds):
-        rules = base_rules(scenario, np.zeros((1, 2, 2)), np.zeros((1, 2, 2)))
+        rules = base_rules(scenario, true, perceived)
         for intervention in interventions:
             if intervention.active(round_index):
                 intervention.apply(rules)
         observed |= 0 < rules.observability < 1
         audited |= any(0 < detection < 1 for detection, _ in rules.audits)
+        sanctioned |= any(0 < rules.chance(t) < 1 and not t.is_zero() for t in rules.transfers)
     sources += ["observability"] * observed + ["audits"] * audited
+    sources += ["sanctions and rewards"] * sanctioned
     return sources
 
 

@@ -19,6 +19,9 @@ from coopsim.policy import (  # noqa: F401  (each module registers its intervent
     transparency,
     accurate_beliefs,
     liability,
+    peer_punishment,
+    reward,
+    voluntary_commitment,
 )
 
 __all__ = [

@@ -11,10 +11,14 @@ Expected per-match payoff of a lab, own action a against the partner's b (cooper
 defect = 1), with the round's rules::
 
     table[a, b] - incident_cost[a, b] + subsidy * [a = C] - expected_fine * [a = D]
+                 + sum over transfers of chance * (to_actor[a, b] + to_partner[b, a])
 
 where ``incident_cost`` is the expected incident bill of the match's own defections
-(:func:`coopsim.policy.incidents.expected_cost_matrix`) and ``expected_fine`` is the sum over
-active audits of detection probability x fine. With ``table`` the lab's *true* payoffs this is
+(:func:`coopsim.policy.incidents.expected_cost_matrix`), ``expected_fine`` is the sum over
+active audits of detection probability x fine, and the last line is the expected value of the
+per-match :class:`Transfer` s (peer sanctions, rewards, pledges): in a match each lab is once the actor
+(its own entry, own action a, partner's b) and once the partner of the other lab's entry (whose
+actor played b against a). With ``table`` the lab's *true* payoffs this is
 the game the labs effectively play; with its *perceived* payoffs it is the game a lab decides on.
 """
 
@@ -42,6 +46,42 @@ PAPER_STRATEGIES = {
 }
 
 
+@dataclass(frozen=True)
+class Transfer:
+    """Payments triggered in every match entry: each lab is the *actor* of its own entry in a
+    match. With probability ``chance`` (the round's observability when ``observed``, else 1)
+    the entry's event happens, and then the actor receives ``to_actor[a, b]`` and
+    its partner ``to_partner[a, b]``, where a is the actor's executed action and b the
+    partner's (cooperate = 0, defect = 1; negative amounts are payments). One uniform draw per
+    entry decides the event, so both sides of one sanction happen together. Amounts are 2x2
+    tables (the same for every lab) or (labs, 2, 2) tables indexed by the lab that *receives*
+    them: ``to_actor[actor]``, ``to_partner[partner]``.
+
+    ``observed`` means "the actor saw the partner's action": that sighting is its own draw per
+    entry with the observability in force, separate from the sighting that updates the trust
+    memory. ``public``: the net amount comes from (or goes to) the public purse (booked as
+    subsidies paid / fines collected); otherwise it is a cost borne and a loss imposed between
+    the labs, which lowers welfare."""
+
+    to_actor: np.ndarray
+    to_partner: np.ndarray
+    observed: bool = False
+    public: bool = False
+
+    def is_zero(self) -> bool:
+        """Whether it never moves any money."""
+        return not (np.any(self.to_actor) or np.any(self.to_partner))
+
+
+def cell_table(**cells: float) -> np.ndarray:
+    """A 2x2 table [actor action, partner action] with the named cells (``CC``, ``CD``, ``DC``,
+    ``DD``, actor's action first) set and the rest 0."""
+    table = np.zeros((2, 2))
+    for name, amount in cells.items():
+        table["CD".index(name[0]), "CD".index(name[1])] = amount
+    return table
+
+
 @dataclass
 class RoundRules:
     """The rules of one round after the active interventions have acted.
@@ -58,6 +98,11 @@ class RoundRules:
     audits: list[tuple[float, float | np.ndarray]] = field(default_factory=list)
     subsidy: float | np.ndarray = 0.0
     public_cost: float = 0.0
+    transfers: list[Transfer] = field(default_factory=list)
+
+    def chance(self, transfer: Transfer) -> float:
+        """The probability that ``transfer``'s event happens in one match entry this round."""
+        return self.observability if transfer.observed else 1.0
 
     @property
     def expected_fine(self) -> float | np.ndarray:
@@ -68,10 +113,13 @@ class RoundRules:
     def expected_payoffs(self, table: np.ndarray, incident_cost: np.ndarray) -> np.ndarray:
         """Expected per-match payoffs from ``table`` (see the module text): stage payoff - the
         match's expected incident cost borne (2x2) + subsidy if cooperating - expected fine if
-        defecting."""
+        defecting + the transfers' chance x amount, as actor and as partner."""
         expected = table - incident_cost
         expected[:, COOPERATE, :] += self.subsidy
         expected[:, DEFECT, :] -= self.expected_fine
+        for transfer in self.transfers:
+            as_partner = np.swapaxes(transfer.to_partner, -1, -2)
+            expected += self.chance(transfer) * (transfer.to_actor + as_partner)
         return expected
 
     def decision_payoffs(self, incident_cost: np.ndarray) -> np.ndarray:
@@ -177,3 +225,13 @@ INTERVENTIONS = Registry("intervention")
 def make_intervention(spec: InterventionBase) -> Intervention:
     """The intervention object for a validated scenario spec."""
     return INTERVENTIONS[spec.type](spec)
+
+
+def highest_observability(scenario: Scenario) -> float:
+    """The highest observability any round of ``scenario`` can have: the scenario's own, raised
+    by whatever its interventions do to it (windows ignored). Sanctions that need a sighting
+    cannot act when it is 0."""
+    rules = base_rules(scenario, np.zeros((1, 2, 2)), np.zeros((1, 2, 2)))
+    for spec in scenario.interventions:
+        make_intervention(spec).apply(rules)
+    return rules.observability

@@ -4,7 +4,7 @@ rules are built.
 An intervention with ``targets`` acts on a copy of the round's rules; the model then keeps its
 effect for the targeted labs only: their rows of the true and perceived payoff tables, their
 share of a subsidy (paid only to them), fines only on their defections (its audits inspect only
-them). A lasting effect (accurate beliefs) is kept for their perceptions only. Observability and
+them), the payments of a sanction, reward or pledge only to and from them. A lasting effect (accurate beliefs) is kept for their perceptions only. Observability and
 who pays for incidents are properties of the whole round here, so ``transparency`` and
 ``liability`` cannot be targeted. Targeted interventions act in the iterated model; the one-shot
 "expected game under policy" shows only interventions that apply to every lab.
@@ -72,7 +72,8 @@ def apply_to(intervention: Intervention, rules: RoundRules, mask: np.ndarray | N
     if mask is None:
         intervention.apply(rules)
         return
-    trial = replace(rules, true=rules.true.copy(), perceived=rules.perceived.copy(), audits=list(rules.audits))
+    trial = replace(rules, true=rules.true.copy(), perceived=rules.perceived.copy(),
+                    audits=list(rules.audits), transfers=list(rules.transfers))
     intervention.apply(trial)
     rows = mask[:, None, None]
     rules.true = np.where(rows, trial.true, rules.true)
@@ -81,6 +82,11 @@ def apply_to(intervention: Intervention, rules: RoundRules, mask: np.ndarray | N
     if not np.array_equal(trial.subsidy, rules.subsidy):
         rules.subsidy = rules.subsidy + (trial.subsidy - rules.subsidy) * column
     rules.audits += [(detection, fine * column) for detection, fine in trial.audits[len(rules.audits):]]
+    rows = rows.astype(float)  # a transfer's amounts are (labs, 2, 2) tables by receiving lab
+    rules.transfers += [
+        replace(t, to_actor=t.to_actor * rows, to_partner=t.to_partner * rows)
+        for t in trial.transfers[len(rules.transfers):]
+    ]
 
 
 def begin_round_for(intervention: Intervention, model, mask: np.ndarray | None) -> None:
