@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from coopsim.games.base import GAMES, GameModel, PopulationGame
+from coopsim.games.base import GAMES, GameModel, PopulationGame, register
 
 if TYPE_CHECKING:
     from coopsim.scenario.spec import Scenario
 
 __all__ = ["GAMES", "GameModel", "PopulationGame", "game_model", "register"]
 
-register = GAMES.register  # @register("dsair") adds a model class to GAMES
 
 
 def game_model(scenario: Scenario) -> type[GameModel]:

@@ -104,6 +104,7 @@ class GameModel:
 
 
 GAMES = Registry("payoff model", key="model")
+register = GAMES.register  # @register("dsair") adds a model class to GAMES
 
 
 def trust_field() -> Any:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
-from coopsim.games import register
+from coopsim.games.base import register
 from coopsim.games.base import trust_field
 from coopsim.games.stage import StageGameModel
 from coopsim.scenario.base import NonNegative, Probability, Strict

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from coopsim.games import register
+from coopsim.games.base import register
 from coopsim.games.base import trust_field
 from coopsim.games.stage import StageGameModel
 from coopsim.scenario.base import Probability, Strict

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
-from coopsim.games import register
+from coopsim.games.base import register
 from coopsim.games.base import GameModel, trust_field
 from coopsim.scenario.base import Probability, Strict
 
