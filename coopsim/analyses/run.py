@@ -18,7 +18,7 @@ from typing import Any, Callable
 import altair as alt
 import pandas as pd
 
-from coopsim.analyses import networks
+from coopsim.analyses import findings, networks
 from coopsim.abm import simulate
 from coopsim.analyses import evolution
 from coopsim.analyses.evolution_text import evolve_markdown
@@ -109,17 +109,29 @@ def build_charts(result: RunResult) -> None:
     scenario = result.scenario
     model = game_model(scenario)
     subtitle = caption(scenario.name, scenario.seed)
+    if scenario.question:
+        subtitle = f"{scenario.question.strip()}\n{subtitle}"
     if result.oneshot is not None:
-        result.charts["payoff-matrix"] = oneshot_charts.payoff_matrix_chart(result.oneshot, subtitle)
-        result.charts["expected-payoff-vs-trust"] = oneshot_charts.expected_value_chart(result.oneshot, subtitle)
+        game_title, trust_title = findings.oneshot_headlines(result.oneshot)
+        result.charts["payoff-matrix"] = oneshot_charts.payoff_matrix_chart(result.oneshot, subtitle, game_title)
+        result.charts["expected-payoff-vs-trust"] = oneshot_charts.expected_value_chart(
+            result.oneshot, subtitle, trust_title)
         if (what_if := what_if_chart(result.oneshot, subtitle)) is not None:
             result.charts["what-if"] = what_if
     if "rounds" in result.tables:
-        rounds = result.tables["rounds"]
-        variants = list(resolve_variants(scenario))
-        for name in dynamics_charts.TIME_SERIES:
-            result.charts[name] = dynamics_charts.time_series_chart(rounds, name, variants, subtitle)
-        result.charts["variant-summary"] = dynamics_charts.summary_chart(result.tables["summary"], variants, subtitle)
+        rounds, summary = result.tables["rounds"], result.tables["summary"]
+        resolved = resolve_variants(scenario)
+        variants = list(resolved)
+        windows = dynamics_charts.intervention_windows(resolved, int(rounds["round"].max()) + 1)
+        means = {measure: summary.set_index("variant")[f"{measure}_mean"]
+                 for measure in (findings.LONG_RUN, findings.INCIDENTS, findings.WELFARE)}
+        means["long_run_trust"] = findings.long_run_means(rounds, summary, "mean_trust")
+        for name in dynamics_charts.drawn_time_series(rounds):
+            measure = dynamics_charts.TIME_SERIES[name][2]
+            result.charts[name] = dynamics_charts.time_series_chart(
+                rounds, name, variants, subtitle, findings.headline(means[measure], measure), windows)
+        result.charts["variant-summary"] = dynamics_charts.summary_chart(
+            summary, variants, subtitle, findings.headline(means[findings.LONG_RUN], findings.LONG_RUN))
     solution = result.extras.get("solution")
     measured = result.extras.get("race_dynamics")
     evolved = result.extras.get("evolution")

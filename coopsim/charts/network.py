@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from coopsim.charts.theme import HEIGHT, WIDTH, themed, variant_scale
+from coopsim.charts.theme import HEIGHT, WIDTH, themed, variant_label, variant_scale
 
 COOPERATION_SCALE = alt.Scale(domain=[0, 1], scheme="viridis")
 LABELLED_LABS = 30
@@ -15,6 +15,8 @@ LABELLED_LABS = 30
 def degree_class_chart(degree_table: pd.DataFrame, variants: list[str], subtitle: str) -> alt.TopLevelMixin:
     """Bars: mean long-run cooperation of the labs in each degree class, per variant."""
     order = degree_table.sort_values("lowest_degree")["degree_class"].drop_duplicates().tolist()
+    degree_table = degree_table.assign(variant=degree_table["variant"].map(variant_label))
+    variants = [variant_label(v) for v in variants]
     chart = alt.Chart(degree_table).mark_bar().encode(
         x=alt.X("degree_class:N", sort=order, title="degree class (number of neighbours)",
                 axis=alt.Axis(labelAngle=0)),
@@ -56,6 +58,6 @@ def network_drawing_chart(network_labs: pd.DataFrame, edges: pd.DataFrame, varia
             layers += alt.Chart(labs).mark_text(dy=-12, fontSize=11, color="#333333").encode(
                 x=alt.X("x:Q", **axis), y=alt.Y("y:Q", **axis), text="lab:N"
             )
-        panels.append(layers.properties(width=WIDTH, height=WIDTH, title=f"variant: {variant}"))
+        panels.append(layers.properties(width=WIDTH, height=WIDTH, title=variant_label(variant)))
     chart = alt.vconcat(*panels) if len(panels) > 1 else panels[0]
     return themed(chart, "Who cooperates in the network?", subtitle)

@@ -11,7 +11,7 @@ import pandas as pd
 from coopsim.charts.theme import HEIGHT, OKABE_ITO, WIDTH, themed
 
 
-def payoff_matrix_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLevelMixin:
+def payoff_matrix_chart(analysis: dict[str, Any], subtitle: str, title: str | None = None) -> alt.TopLevelMixin:
     """The bimatrix as a grid: each cell shows (row payoff, column payoff), shaded by welfare."""
     A, B = analysis["payoff_matrices"]["row"], analysis["payoff_matrices"]["column"]
     row_lab, col_lab = analysis["row_lab"], analysis["column_lab"]
@@ -35,27 +35,26 @@ def payoff_matrix_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLevel
         color=alt.Color(
             "welfare (payoff units per round):Q",
             scale=alt.Scale(scheme="blueorange", reverse=True, domainMid=0),
-            legend=alt.Legend(title="welfare: both labs' payoffs per round", titleLimit=400),
+            legend=alt.Legend(title="Welfare: both labs' payoffs per round", titleLimit=400),
         )
     )
     text = base.mark_text(fontSize=18, fontWeight="bold", stroke="white", strokeWidth=0.6).encode(
         text="payoffs:N"
     )
     chart = (rect + text).properties(width=360, height=240)
-    return themed(chart, f"What does each lab earn per round? ({row_lab}, {col_lab})", subtitle)
+    return themed(chart, title or "Payoffs per round", f"{subtitle} · cells: payoffs per round ({row_lab}, {col_lab})")
 
 
-def expected_value_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLevelMixin:
+def expected_value_chart(analysis: dict[str, Any], subtitle: str, title: str | None = None) -> alt.TopLevelMixin:
     """EV(cooperate) and EV(defect) against trust, one panel per kind of lab, on the payoffs the
     lab decides on (its perceived payoffs); the lines cross at the critical trust (red rule) and
     the dashed rule marks the lab's own trust."""
     panels = [_expected_value_panel(lab, len(analysis["labs"])) for lab in analysis["labs"]]
     chart = panels[0] if len(panels) == 1 else alt.hconcat(*panels)
-    return themed(
-        chart,
-        "How much trust makes responsible development pay?",
-        subtitle + " · lines cross at the critical trust (red); dashed: the lab's own trust",
-    )
+    crossing = any(lab["trust_threshold"] is not None for lab in analysis["labs"])
+    note = " · lines cross at the critical trust (red)" if crossing else " · the lines never cross"
+    return themed(chart, title or "Expected payoff of each action against trust",
+                  subtitle + note + "; dashed: the lab's own trust")
 
 
 def _expected_value_panel(lab: dict[str, Any], n_panels: int) -> alt.LayerChart:
@@ -70,12 +69,12 @@ def _expected_value_panel(lab: dict[str, Any], n_panels: int) -> alt.LayerChart:
         ignore_index=True,
     )
     color = alt.Color("action:N", scale=alt.Scale(domain=["cooperate", "defect"], range=OKABE_ITO[:2]),
-                      legend=alt.Legend(title="lab's action"))
-    x = alt.X("trust:Q", title="trust: believed probability the other lab cooperates",
+                      legend=alt.Legend(title="Lab's action"))
+    x = alt.X("trust:Q", title="Trust (belief that the other lab cooperates)",
               scale=alt.Scale(domain=[0, 1]))
     layers = [
         alt.Chart(lines_data).mark_line(strokeWidth=2.5).encode(
-            x=x, y=alt.Y("expected payoff per round:Q", title="expected payoff (per round)"),
+            x=x, y=alt.Y("expected payoff per round:Q", title="Expected payoff per round"),
             color=color,
         ),
         alt.Chart(pd.DataFrame({"trust": [lab["trust"]]})).mark_rule(

@@ -1,8 +1,8 @@
 """The project chart theme, shared by every chart builder.
 
-Readable fonts, the Okabe-Ito colour-blind-safe palette, a title that states the question, axis
-titles with units, and a caption naming scenario and seed. Variants keep the same colour in every
-chart (`variant_scale`).
+Readable fonts, the Okabe-Ito colour-blind-safe palette, a title that states the result (the
+subtitle keeps the question), axis titles with units, and a caption naming scenario and seed.
+Variants keep the same colour in every chart (`variant_scale`) and are named with spaces.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ def caption(scenario_name: str, seed: int) -> str:
     return f"Scenario: {scenario_name} · seed {seed} · coopsim"
 
 
-def themed(chart: alt.TopLevelMixin, title: str, subtitle: str) -> alt.TopLevelMixin:
-    """Apply the project theme and a title/caption to a top-level chart."""
+def themed(chart: alt.TopLevelMixin, title: str, subtitle: str | list[str]) -> alt.TopLevelMixin:
+    """Apply the project theme and a title/caption to a top-level chart (a newline in the
+    subtitle, or a list of lines, starts a new line)."""
+    lines = [line for part in ([subtitle] if isinstance(subtitle, str) else subtitle) for line in part.split("\n")]
     return (
-        chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start"))
+        chart.properties(title=alt.TitleParams(text=title, subtitle=lines, anchor="start"))
         .configure(font=FONT, background="white")
         .configure_title(fontSize=16, subtitleFontSize=11, subtitleColor="#555555", offset=10)
         .configure_axis(labelFontSize=12, titleFontSize=13, gridColor="#e6e6e6")
@@ -34,6 +36,11 @@ def themed(chart: alt.TopLevelMixin, title: str, subtitle: str) -> alt.TopLevelM
         .configure_range(category=OKABE_ITO)
         .configure_view(strokeWidth=0)
     )
+
+
+def variant_label(name: str) -> str:
+    """A variant's name as charts show it: 'late_joint_research' -> 'late joint research'."""
+    return name.replace("_", " ")
 
 
 def variant_scale(variants: list[str]) -> alt.Scale:
