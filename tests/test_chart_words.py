@@ -68,7 +68,7 @@ def reports(tmp_path_factory):
     try:
         for path in STAGE_GAME_SCENARIOS:
             result = run(with_overrides(load_scenario(path), SHORT))
-            saved[path.stem] = (result, result.save(tmp_path_factory.mktemp(path.stem)))
+            saved[path.stem] = (result, folder.write_report(result, tmp_path_factory.mktemp(path.stem) / "report"))
     finally:
         patch.undo()
     return saved
