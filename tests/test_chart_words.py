@@ -160,7 +160,7 @@ def test_rebuilt_charts_match(reports):
 def test_headline_words_by_hand():
     import pandas as pd
 
-    from coopsim.analyses.findings import headline, oneshot_headlines
+    from coopsim.analyses.headlines import headline, oneshot_headlines
 
     means = pd.Series({"baseline": 0.017, "subsidy": 0.30, "audits_and_fines": 0.979})
     assert headline(means, "long_run_cooperation") == (

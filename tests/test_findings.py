@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from coopsim.analyses.findings import percent, plain, run_findings
+from coopsim.analyses.findings import run_findings
+from coopsim.analyses.headlines import percent, plain
 from coopsim.analyses.run import has_stage_game, run
 from coopsim.cli import app
 from coopsim.scenario.loading import load_scenario, with_overrides

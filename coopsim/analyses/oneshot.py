@@ -37,20 +37,26 @@ from coopsim.scenario.loading import resolve_variants
 POLICY_KEYS = ("game_class", "game_class_detail", "equilibria", "equilibrium_sets",
                "trust_threshold", "cooperate_is_best_response", "decides_on", "risk_dominant",
                "payoff_matrices", "decision_game")
+# Per kind of lab under each variant's policy: what the per-variant expected-payoff chart and the
+# findings need (the full factor distances stay with the stage game's own analysis).
+POLICY_LAB_KEYS = ("name", "labs", "trust", "decides_on", "decision_payoffs", "trust_threshold",
+                   "cooperation_region", "cooperate_is_best_response", "true_game")
 
 
 def analyse_with_policies(scenario: Scenario) -> dict[str, Any]:
     """The stage game's analysis plus, under "policy", the expected game each variant's labs
-    effectively play with its incidents and interventions in force (see policy_effects)."""
+    effectively play with its incidents and interventions in force (see policy_effects), with
+    each kind of lab's verdict in it under "labs" (the keys POLICY_LAB_KEYS)."""
     analysis = analyse(scenario)
     variants = resolve_variants(scenario)
     if len(variants) > 1 or scenario.interventions or scenario.dynamics.incidents.probability > 0:
-        analysis["policy"] = {
-            name: {key: value for key, value in analyse(variant, effective=True).items()
-                   if key in POLICY_KEYS}
-            | {"external_incident_cost_per_defection": external_cost(variant)}
-            for name, variant in variants.items()
-        }
+        analysis["policy"] = {}
+        for name, variant in variants.items():
+            effective = analyse(variant, effective=True)
+            analysis["policy"][name] = (
+                {key: value for key, value in effective.items() if key in POLICY_KEYS}
+                | {"labs": [{key: lab[key] for key in POLICY_LAB_KEYS} for lab in effective["labs"]],
+                   "external_incident_cost_per_defection": external_cost(variant)})
     return analysis
 
 

@@ -18,11 +18,13 @@ from typing import Any, Callable
 import altair as alt
 import pandas as pd
 
-from coopsim.analyses import findings, networks
+from coopsim.analyses import headlines, networks
 from coopsim.abm import simulate
 from coopsim.analyses import evolution
 from coopsim.analyses.evolution_text import evolve_markdown
+from coopsim.analyses.labs import kinds_differ, lab_summary
 from coopsim.charts import dynamics as dynamics_charts
+from coopsim.charts import labs as lab_charts
 from coopsim.charts import oneshot as oneshot_charts
 from coopsim.charts.theme import caption
 from coopsim.charts.what_if import what_if_chart
@@ -91,6 +93,8 @@ def run(scenario: Scenario, progress: Progress | None = None) -> RunResult:
         result.tables = {"rounds": simulation.rounds, "labs": simulation.labs, "summary": simulation.summary}
         if result.tables["labs"].empty:  # the network engine ran: no per-round lab table
             del result.tables["labs"]
+        else:
+            result.tables["lab_summary"] = lab_summary(simulation.labs, simulation.summary)
         result.tables.update(network_tables)
     elif model.provides("solve"):
         result.extras["solution"] = model.solve(scenario)
@@ -112,10 +116,13 @@ def build_charts(result: RunResult) -> None:
     if scenario.question:
         subtitle = f"{scenario.question.strip()}\n{subtitle}"
     if result.oneshot is not None:
-        game_title, trust_title = findings.oneshot_headlines(result.oneshot)
+        game_title, trust_title = headlines.oneshot_headlines(result.oneshot)
         result.charts["payoff-matrix"] = oneshot_charts.payoff_matrix_chart(result.oneshot, subtitle, game_title)
         result.charts["expected-payoff-vs-trust"] = oneshot_charts.expected_value_chart(
             result.oneshot, subtitle, trust_title)
+        if oneshot_charts.policy_changes_the_game(result.oneshot):
+            result.charts["expected-payoff-by-variant"] = oneshot_charts.policy_expected_value_chart(
+                result.oneshot, subtitle, headlines.policy_headline(result.oneshot["policy"]))
         if (what_if := what_if_chart(result.oneshot, subtitle)) is not None:
             result.charts["what-if"] = what_if
     if "rounds" in result.tables:
@@ -124,14 +131,20 @@ def build_charts(result: RunResult) -> None:
         variants = list(resolved)
         windows = dynamics_charts.intervention_windows(resolved, int(rounds["round"].max()) + 1)
         means = {measure: summary.set_index("variant")[f"{measure}_mean"]
-                 for measure in (findings.LONG_RUN, findings.INCIDENTS, findings.WELFARE)}
-        means["long_run_trust"] = findings.long_run_means(rounds, summary, "mean_trust")
+                 for measure in (headlines.LONG_RUN, headlines.INCIDENTS, headlines.WELFARE)}
+        means["long_run_trust"] = headlines.long_run_means(rounds, summary, "mean_trust")
         for name in dynamics_charts.drawn_time_series(rounds):
             measure = dynamics_charts.TIME_SERIES[name][2]
             result.charts[name] = dynamics_charts.time_series_chart(
-                rounds, name, variants, subtitle, findings.headline(means[measure], measure), windows)
+                rounds, name, variants, subtitle, headlines.headline(means[measure], measure), windows)
         result.charts["variant-summary"] = dynamics_charts.summary_chart(
-            summary, variants, subtitle, findings.headline(means[findings.LONG_RUN], findings.LONG_RUN))
+            summary, variants, subtitle, headlines.headline(means[headlines.LONG_RUN], headlines.LONG_RUN))
+        table = result.tables.get("lab_summary")
+        if kinds_differ(table) and "labs" in result.tables:
+            title = headlines.lab_headline(table)
+            result.charts["labs-compared"] = lab_charts.lab_summary_chart(table, variants, subtitle, title)
+            result.charts["cooperation-by-lab-over-time"] = lab_charts.lab_time_series_chart(
+                result.tables["labs"], variants, subtitle, title, windows)
     solution = result.extras.get("solution")
     measured = result.extras.get("race_dynamics")
     evolved = result.extras.get("evolution")

@@ -126,13 +126,13 @@ def time_series_chart(
                  else f" · each point averages {window} rounds")
     layers = [band, line]
     if windows is not None and len(windows):
-        layers = _window_layers(windows, color) + layers
+        layers = window_layers(windows, color) + layers
         note += " · shaded: intervention windows"
     chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
     return themed(chart, title or y_title, subtitle + note)
 
 
-def _window_layers(windows: pd.DataFrame, color: alt.Color) -> list[alt.Chart]:
+def window_layers(windows: pd.DataFrame, color: alt.Color | dict) -> list[alt.Chart]:
     """A pale band over each window, a dashed rule where it opens, and its label above the plot."""
     x = alt.X("first round:Q", title="Round")
     tooltip = ["variant:N", "intervention:N", "first round:Q", "last round:Q"]

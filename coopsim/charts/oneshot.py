@@ -8,7 +8,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from coopsim.charts.theme import HEIGHT, OKABE_ITO, WIDTH, themed
+from coopsim.analyses.headlines import crossing, threshold_text, trust_range_words
+from coopsim.charts.theme import HEIGHT, OKABE_ITO, WIDTH, themed, variant_label
 
 
 def payoff_matrix_chart(analysis: dict[str, Any], subtitle: str, title: str | None = None) -> alt.TopLevelMixin:
@@ -51,13 +52,16 @@ def expected_value_chart(analysis: dict[str, Any], subtitle: str, title: str | N
     the dashed rule marks the lab's own trust."""
     panels = [_expected_value_panel(lab, len(analysis["labs"])) for lab in analysis["labs"]]
     chart = panels[0] if len(panels) == 1 else alt.hconcat(*panels)
-    crossing = any(lab["trust_threshold"] is not None for lab in analysis["labs"])
-    note = " · lines cross at the critical trust (red)" if crossing else " · the lines never cross"
+    crosses = any(crossing(lab) is not None for lab in analysis["labs"])
+    note = " · lines cross at the critical trust (red)" if crosses else " · the lines never cross for trust in [0, 1]"
     return themed(chart, title or "Expected payoff of each action against trust",
                   subtitle + note + "; dashed: the lab's own trust")
 
 
-def _expected_value_panel(lab: dict[str, Any], n_panels: int) -> alt.LayerChart:
+def _expected_value_panel(lab: dict[str, Any], n_panels: int, width: int | None = None,
+                          height: int = HEIGHT, title: str | None = None) -> alt.LayerChart:
+    """EV(cooperate) and EV(defect) of one kind of lab against trust on the payoffs it decides
+    on, its own trust (dashed) and, only where the lines cross inside [0, 1], the critical trust."""
     trust = np.linspace(0.0, 1.0, 101)
     p = lab["decision_payoffs"]
     lines_data = pd.concat(
@@ -80,13 +84,45 @@ def _expected_value_panel(lab: dict[str, Any], n_panels: int) -> alt.LayerChart:
         alt.Chart(pd.DataFrame({"trust": [lab["trust"]]})).mark_rule(
             strokeDash=[4, 4], color="#555555").encode(x="trust:Q"),
     ]
-    if lab["trust_threshold"] is not None:
+    if (critical := crossing(lab)) is not None:
         layers.append(
-            alt.Chart(pd.DataFrame({"critical trust": [lab["trust_threshold"]]}))
+            alt.Chart(pd.DataFrame({"critical trust": [critical]}))
             .mark_rule(color=OKABE_ITO[5], strokeWidth=2)
             .encode(x="critical trust:Q")
         )
-    width = WIDTH if n_panels == 1 else 320
-    perceived = lab["decides_on"] == "perceived payoffs"
-    title = (lab["name"] if n_panels > 1 else "") + (" (payoffs as it perceives them)" if perceived else "")
-    return alt.layer(*layers).properties(width=width, height=HEIGHT, title=title.strip())
+    if width is None:
+        width = WIDTH if n_panels == 1 else 320
+    if title is None:
+        perceived = lab["decides_on"] == "perceived payoffs"
+        title = (lab["name"] if n_panels > 1 else "") + (" (payoffs as it perceives them)" if perceived else "")
+    return alt.layer(*layers).properties(width=width, height=height, title=title.strip())
+
+
+def policy_changes_the_game(analysis: dict[str, Any]) -> bool:
+    """Whether some variant's expected game (policy and incidents in force) differs from the
+    stage game for some kind of lab: only then is a chart per variant worth drawing."""
+    base = [lab["decision_payoffs"] for lab in analysis["labs"]]
+    return any([lab["decision_payoffs"] for lab in game["labs"]] != base
+               for game in analysis.get("policy", {}).values())
+
+
+def policy_expected_value_chart(analysis: dict[str, Any], subtitle: str, title: str) -> alt.TopLevelMixin:
+    """The expected-payoff chart of every variant's expected game (one row per variant, one
+    column per kind of lab): where a policy moves the critical trust, the lines cross elsewhere;
+    a panel whose lines do not cross inside [0, 1] has no critical-trust rule and says so."""
+    rows = []
+    for name, game in analysis["policy"].items():
+        panels = []
+        for lab in game["labs"]:
+            head = variant_label(name) + (f" · {lab['name']}" if len(game["labs"]) > 1 else "")
+            critical = crossing(lab)
+            words = (f"lines cross at trust {threshold_text(critical)}" if critical is not None
+                     else "lines do not cross for trust in [0, 1]")
+            panel_title = alt.TitleParams(head, subtitle=f"{trust_range_words(lab)} ({words})",
+                                          anchor="start", fontSize=13, subtitleFontSize=11)
+            panels.append(_expected_value_panel(lab, 2, width=260, height=170, title="")
+                          .properties(title=panel_title))
+        rows.append(panels[0] if len(panels) == 1 else alt.hconcat(*panels))
+    chart = rows[0] if len(rows) == 1 else alt.vconcat(*rows)
+    return themed(chart, title, subtitle + " · each variant's expected game while its interventions are in "
+                  "force · red: critical trust; dashed: the lab's own trust")

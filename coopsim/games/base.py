@@ -95,6 +95,12 @@ class GameModel:
         return {}
 
     @staticmethod
+    def findings(scenario: Scenario, extras: dict[str, Any]) -> list:
+        """The model's own findings (:class:`coopsim.analyses.findings.Finding`) from a run's saved
+        results ``extras`` (solution, evolution, ...); stage games' are in coopsim.analyses.findings."""
+        return []
+
+    @staticmethod
     def check(scenario: Scenario) -> None:
         """Rules a scenario must follow with this model; raise ``ValueError`` naming the field."""
 

@@ -291,6 +291,12 @@ class Dsair(GameModel):
     solve = staticmethod(solve)
     population_game = staticmethod(population_game)
     charts = staticmethod(charts)
+
+    @staticmethod
+    def findings(scenario: Scenario, extras: dict[str, Any]) -> list:
+        from coopsim.analyses.findings_races import dsair_findings
+
+        return dsair_findings(scenario, extras)
     check_dynamics = staticmethod(check_dynamics)
 
     @staticmethod

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 PRECIPICE_STREAM = 0x70726563  # spawn key of the precipice Monte Carlo stream ("prec")
 AGREEMENT_STANDARD_ERRORS = 4.0  # Monte Carlo agrees with the closed form within this many SE
+MONTE_CARLO_Z = 1.959963984540054  # the standard normal's 97.5% quantile: a 95% interval
 
 
 class PrecipiceGame(Strict):
@@ -87,7 +88,9 @@ def solve(scenario: Scenario, source: str = "<scenario>") -> dict[str, Any]:
     The Monte Carlo estimate simulates ``game.monte_carlo_races`` races with a generator seeded
     from ``SeedSequence(scenario.seed, spawn_key=(PRECIPICE_STREAM,))``. Its standard error is
     ``sqrt(P (1 - P) / races)`` with ``P`` the closed form; the two agree when they are within
-    :data:`AGREEMENT_STANDARD_ERRORS` standard errors (a false alarm about once in 16 000 runs)."""
+    :data:`AGREEMENT_STANDARD_ERRORS` standard errors (a false alarm about once in 16 000 runs).
+    The estimate's own 95% interval is the normal approximation ``m +- 1.96 sqrt(m (1 - m) /
+    races)`` around the simulated share ``m``, clipped to [0, 1]."""
     import numpy as np
 
     from coopsim.analyses.evolution import jsonable
@@ -99,6 +102,7 @@ def solve(scenario: Scenario, source: str = "<scenario>") -> dict[str, Any]:
     rng = np.random.default_rng(np.random.SeedSequence(scenario.seed, spawn_key=(PRECIPICE_STREAM,)))
     simulated = precipice.simulate_disaster_probability(p, races, rng)
     se = math.sqrt(closed * (1 - closed) / races)
+    half = MONTE_CARLO_Z * math.sqrt(simulated * (1 - simulated) / races)
     difference = simulated - closed
     z = difference / se if se > 0 else (0.0 if difference == 0 else math.inf)
     return jsonable({
@@ -111,6 +115,7 @@ def solve(scenario: Scenario, source: str = "<scenario>") -> dict[str, Any]:
             "closed_form": closed,
             "monte_carlo": simulated,
             "races": races,
+            "monte_carlo_interval": [max(simulated - half, 0.0), min(simulated + half, 1.0)],
             "standard_error": se,
             "difference": difference,
             "z_score": z,
@@ -175,3 +180,9 @@ class Precipice(GameModel):
     solve = staticmethod(solve)
     solution_markdown = staticmethod(solution_markdown)
     charts = staticmethod(charts)
+
+    @staticmethod
+    def findings(scenario: Scenario, extras: dict[str, Any]) -> list:
+        from coopsim.analyses.findings_races import precipice_findings
+
+        return precipice_findings(scenario, extras)

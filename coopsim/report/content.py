@@ -16,6 +16,7 @@ import pandas as pd
 from coopsim.policy import INTERVENTIONS, PAPER_STRATEGIES
 from coopsim.policy.expected import inactive
 from coopsim.analyses.findings import findings_markdown, run_findings
+from coopsim.analyses.labs import kinds_differ
 from coopsim.games import game_model
 from coopsim.analyses.oneshot_text import fmt, oneshot_markdown
 from coopsim.markdown_text import code, plain
@@ -25,6 +26,9 @@ from coopsim.scenario.loading import resolve_variants
 CHART_TITLES = {
     "payoff-matrix": "Payoff matrix",
     "expected-payoff-vs-trust": "Expected payoff against trust",
+    "expected-payoff-by-variant": "Expected payoff against trust in each variant's expected game",
+    "labs-compared": "Labs compared: long-run cooperation, payoff and trust",
+    "cooperation-by-lab-over-time": "Cooperation of each lab over time",
     "what-if": "What if: move the sliders to recompute the one-shot game in the page",
     "variant-summary": "Variants compared",
     "cooperation-over-time": "Cooperation over time",
@@ -57,11 +61,14 @@ def report_blocks(result, manifest: dict[str, Any]) -> list[Block]:
               md(scenario_in_words(scenario))]
     if result.oneshot is not None:
         blocks += [md(oneshot_markdown(result.oneshot)), chart("payoff-matrix"),
-                   chart("expected-payoff-vs-trust"), chart("what-if")]
+                   chart("expected-payoff-vs-trust"), chart("expected-payoff-by-variant"), chart("what-if")]
     if "summary" in result.tables:
         blocks += [md(iterated_summary(result.tables["summary"], scenario)), chart("variant-summary")]
         for name in ("cooperation-over-time", "trust-over-time", "cumulative-incidents", "welfare-over-time"):
             blocks.append(chart(name))
+    if kinds_differ(result.tables.get("lab_summary")):
+        blocks += [md(lab_by_lab(result.tables["lab_summary"], scenario)), chart("labs-compared"),
+                   chart("cooperation-by-lab-over-time")]
     for title, text, chart_names in result.sections:
         blocks.append(md(f"## {title}\n\n{text}"))
         blocks += [chart(name) for name in chart_names]
@@ -183,6 +190,30 @@ def iterated_summary(summary: pd.DataFrame, scenario: Scenario) -> str:
         if pd.notna(period) and int(period) > 1:
             cells[0] += f" (a cycle of period {int(period)})"
         lines.append(f"| {plain(row['variant'])} | {runs} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def lab_by_lab(table: pd.DataFrame, scenario: Scenario) -> str:
+    """The lab summary as a table: per variant and kind of lab, long-run cooperation, payoff per
+    round and trust with their 95% intervals across replicates."""
+    replicates = int(table["replicates"].max())
+    spread = ("Means across replicates with 95% intervals (BCa bootstrap for the shares, Student t "
+              "for payoffs)" if replicates > 1 else "One run per variant, so no interval")
+    lines = [
+        "## Lab by lab",
+        "",
+        f"Each kind of lab (a lab of the scenario, or the labs that `count` makes of it) over the long "
+        f"run (the last {fmt(scenario.dynamics.long_run_fraction * 100)}% of rounds), averaged over its "
+        f"labs. {spread}.",
+        "",
+        "| variant | lab | labs | long-run cooperation | payoff per round | trust |",
+        "|---|---|---|---|---|---|",
+    ]
+    for _, row in table.iterrows():
+        cells = [f"{fmt(row[f'{m}_mean'])} [{fmt(row[f'{m}_low'])}, {fmt(row[f'{m}_high'])}]"
+                 if row[f"{m}_low"] != row[f"{m}_high"] else fmt(row[f"{m}_mean"])
+                 for m in ("cooperation", "payoff", "trust")]
+        lines.append(f"| {plain(row['variant'])} | {plain(row['kind'])} | {int(row['labs'])} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

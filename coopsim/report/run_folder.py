@@ -11,7 +11,7 @@ import pandas as pd
 from coopsim.analyses.run import RunResult
 from coopsim.scenario.loading import ScenarioError, load_scenario
 
-TABLES = ("rounds", "labs", "summary", "network_labs", "network_degree", "network_edges")
+TABLES = ("rounds", "labs", "summary", "lab_summary", "network_labs", "network_degree", "network_edges")
 EXTRAS = ("solution", "race_dynamics", "evolution", "network")
 
 
