@@ -35,13 +35,15 @@ def race_findings(result: Any) -> list[Finding]:
 # --------------------------------------------------------------------------- DSAIR
 def dsair_findings(scenario: Any, extras: dict[str, Any]) -> list[Finding]:
     """Zone, stationary shares and thresholds of every variant (see the module docstring)."""
+    from coopsim.analyses.evolution_text import leaders_text
+
     evolved = extras.get("evolution")
     if evolved is None:
         return []
     cases = ({f"variants.{name}": (name, result) for name, result in evolved["variants"].items()}
              if evolved.get("variants") else {"": (None, evolved)})
     findings = []
-    leaders = {name: result["most_abundant"] for name, result in cases.values()}
+    leaders = {name: leaders_text(result["stationary"]) for name, result in cases.values()}
     if len(cases) > 1:
         if len(set(leaders.values())) > 1:
             findings.append(Finding("The answer depends on the variant: the most abundant strategy in the "

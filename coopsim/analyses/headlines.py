@@ -150,14 +150,33 @@ def oneshot_headlines(oneshot: dict[str, Any]) -> tuple[str, str]:
     return f"One-shot game: {game_words(oneshot)}", _verdicts(oneshot.get("labs", []))
 
 
+def short_verdict(lab: dict[str, Any]) -> str:
+    """'cooperating pays above trust 0.333', 'cooperating never pays', ... (by :func:`trust_range`)."""
+    side, threshold = trust_range(lab)
+    if threshold is not None:
+        return f"cooperating pays {side} trust {threshold_text(threshold)}"
+    return {"always": "cooperating pays at any trust", "never": "cooperating never pays",
+            "indifferent": "cooperating and defecting pay the same"}[side]
+
+
 def policy_headline(policy: dict[str, dict[str, Any]]) -> str:
-    """Title of the per-variant expected-payoff chart: each variant's verdict for its first kind
-    of lab, grouping variants that agree, e.g. 'Cooperating pays only at trust above 0.333 with
-    joint research and late joint research; no level of trust makes cooperating pay with no
-    collaboration'."""
+    """Title of the per-variant expected-payoff chart: where cooperating pays in each variant's
+    expected game, variants that agree grouped, e.g. 'Cooperating pays above trust 0.333 with
+    joint research and late joint research; cooperating never pays with no collaboration'; with
+    several kinds of lab, 'Where cooperating pays: no collaboration: for no lab; joint research:
+    Mid-size lab above trust 0.333 and Newcomer above trust 0.6'."""
     groups: dict[str, list[str]] = {}
+    several = any(len(game["labs"]) > 1 for game in policy.values())
     for name, game in policy.items():
-        groups.setdefault(trust_range_words(game["labs"][0]), []).append(name.replace("_", " "))
+        if several:
+            pays = [f"{lab['name']} {short_verdict(lab).removeprefix('cooperating pays ')}"
+                    for lab in game["labs"] if trust_range(lab)[0] in ("above", "below", "always")]
+            text = ", ".join(pays) if pays else "for no lab"
+        else:
+            text = short_verdict(game["labs"][0])
+        groups.setdefault(text, []).append(name.replace("_", " "))
+    if several:
+        return "Where cooperating pays: " + "; ".join(f"{' and '.join(names)}: {text}" for text, names in groups.items())
     if len(groups) == 1:
         return capitalised(next(iter(groups))) + " in every variant"
     return capitalised("; ".join(f"{text} with {' and '.join(names)}" for text, names in groups.items()))

@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from coopsim.analyses.headlines import crossing, threshold_text, trust_range_words
+from coopsim.analyses.headlines import crossing, short_verdict
 from coopsim.charts.theme import HEIGHT, OKABE_ITO, WIDTH, themed, variant_label
 
 
@@ -108,7 +108,7 @@ def policy_changes_the_game(analysis: dict[str, Any]) -> bool:
 
 def policy_expected_value_chart(analysis: dict[str, Any], subtitle: str, title: str) -> alt.TopLevelMixin:
     """The expected-payoff chart of every variant's expected game (one row per variant, one
-    column per kind of lab): where a policy moves the critical trust, the lines cross elsewhere;
+    column per kind of lab; with one kind, the variants side by side, three to a row): where a policy moves the critical trust, the lines cross elsewhere;
     a panel whose lines do not cross inside [0, 1] has no critical-trust rule and says so."""
     rows = []
     for name, game in analysis["policy"].items():
@@ -116,13 +116,15 @@ def policy_expected_value_chart(analysis: dict[str, Any], subtitle: str, title: 
         for lab in game["labs"]:
             head = variant_label(name) + (f" · {lab['name']}" if len(game["labs"]) > 1 else "")
             critical = crossing(lab)
-            words = (f"lines cross at trust {threshold_text(critical)}" if critical is not None
-                     else "lines do not cross for trust in [0, 1]")
-            panel_title = alt.TitleParams(head, subtitle=f"{trust_range_words(lab)} ({words})",
+            words = short_verdict(lab) + ("" if critical is not None else " (the lines do not cross)")
+            panel_title = alt.TitleParams(head, subtitle=words,
                                           anchor="start", fontSize=13, subtitleFontSize=11)
             panels.append(_expected_value_panel(lab, 2, width=260, height=170, title="")
                           .properties(title=panel_title))
-        rows.append(panels[0] if len(panels) == 1 else alt.hconcat(*panels))
-    chart = rows[0] if len(rows) == 1 else alt.vconcat(*rows)
+        rows.append(panels)
+    if all(len(panels) == 1 for panels in rows):  # one kind of lab: the variants side by side
+        chart = alt.concat(*[panels[0] for panels in rows], columns=3)
+    else:  # a row per variant, a column per kind of lab
+        chart = alt.vconcat(*[panels[0] if len(panels) == 1 else alt.hconcat(*panels) for panels in rows])
     return themed(chart, title, subtitle + " · each variant's expected game while its interventions are in "
                   "force · red: critical trust; dashed: the lab's own trust")

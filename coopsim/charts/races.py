@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from coopsim.charts.theme import HEIGHT, OKABE_ITO, WIDTH, themed
+from coopsim.analyses.findings_races import INFORMATION_WORDS
 from coopsim.theory import dsair, precipice
 
 ZONE_LABELS = {
@@ -88,8 +89,11 @@ def _limit_lines(p: dsair.DsairParams, x: str, xs: np.ndarray, regime: str) -> p
     return data[(data["p_r"] >= 0) & (data["p_r"] <= 1)]
 
 
-def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str) -> alt.TopLevelMixin:
-    """Zones of the two-lab DSAIR race over (``x``, p_r), ``x`` = ``"s"`` or ``"p_fo"``."""
+def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str,
+                   points: dict[str, dsair.DsairParams] | None = None) -> alt.TopLevelMixin:
+    """Zones of the two-lab DSAIR race over (``x``, p_r), ``x`` = ``"s"`` or ``"p_fo"``, with the
+    scenario marked, or each of ``points`` (variant label -> its parameters) when given; the
+    title names the zone of each marked point."""
     if x == "s":
         top = float(max(3.0, 1.6 * float(p.s)))
         x_edges = np.linspace(1.0, top, GRID_COLUMNS + 1)
@@ -111,7 +115,9 @@ def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str) -> alt.TopLevelM
         color=alt.Color("zone:N", scale=zone_scale,
                         legend=alt.Legend(title="zone", orient="right", labelLimit=420,
                                           symbolType="square")),
-        stroke=alt.Stroke("zone:N", scale=zone_scale, legend=None),  # hides seams between cells
+        # The same legend as the colour's, so Vega-Lite merges the two (no conflicting legend).
+        stroke=alt.Stroke("zone:N", scale=zone_scale,  # hides seams between cells
+                          legend=alt.Legend(title="zone", orient="right", labelLimit=420, symbolType="square")),
         tooltip=["zone:N"],
     )
     layers = [rects]
@@ -126,8 +132,10 @@ def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str) -> alt.TopLevelM
                                                  labelLimit=420, symbolStrokeWidth=1.5)),
             )
         )
-    here = pd.DataFrame({"x": [float(getattr(p, x))], "y": [float(p.p_r)],
-                         "label": [f"this scenario ({dsair.zone(p)})"]})
+    marked = points or {"this scenario": p}
+    here = pd.DataFrame({"x": [float(getattr(q, x)) for q in marked.values()],
+                         "y": [float(q.p_r) for q in marked.values()],
+                         "label": [f"{name} ({dsair.zone(q)})" for name, q in marked.items()]})
     layers += [
         alt.Chart(here).mark_point(shape="diamond", size=220, filled=True, color="black",
                                    stroke="white", strokeWidth=1.5, opacity=1)
@@ -139,10 +147,13 @@ def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str) -> alt.TopLevelM
         .encode(x=x_enc, y=y_enc, text="label:N"),
     ]
     fixed = _fixed_parameters(p, x)
-    title = ("Where is regulation needed? Zones over speed and disaster risk" if x == "s"
-             else "Can detection replace regulation? Zones over detection and disaster risk")
+    zones = [f"{name}: {str(dsair.zone(q)).replace('_', ' ')} zone" for name, q in marked.items()]
+    title = "; ".join(zones)
+    title = title[0].upper() + title[1:]
+    axes = "speed" if x == "s" else "detection"
     chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT + 60)
-    return themed(chart, title, [subtitle, f"Two-lab DSAIR race, {regime} regime; {fixed}."])
+    return themed(chart, title, [subtitle, f"Zones over {axes} and disaster risk: two-lab DSAIR race, "
+                                           f"{regime} regime; {fixed}."])
 
 
 def _regime(p: dsair.DsairParams) -> str:
@@ -162,7 +173,8 @@ def _fixed_parameters(p: dsair.DsairParams, x: str) -> str:
 
 def disaster_vs_mu_chart(result: dict[str, Any], subtitle: str) -> alt.TopLevelMixin:
     """Closed-form probability of disaster against mu for the three information conditions,
-    with the scenario's point and its Monte Carlo estimate (bar: ±2 standard errors)."""
+    with the scenario's point and its Monte Carlo estimate (bar: its 95% interval); the title
+    ranks the conditions at the scenario's mu."""
     par = result["parameters"]
     teams, mu, enmity = par["teams"], par["mu"], par["enmity"]
     mus = np.linspace(0.02, max(3.0, 2.0 * mu), 150)
@@ -180,9 +192,9 @@ def disaster_vs_mu_chart(result: dict[str, Any], subtitle: str) -> alt.TopLevelM
     point = pd.DataFrame({
         "mu": [mu, mu],
         "p_disaster": [d["closed_form"], d["monte_carlo"]],
-        "estimate": ["this scenario: closed form", "this scenario: simulated races (±2 SE)"],
-        "low": [d["closed_form"], d["monte_carlo"] - 2 * d["standard_error"]],
-        "high": [d["closed_form"], d["monte_carlo"] + 2 * d["standard_error"]],
+        "estimate": ["this scenario: closed form", "this scenario: simulated races (95% interval)"],
+        "low": [d["closed_form"], d["monte_carlo_interval"][0]],
+        "high": [d["closed_form"], d["monte_carlo_interval"][1]],
         "information": [INFORMATION_LABELS[par["information"]]] * 2,
     })
     shape = alt.Shape("estimate:N", scale=alt.Scale(domain=list(point["estimate"]),
@@ -204,9 +216,12 @@ def disaster_vs_mu_chart(result: dict[str, Any], subtitle: str) -> alt.TopLevelM
                 tooltip=["estimate:N", alt.Tooltip("p_disaster:Q", format=".4f")]),
     ).properties(width=WIDTH, height=HEIGHT)
     agreement = "agree" if d["agree"] else "DISAGREE"
+    ranked = sorted(result["by_information"].items(), key=lambda item: -item[1])
+    title = (f"At mu = {mu:g}, disaster is likeliest with {INFORMATION_WORDS[ranked[0][0]]} "
+             f"({ranked[0][1]:.3g}) and least likely with {INFORMATION_WORDS[ranked[-1][0]]} ({ranked[-1][1]:.3g})")
     return themed(
         chart,
-        "Does knowing more about rivals make the race to AI more dangerous?",
+        title,
         [
             subtitle,
             f"{teams} teams, enmity {enmity:g}. This scenario ({INFORMATION_LABELS[par['information']]}"

@@ -121,6 +121,6 @@ def what_if_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLevelMixin 
     return themed(
         chart,
         "What if the factors were different?",
-        subtitle + whose + " · sliders (in index.html and charts/what-if.html) recompute it in the page"
+        subtitle + whose + "\nsliders (in index.html and charts/what-if.html) recompute it in the page"
         " · lines cross at the critical trust (red); dashed: trust",
     )

@@ -244,16 +244,25 @@ def population_game(scenario: Scenario, settings: EvolutionSettings, source: str
 
 
 def charts(scenario: Scenario, subtitle: str, solution: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Zone maps over (s, p_r) and (p_fo, p_r) around the scenario's parameters (two labs)."""
+    """Zone maps over (s, p_r) and (p_fo, p_r) around the scenario's parameters (two labs), each
+    variant marked when the variants differ only in the map's axes."""
     if scenario.game.N != 2:
         return {}
     from coopsim.charts import races as race_charts
 
+    from dataclasses import replace
+
+    from coopsim.scenario.loading import resolve_variants
+
     p = dsair_params(scenario)
-    return {
-        "dsair-zones-s-p_r": race_charts.zone_map_chart(p, "s", subtitle),
-        "dsair-zones-p_fo-p_r": race_charts.zone_map_chart(p, "p_fo", subtitle),
-    }
+    variants = {name.replace("_", " "): dsair_params(v) for name, v in resolve_variants(scenario).items()}
+    charts = {}
+    for x, name in (("s", "dsair-zones-s-p_r"), ("p_fo", "dsair-zones-p_fo-p_r")):
+        # Variants that differ only in the map's two axes sit on the same map: mark each of them.
+        same_map = {label: q for label, q in variants.items() if replace(q, **{x: getattr(p, x), "p_r": p.p_r}) == p}
+        points = same_map if len(variants) > 1 and len(same_map) == len(variants) else None
+        charts[name] = race_charts.zone_map_chart(p, x, subtitle, points)
+    return charts
 
 
 def check_dynamics(game: DsairGame, dynamics: Any) -> None:
