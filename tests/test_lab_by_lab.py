@@ -134,8 +134,8 @@ def test_per_variant_chart_draws_the_critical_trust_the_policy_moves():
     assert panels[0]["title"]["subtitle"] == "cooperating never pays (the lines do not cross)"
     assert critical_rules(spec, panels[0]) == []
     assert critical_rules(spec, panels[1]) == critical_rules(spec, panels[2]) == pytest.approx([1 / 3])
-    assert spec["title"]["text"] == ("Cooperating never pays with no collaboration; cooperating pays above "
-                                     "trust 0.333 with joint research and late joint research")
+    assert spec["title"]["text"] == ("Cooperating never pays in no collaboration; cooperating pays above "
+                                     "trust 0.333 in joint research and late joint research")
 
 
 @pytest.mark.parametrize("threshold, region, drawn", [

@@ -199,8 +199,8 @@ def _oneshot(oneshot: dict[str, Any]) -> list[Finding]:
         w = Writer()
         verdicts = [lab_verdict(w, lab, f"policy.{name}.labs[{index}]") for index, lab in enumerate(game["labs"])]
         findings.append(w.finding(
-            f"With the policy of {words(name)} in force, labs effectively play "
-            f"{game_words(game, oneshot)} (expected payoffs): "
+            f"With the policy of {words(name)} in force (expected payoffs; game class: "
+            f"{game_words(game, oneshot)}): "
             + " ".join(verdicts)))
     return findings
 

@@ -161,8 +161,8 @@ def short_verdict(lab: dict[str, Any]) -> str:
 
 def policy_headline(policy: dict[str, dict[str, Any]]) -> str:
     """Title of the per-variant expected-payoff chart: where cooperating pays in each variant's
-    expected game, variants that agree grouped, e.g. 'Cooperating pays above trust 0.333 with
-    joint research and late joint research; cooperating never pays with no collaboration'; with
+    expected game, variants that agree grouped, e.g. 'Cooperating pays above trust 0.333 in
+    joint research and late joint research; cooperating never pays in no collaboration'; with
     several kinds of lab, 'Where cooperating pays: no collaboration: for no lab; joint research:
     Mid-size lab above trust 0.333 and Newcomer above trust 0.6'."""
     groups: dict[str, list[str]] = {}
@@ -179,7 +179,7 @@ def policy_headline(policy: dict[str, dict[str, Any]]) -> str:
         return "Where cooperating pays: " + "; ".join(f"{' and '.join(names)}: {text}" for text, names in groups.items())
     if len(groups) == 1:
         return capitalised(next(iter(groups))) + " in every variant"
-    return capitalised("; ".join(f"{text} with {' and '.join(names)}" for text, names in groups.items()))
+    return capitalised("; ".join(f"{text} in {' and '.join(names)}" for text, names in groups.items()))
 
 
 def lab_headline(table: pd.DataFrame) -> str:
@@ -193,8 +193,9 @@ def lab_headline(table: pd.DataFrame) -> str:
     where = f"In {variant.replace('_', ' ')}, " if table["variant"].nunique() > 1 else ""
     if part[low] == part[high]:
         return f"{where}every kind of lab cooperates {percent(part[low])} of the time in the long run"
-    return (f"{where}{low} cooperates {percent(part[low])} of the time in the long run, "
-            f"{high} {percent(part[high])}")
+    tops = [kind for kind, share in part.items() if percent(share) == percent(part[high])]
+    names = tops[0] if len(tops) == 1 else ", ".join(tops[:-1]) + " and " + tops[-1]
+    return f"{where}{low} cooperates {percent(part[low])} of the time in the long run, {names} {percent(part[high])}"
 
 
 def cooperates_at(lab: dict[str, Any], trust: float) -> bool:

@@ -126,5 +126,6 @@ def policy_expected_value_chart(analysis: dict[str, Any], subtitle: str, title: 
         chart = alt.concat(*[panels[0] for panels in rows], columns=3)
     else:  # a row per variant, a column per kind of lab
         chart = alt.vconcat(*[panels[0] if len(panels) == 1 else alt.hconcat(*panels) for panels in rows])
+    chart = chart.resolve_scale(y="shared")  # payoffs compare across variants at a glance
     return themed(chart, title, subtitle + " · each variant's expected game while its interventions are in "
                   "force · red: critical trust; dashed: the lab's own trust")
