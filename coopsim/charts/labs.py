@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from coopsim.charts.dynamics import MAX_POINTS, VARIANT_TITLE, window_layers
-from coopsim.charts.theme import OKABE_ITO, themed, variant_label, variant_scale
+from coopsim.charts.theme import HEIGHT, OKABE_ITO, WIDTH, themed, variant_label, variant_scale
 
 LAB_PANELS = {
     "cooperation": "Long-run cooperation (share of its choices)",
@@ -75,7 +75,8 @@ def lab_time_series_chart(labs: pd.DataFrame, variants: list[str], subtitle: str
         own = windows[windows["variant"] == variant_label(variant)] if windows is not None else None
         if own is not None and len(own):
             layers = window_layers(own.reset_index(drop=True), alt.value("#777777")) + layers
-        panels.append(alt.layer(*layers).properties(width=300, height=180, title=variant_label(variant)))
+        size = {"width": 300, "height": 180} if len(variants) > 1 else {"width": WIDTH, "height": HEIGHT}
+        panels.append(alt.layer(*layers).properties(**size, title=variant_label(variant)))
     chart = panels[0] if len(panels) == 1 else alt.concat(*panels, columns=2)
     note = " · lines: mean over the kind's labs and the replicates"
     if window > 1:
