@@ -16,7 +16,8 @@ import pandas as pd
 from coopsim.policy import INTERVENTIONS, PAPER_STRATEGIES
 from coopsim.policy.expected import inactive
 from coopsim.analyses.findings import findings_markdown, run_findings
-from coopsim.analyses.labs import kinds_differ
+from coopsim.analyses.labs import LAB_MEASURES, kinds_differ
+from coopsim.theory.intervals import interval_method
 from coopsim.games import game_model
 from coopsim.analyses.oneshot_text import fmt, oneshot_markdown
 from coopsim.markdown_text import code, plain
@@ -200,8 +201,9 @@ def lab_by_lab(table: pd.DataFrame, scenario: Scenario) -> str:
     """The lab summary as a table: per variant and kind of lab, long-run cooperation, payoff per
     round and trust with their 95% intervals across replicates."""
     replicates = int(table["replicates"].max())
-    spread = ("Means across replicates with 95% intervals (BCa bootstrap for the shares, Student t "
-              "for payoffs)" if replicates > 1 else "One run per variant, so no interval")
+    methods = "; ".join(f"{interval_method(bounds)} for {measure}" for measure, bounds in LAB_MEASURES.items())
+    spread = (f"Means across replicates with 95% intervals ({methods})" if replicates > 1
+              else "One run per variant, so no interval")
     lines = [
         "## Lab by lab",
         "",
