@@ -158,5 +158,5 @@ def _why(result, variant_scenario, variant: str, lab: dict[str, Any], path: str,
     names = set(lab["name"].split(", "))
     rules = dict.fromkeys(entry.strategy.type for entry in variant_scenario.labs if entry.name in names)
     meanings = [strategies[rule].meaning for rule in rules]
-    return ("it plays the repeated game by its decision rule (" + "; ".join(meanings) + "), which "
-            "responds to what partners did and earned, not to a fixed belief as the one-shot game assumes")
+    return ("its decision rule in the repeated game responds to what partners did and earned, not to "
+            "a fixed belief as the one-shot game assumes: " + "; ".join(meanings))
