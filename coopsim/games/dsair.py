@@ -36,7 +36,8 @@ ZONE_MEANINGS = {
     "unsafe_preferred_safe_selected": "unsafe play is collectively preferred but safety is "
     "selected (possible only away from the early regime)",
 }
-DYNAMICS_FIELDS = ("rounds", "replicates")  # what the race played by agents reads
+# what the race played by agents reads (observability: sightings for interventions' payments)
+DYNAMICS_FIELDS = ("rounds", "replicates", "observability")
 # Judged by the scenario's own rule (networks are for stage games), with its message.
 DYNAMICS_CHECKED_ELSEWHERE = ("network",)
 
@@ -258,7 +259,8 @@ def charts(scenario: Scenario, subtitle: str, solution: dict[str, Any] | None = 
 
 def check_dynamics(game: DsairGame, dynamics: Any) -> None:
     """The race played by agents has two labs, races that fit in ``rounds``, and reads only
-    ``rounds`` and ``replicates``; other settings of the lab model must keep their defaults."""
+    ``rounds``, ``replicates`` and ``observability``; other settings of the lab model must keep
+    their defaults."""
     defaults = type(dynamics)()
     unused = [
         name for name in type(dynamics).model_fields
@@ -268,7 +270,7 @@ def check_dynamics(game: DsairGame, dynamics: Any) -> None:
     if unused:
         raise ValueError(
             f"dynamics.{unused[0]} does not apply to the DSAIR race played by agents, which reads "
-            "only dynamics.rounds and dynamics.replicates"
+            "only dynamics.rounds, dynamics.replicates and dynamics.observability"
         )
     if game.N != 2:
         raise ValueError(f"the DSAIR race played by agents has two labs per race, but game.N is {game.N}")
@@ -319,3 +321,15 @@ class Dsair(GameModel):
         from coopsim.games.dsair_text import dynamics_markdown
 
         return dynamics_markdown(result, heading_level)
+
+    @staticmethod
+    def check(scenario: Scenario) -> None:
+        """With a ``dynamics:`` block, every intervention must be able to act in the race played
+        by agents (only payments between rivals do: :func:`coopsim.games.dsair_race.race_problem`)."""
+        if "dynamics" not in scenario.model_fields_set:
+            return
+        from coopsim.games.dsair_race import race_problem
+
+        for index in range(len(scenario.interventions)):
+            if problem := race_problem(scenario, index):
+                raise ValueError(f"interventions[{index}]: {problem}")

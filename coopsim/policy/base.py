@@ -73,6 +73,25 @@ class Transfer:
         return not (np.any(self.to_actor) or np.any(self.to_partner))
 
 
+def entry_amounts(
+    transfer: Transfer,
+    n_labs: int,
+    actor: np.ndarray,
+    partner: np.ndarray,
+    actor_action: np.ndarray,
+    partner_action: np.ndarray,
+    happened: np.ndarray | bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """What ``transfer`` pays in each match entry: (received by the actor, received by its
+    partner) = ``happened`` x (``to_actor[actor][a, b]``, ``to_partner[partner][a, b]``), with a
+    the actor's executed action and b the partner's. The one settlement rule of every model
+    that plays matches (the lab model's matches, the DSAIR race's rounds)."""
+    cell = 2 * np.asarray(actor_action) + np.asarray(partner_action)
+    to_actor = np.broadcast_to(transfer.to_actor, (n_labs, 2, 2)).reshape(n_labs, 4)
+    to_partner = np.broadcast_to(transfer.to_partner, (n_labs, 2, 2)).reshape(n_labs, 4)
+    return to_actor[actor, cell] * happened, to_partner[partner, cell] * happened
+
+
 def cell_table(**cells: float) -> np.ndarray:
     """A 2x2 table [actor action, partner action] with the named cells (``CC``, ``CD``, ``DC``,
     ``DD``, actor's action first) set and the rest 0."""
