@@ -38,8 +38,8 @@ ZONE_MEANINGS = {
 }
 # what the race played by agents reads (observability: sightings for interventions' payments)
 DYNAMICS_FIELDS = ("rounds", "replicates", "observability")
-# Judged by the scenario's own rule (networks are for stage games), with its message.
-DYNAMICS_CHECKED_ELSEWHERE = ("network",)
+# The race on a network (coopsim.abm.network_race) also reads these.
+NETWORK_FIELDS = ("network", "long_run_fraction")
 
 
 class DsairGame(Strict):
@@ -259,24 +259,28 @@ def charts(scenario: Scenario, subtitle: str, solution: dict[str, Any] | None = 
 
 def check_dynamics(game: DsairGame, dynamics: Any) -> None:
     """The race played by agents has two labs, races that fit in ``rounds``, and reads only
-    ``rounds``, ``replicates`` and ``observability``; other settings of the lab model must keep
-    their defaults."""
+    ``rounds``, ``replicates`` and ``observability`` (on a network also ``network`` and
+    ``long_run_fraction``, and ``rounds`` counts generations); other settings of the lab model
+    must keep their defaults."""
     defaults = type(dynamics)()
     unused = [
         name for name in type(dynamics).model_fields
-        if name not in DYNAMICS_FIELDS + DYNAMICS_CHECKED_ELSEWHERE
+        if name not in DYNAMICS_FIELDS + (NETWORK_FIELDS if dynamics.network is not None else ())
         and getattr(dynamics, name) != getattr(defaults, name)
     ]
     if unused:
         raise ValueError(
             f"dynamics.{unused[0]} does not apply to the DSAIR race played by agents, which reads "
-            "only dynamics.rounds, dynamics.replicates and dynamics.observability"
+            "only dynamics.rounds, dynamics.replicates and dynamics.observability (and, on a "
+            "network, dynamics.network and dynamics.long_run_fraction)"
         )
     if game.N != 2:
         raise ValueError(f"the DSAIR race played by agents has two labs per race, but game.N is {game.N}")
     if game.W < game.s:
         raise ValueError(f"the DSAIR race played by agents needs game.W >= game.s (a race lasts at "
                          f"least one round); W is {game.W:g}, s is {game.s:g}")
+    if dynamics.network is not None:
+        return  # on a network dynamics.rounds counts generations: one whole race per linked pair
     if dynamics.rounds < game.W:
         raise ValueError(
             f"dynamics.rounds ({dynamics.rounds}) is shorter than one race: a SAFE race lasts "
@@ -289,6 +293,7 @@ class Dsair(GameModel):
     """The DSAIR race (see the module docstring)."""
 
     spec = DsairGame
+    on_networks = True  # the race on a network: coopsim.abm.network_race
     solution_title = "The race"
     solve = staticmethod(solve)
     population_game = staticmethod(population_game)
@@ -312,8 +317,11 @@ class Dsair(GameModel):
         """The race played round by round by agents, when the scenario has a ``dynamics:`` block."""
         if "dynamics" not in scenario.model_fields_set:
             return None
+        from coopsim.games.dsair_network import has_network, network_race_dynamics
         from coopsim.games.dsair_race import race_dynamics
 
+        if has_network(scenario):
+            return network_race_dynamics(scenario, progress)
         return race_dynamics(scenario, progress)
 
     @staticmethod

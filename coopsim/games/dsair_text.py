@@ -85,7 +85,12 @@ def solution_markdown(solution: dict[str, Any], heading_level: int = 2) -> str:
 
 
 def dynamics_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
-    """The race played by agents: measured payoff per round of the row lab beside Eq. 2."""
+    """The race played by agents: measured payoff per round of the row lab beside Eq. 2 (or, on
+    a network, the long-run strategy shares: :mod:`coopsim.games.dsair_network`)."""
+    if result.get("network"):
+        from coopsim.games.dsair_network import network_race_markdown
+
+        return network_race_markdown(result)
     lines = [
         f"Each pair of strategies raced {result['rounds']:,} rounds (whole races, the last one "
         f"may run over) in each of {result['replicates']} replicates; a race lasts W rounds when "
