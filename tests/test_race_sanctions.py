@@ -108,7 +108,8 @@ def test_expected_payments_equal_the_simulated_ones(kind):
     rng = np.random.default_rng(zlib.crc32(kind.encode()))
     settings = SETTINGS[kind](rng)
     text = "[{" + ", ".join(f"{k}: {v}" for k, v in {"type": kind, **settings}.items()) + "}]"
-    game = "{model: dsair, b: 4, c: 1, s: 2, B: 100, W: 10, p_r: 0.3, p_fo: 0.8}"
+    # W/s = 4.5: the last round of a race with an UNSAFE lab is half a round (payments count half)
+    game = "{model: dsair, b: 4, c: 1, s: 2, B: 100, W: 9, p_r: 0.3, p_fo: 0.8}"
     try:
         s = scenario(text, game, observability=0.5)
     except ScenarioError as error:
@@ -116,7 +117,7 @@ def test_expected_payments_equal_the_simulated_ones(kind):
         assert kind not in ("peer_punishment", "reward", "voluntary_commitment")
         return
     assert race_problem(s, 0) is None
-    params = DsairParams(b=4.0, c=1.0, s=2.0, B=100.0, W=10.0, p_r=0.3, p_fo=0.8)
+    params = DsairParams(b=4.0, c=1.0, s=2.0, B=100.0, W=9.0, p_r=0.3, p_fo=0.8)
     eq2 = dsair.race_payoffs(params)
     rules = race_rules(s, 2)
     for row in dsair.STRATEGIES:
