@@ -190,3 +190,12 @@ def test_what_the_race_on_a_network_refuses():
         loads_scenario(base + "interventions: [{type: audit_and_fine, detection_probability: 0.5, fine: 3}]\n")
     # rounds count generations on a network: fewer than W is fine there.
     assert loads_scenario(base.replace("rounds: 20", "rounds: 3")).dynamics.rounds == 3
+
+
+def test_a_race_on_a_network_too_large_to_run_is_refused_up_front():
+    """Budget (coopsim.scenario.budget.network_race): 10,000 labs on the complete graph are
+    5e7 links racing 10 rounds: about 1e10 bytes per generation, above the 8 GiB limit."""
+    huge = FILE_SCENARIO.replace("{file: edges.csv}", "{type: complete}").replace(
+        "  - {name: Loner}\n", "  - {name: Crowd, count: 10000}\n")
+    with pytest.raises(ScenarioError, match="the race on a network would need .* links"):
+        loads_scenario(huge)

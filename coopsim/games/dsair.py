@@ -338,6 +338,17 @@ class Dsair(GameModel):
             return
         from coopsim.games.dsair_race import race_problem
 
+        on_network = {name: bool(override["dynamics"]["network"])
+                      if isinstance(override.get("dynamics"), dict) and "network" in override["dynamics"]
+                      else scenario.dynamics.network is not None
+                      for name, override in scenario.variants.items()}
+        if len(set(on_network.values())) > 1:
+            raise ValueError(
+                "variants: either every variant races on a dynamics.network or none does (the race "
+                "on a network and the races between strategy pairs answer different questions); "
+                f"on a network: {', '.join(n for n, on in on_network.items() if on)}; not: "
+                f"{', '.join(n for n, on in on_network.items() if not on)}")
+
         for index in range(len(scenario.interventions)):
             if problem := race_problem(scenario, index):
                 raise ValueError(f"interventions[{index}]: {problem}")

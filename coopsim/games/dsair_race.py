@@ -8,6 +8,11 @@ have been played. A replicate's measure is the row lab's mean payoff per round o
 whose expectation is the Eq. 2 entry exactly (see :mod:`coopsim.abm.race`); across replicates the
 mean gets a 95% Student t interval (payoffs per round have no bound).
 
+Interventions that pay between rivals each round (peer punishment, rewards, pledges) act in every
+race (:func:`race_rules`, :mod:`coopsim.abm.race_play`); the expected value beside each measure
+is then Eq. 2 plus the pair's expected payments per round (:func:`expected_payments`). With a
+``dynamics.network`` the race is played on the graph instead (:mod:`coopsim.games.dsair_network`).
+
 Seeds: as in the lab model, replicate r of the variant at position v uses
 ``SeedSequence([seed, v, r])``; pair number k (row-major over the strategies) draws from its
 ``k``-th spawned child, so every (variant, replicate, pair) stream is independent and reproducible.
