@@ -188,6 +188,9 @@ def test_what_the_race_on_a_network_refuses():
         loads_scenario(base.replace("rounds: 20", "rounds: 20, tremble: 0.1"))
     with pytest.raises(ScenarioError, match="audit_and_fine does not apply to the DSAIR race"):
         loads_scenario(base + "interventions: [{type: audit_and_fine, detection_probability: 0.5, fine: 3}]\n")
+    mixed = base + "variants:\n  net: {}\n  nonet:\n    dynamics: {network: null}\n"
+    with pytest.raises(ScenarioError, match="either every variant races on a dynamics.network or none"):
+        loads_scenario(mixed)
     # rounds count generations on a network: fewer than W is fine there.
     assert loads_scenario(base.replace("rounds: 20", "rounds: 3")).dynamics.rounds == 3
 
