@@ -293,8 +293,8 @@ class LabModel(mesa.Model):
             if chance <= 0 or transfer.is_zero():
                 continue
             happened = self.rng.random(me.size) < chance if chance < 1 else True
-            own, given = entry_amounts(transfer, n, me, matches.partners(me), actions,
-                                       matches.partners(actions), happened)
+            own, given = entry_amounts(*transfer.tables(n), matches.cell, matches.partners(matches.cell),
+                                       actions, matches.partners(actions), happened)
             paid = own + matches.partners(given)
             kept = kept + paid
             if transfer.public:

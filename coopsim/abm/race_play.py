@@ -127,8 +127,8 @@ class Races:
         self.played_safe |= (moves == SAFE) & running[:, None]
         for i, transfer in enumerate(self.transfers):
             happened = uniforms[:, :, self.slots[i]] < self.rules.chance(transfer) if i in self.slots else True
-            rival = self.labs[:, ::-1]
-            own, given = entry_amounts(transfer, self.n_labs, self.labs, rival, moves, moves[:, ::-1], happened)
+            own, given = entry_amounts(*transfer.tables(self.n_labs), 4 * self.labs, 4 * self.labs[:, ::-1],
+                                       moves, moves[:, ::-1], happened)
             self.paid += fraction * (own + given[:, ::-1])
         self.last_move = np.where(running[:, None], moves, self.last_move)
         self.time += fraction[:, 0]
