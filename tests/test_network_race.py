@@ -131,7 +131,7 @@ def test_scale_free_networks_keep_safe_development_inside_the_dilemma_zone():
 def test_peer_punishment_raises_safe_play_on_a_homogeneous_network():
     """Peer punishment (cost 1, fine 30, every sighting certain) changes AS vs AU to S' = S - 1,
     T' = T - 30 per round (coopsim.policy.peer_punishment), so by hand the well-mixed rest point
-    falls to (P - S')/(R - T' + P - S') = 22.5 / 57.78 + ... = 0.40 < 1/2: from half AS, AS now
+    falls to (P - S')/(R - T' + P - S') = 23.5 / (35.28 + 23.5) = 0.40 < 1/2: from half AS, AS now
     takes over. On the random regular graph, where AS was lost in every run, it now wins."""
     text = """name: punish on a network
 seed: 3
