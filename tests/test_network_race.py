@@ -202,3 +202,22 @@ def test_a_race_on_a_network_too_large_to_run_is_refused_up_front():
         "  - {name: Loner}\n", "  - {name: Crowd, count: 10000}\n")
     with pytest.raises(ScenarioError, match="the race on a network would need .* links"):
         loads_scenario(huge)
+
+
+def test_the_bundled_scenario_reports_the_direction_with_its_numbers():
+    """scenarios/dsair-network-race.yaml through `coopsim run`'s analysis: the report states the
+    numbers the README quotes (seed 11) and says where each network stands against the
+    well-mixed reference (no AS from half AS, x* = 0.81 by hand above)."""
+    from coopsim.analyses.run import run
+    from tests.conftest import ROOT
+
+    result = run(load_scenario(ROOT / "scenarios" / "dsair-network-race.yaml"))
+    measured = result.extras["race_dynamics"]["variants"]
+    scale_free = measured["scale_free"]["long_run"]["AS"]
+    assert (round(scale_free["mean"], 2), round(scale_free["low"], 2), round(scale_free["high"], 2)) == (0.57, 0.26, 0.82)
+    assert measured["random_regular"]["long_run"]["AS"]["high"] == 0.0
+    assert measured["scale_free_average_payoffs"]["long_run"]["AS"]["high"] == 0.0
+    assert measured["scale_free"]["well_mixed"]["threshold"] == pytest.approx(22.5 / 27.78, abs=1e-4)
+    text = next(body for title, body, _ in result.sections if title == "The race played by agents")
+    assert "0.5728 [0.2645, 0.8189], is above that" in text
+    assert "0 [0, 0], is not clearly different from that" in text
