@@ -221,3 +221,25 @@ def test_the_bundled_scenario_reports_the_direction_with_its_numbers():
     text = next(body for title, body, _ in result.sections if title == "The race played by agents")
     assert "0.5728 [0.2645, 0.8189], is above that" in text
     assert "0 [0, 0], is not clearly different from that" in text
+
+
+def test_targeted_punishment_on_a_network_acts_on_the_targeted_labs_only(write_yaml):
+    """peer_punishment targeted at Beta (coopsim.policy.targets.apply_to, as in the lab model: the
+    targeted labs pay and are paid). Alpha (AS) - Beta (AU) - Small 1 (AS), Small 2 (AU) - Alpha,
+    p_r = p_fo = 0, W = 10, s = 1.5. Beta is fined 5 per round in each of its races against an AS
+    neighbour (two races of W/s = 6.67 rounds); the untargeted AS labs pay no cost, and Small 2,
+    not targeted, is not fined."""
+    from coopsim.games.dsair_race import race_rules
+
+    write_yaml(EDGES, "edges.csv")
+    text = FILE_SCENARIO.replace("p_r: 0.7", "p_r: 0") + (
+        "interventions: [{type: peer_punishment, cost: 1, fine: 5, targets: {labs: [Beta]}}]\n")
+    scenario = load_scenario(write_yaml(text))
+    graph = build_network(scenario)
+    params = replace(DILEMMA, p_r=0.0)
+    initial = np.array([0, 1, 0, 1, 0])  # Alpha AS, Beta AU, Small 1 AS, Small 2 AU, Loner AS
+    punished = NetworkRace(params, graph, ("AS", "AU"), 1.0, np.random.default_rng(0),
+                           race_rules(scenario, graph.size, graph.degree), initial).races(0)
+    plain = NetworkRace(params, graph, ("AS", "AU"), 1.0, np.random.default_rng(0), None, initial).races(0)
+    # Edges in order: (Alpha, Beta), (Alpha, Small 2), (Beta, Small 1); race payoff per round.
+    assert (punished - plain) == pytest.approx(np.array([[0, -5], [0, 0], [-5, 0]]))
