@@ -217,7 +217,8 @@ def test_bundled_scenarios_are_far_below_the_limits(path):
     scenario = load_scenario(path)
     variants = resolve_variants(scenario)
     estimates = [budget.evolution(v) for v in variants.values()] + [
-        budget.precipice_races(v) for v in variants.values()]
+        budget.precipice_races(v) for v in variants.values()] + [
+        budget.network_race(v) for v in variants.values()]
     if scenario.game.model in ("five_factors", "matrix"):
         estimates += [budget.iterated_run(v) for v in variants.values()]
     estimates = [e for e in estimates if e is not None]

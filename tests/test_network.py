@@ -212,9 +212,10 @@ def test_engine_plays_the_mesa_models_round(network, observability):
     assert np.allclose(labs.iloc[-15:].mean().to_numpy(), result.lab_cooperation)
 
 
-def test_race_models_are_not_played_on_networks():
-    # The DSAIR race on networks (Cimpeanu et al. 2022) is not implemented: say so, don't ignore.
-    with pytest.raises(ValueError, match="dsair model is not played on networks"):
-        make_scenario([("always_cooperate", 4)], game={"model": "dsair", "b": 4, "c": 1, "s": 1.5,
-                                                       "B": 100, "W": 10, "p_r": 0.5},
+def test_models_without_play_between_labs_are_not_played_on_networks():
+    # The precipice model is a one-shot race with a closed form: say so, don't ignore the network.
+    # (The DSAIR race is played on networks: tests/test_network_race.py.)
+    with pytest.raises(ValueError, match="precipice model is not played on networks"):
+        make_scenario([("always_cooperate", 4)], game={"model": "precipice", "teams": 2, "mu": 1.5,
+                                                       "enmity": 1.0, "information": "none"},
                       network={"type": "ring", "degree": 2})

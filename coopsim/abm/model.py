@@ -40,7 +40,7 @@ import numpy as np
 from coopsim.abm.agents import LabAgent, PairMemory
 from coopsim.abm.network import build_network
 from coopsim.policy.incidents import IncidentDraw, draw_incidents, expected_cost_matrix
-from coopsim.policy.base import Intervention, RoundRules, base_rules, make_intervention
+from coopsim.policy.base import Intervention, RoundRules, base_rules, entry_amounts, make_intervention
 from coopsim.policy.targets import apply_to, begin_round_for, target_mask
 from coopsim.abm.strategies import Strategy, make_strategy
 from coopsim.games.stage import expand_labs
@@ -292,12 +292,10 @@ class LabModel(mesa.Model):
             chance = rules.chance(transfer)
             if chance <= 0 or transfer.is_zero():
                 continue
-            cell = 2 * actions + matches.partners(actions)
             happened = self.rng.random(me.size) < chance if chance < 1 else True
-            to_actor = np.broadcast_to(transfer.to_actor, (n, 2, 2)).ravel()
-            to_partner = np.broadcast_to(transfer.to_partner, (n, 2, 2)).ravel()
-            given = to_partner[matches.partners(matches.cell) + cell] * happened
-            paid = to_actor[matches.cell + cell] * happened + matches.partners(given)
+            own, given = entry_amounts(*transfer.tables(n), matches.cell, matches.partners(matches.cell),
+                                       actions, matches.partners(actions), happened)
+            paid = own + matches.partners(given)
             kept = kept + paid
             if transfer.public:
                 subsidies += float(paid[paid > 0].sum())

@@ -28,7 +28,6 @@ import scipy.sparse as sp
 
 from coopsim.scenario.edges import read_edges
 from coopsim.scenario.spec import NetworkSpec, Scenario
-from coopsim.games.stage import expand_labs
 
 
 
@@ -83,8 +82,11 @@ class Network:
 
 
 def lab_names(scenario: Scenario) -> list[str]:
-    """The names of the scenario's labs after expanding ``count``, in node order."""
-    return [lab.name for lab in expand_labs(scenario)]
+    """The names of the scenario's labs after expanding ``count``, in node order (as
+    :func:`coopsim.games.stage.expand_labs` names them; any payoff model)."""
+    from coopsim.policy.targets import expanded_names
+
+    return expanded_names(scenario)[0]
 
 
 def build_graph(spec: NetworkSpec, n_labs: int, seed: int, names: list[str] | None = None) -> nx.Graph:

@@ -10,8 +10,8 @@ A round
 1. **Moves.** AS plays SAFE, AU plays UNSAFE, CS plays SAFE in the race's first round and then
    copies the rival's previous move.
 2. **Speed.** A SAFE lab advances 1 unit of development per round, an UNSAFE lab ``s`` units.
-3. **Detection.** Each UNSAFE move is detected independently with probability ``p_fo`` (drawn in
-   lab order); a detected lab earns nothing this round.
+3. **Detection.** Each UNSAFE move is detected independently with probability ``p_fo``; a
+   detected lab earns nothing this round.
 4. **Benefit.** The round's benefit ``b`` is split among the undetected labs in proportion to
    their speeds (nobody gets it if both are detected); a SAFE lab also pays ``c``. In expectation
    this is Eq. 1: e.g. SAFE vs UNSAFE earns ``-c + (1 - p_fo) b/(s + 1) + p_fo b = pi12`` and
@@ -28,7 +28,7 @@ A round
 
    The prize ``B`` goes to the lab that got furthest (shared on a tie).
 6. **Disaster.** At the end of a race each lab suffers a disaster with probability ``p_r`` times
-   the fraction of the race it played UNSAFE (drawn in lab order); a disaster wipes out the lab's
+   the fraction of the race it played UNSAFE; a disaster wipes out the lab's
    whole race payoff. Under ``cs_vs_au="published"`` CS labs are exempt (Eq. 2 as printed gives
    CS no disaster risk), under ``"corrected"`` they are not. With collective risk ``gamma``, a lab
    that played SAFE at least once loses the share ``gamma`` of its race payoff when its rival
@@ -51,23 +51,31 @@ long-run payoff per round of a lab that races again and again, ``E[payoff]/E[L]`
 holds for every entry except the corrected CS vs AU, where CS's disaster probability
 ``p_r (L - 1)/L`` depends on ``L``.
 
-Random numbers come only from ``self.rng`` (Mesa's ``rng=``).
+Random numbers come only from ``self.rng`` (Mesa's ``rng=``): with ``length="fixed"`` each race
+draws its block of uniforms when it starts (:mod:`coopsim.abm.race_play`), so
+:func:`play_pair`, which plays many races at once, gives the same races number for number.
+
+Interventions (``rules=``) pay between the rivals every round of a race through the lab model's
+payment rule (:class:`coopsim.policy.base.Transfer`); the payments are settled as they happen
+and a disaster does not undo them (:mod:`coopsim.abm.race_play`).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, NamedTuple
+from typing import TYPE_CHECKING, Callable, ClassVar, Literal, NamedTuple
 
 import mesa
 import numpy as np
 import pandas as pd
 
+from coopsim.abm.race_play import NO_MOVE, SAFE, UNSAFE, Races, play_races
 from coopsim.registry import Registry
 from coopsim.theory.dsair import DsairParams
 
-SAFE, UNSAFE = 0, 1
+if TYPE_CHECKING:
+    from coopsim.policy.base import RoundRules
+
 RaceLength = Literal["fixed", "geometric"]
-_EPSILON = 1e-9
 
 
 class RaceStrategy:
@@ -83,8 +91,9 @@ class RaceStrategy:
     riskless_as_published: ClassVar[bool] = False
 
     @staticmethod
-    def move(rival_last: int | None) -> int:
-        """SAFE or UNSAFE, given the rival's previous move in this race (None in round one)."""
+    def move(rival_last: np.ndarray) -> np.ndarray:
+        """SAFE or UNSAFE for each lab playing this strategy, given its rival's previous move in
+        this race (``NO_MOVE`` in round one)."""
         raise NotImplementedError
 
 
@@ -99,8 +108,8 @@ class AlwaysSafe(RaceStrategy):
     colour = "#009E73"
 
     @staticmethod
-    def move(rival_last: int | None) -> int:
-        return SAFE
+    def move(rival_last: np.ndarray) -> np.ndarray:
+        return np.full(rival_last.shape, SAFE)
 
 
 @register("AU")
@@ -110,8 +119,8 @@ class AlwaysUnsafe(RaceStrategy):
     colour = "#D55E00"
 
     @staticmethod
-    def move(rival_last: int | None) -> int:
-        return UNSAFE
+    def move(rival_last: np.ndarray) -> np.ndarray:
+        return np.full(rival_last.shape, UNSAFE)
 
 
 @register("CS")
@@ -122,8 +131,8 @@ class ConditionallySafe(RaceStrategy):
     riskless_as_published = True
 
     @staticmethod
-    def move(rival_last: int | None) -> int:
-        return SAFE if rival_last is None else rival_last
+    def move(rival_last: np.ndarray) -> np.ndarray:
+        return np.where(rival_last == NO_MOVE, SAFE, rival_last)
 
 
 def population_strategies() -> dict[str, type]:
@@ -135,10 +144,10 @@ def population_strategies() -> dict[str, type]:
 
 
 class RacingLab(mesa.Agent):
-    """One lab in the race: its strategy and its state in the current race.
+    """One lab in the race (a view of the model's race state for the DataCollector).
 
     After a race ends, ``race_payoff``, ``race_rounds``, ``won`` and ``disaster`` describe that
-    race (the DataCollector reads them); ``average_payoff`` is race payoff per round."""
+    race; ``average_payoff`` is race payoff per round."""
 
     model: DsairRace
 
@@ -147,37 +156,28 @@ class RacingLab(mesa.Agent):
         if strategy not in RACE_STRATEGIES:
             raise ValueError(f"unknown strategy {strategy!r}; choose from {tuple(RACE_STRATEGIES)}")
         self.strategy = strategy
-        self.rival: RacingLab | None = None
         self.race_payoff = 0.0
         self.race_rounds = 0.0
         self.won = False
         self.disaster = False
-        self._reset()
-
-    def _reset(self) -> None:
-        self.progress = 0.0
-        self.payoff = 0.0
-        self.unsafe_time = 0.0
-        self.played_safe = False
-        self.last_move: int | None = None
 
     @property
     def average_payoff(self) -> float:
         """The last finished race's payoff per round."""
         return self.race_payoff / self.race_rounds if self.race_rounds else float("nan")
 
-    def decide(self) -> int:
-        """SAFE or UNSAFE for this round."""
-        return RACE_STRATEGIES[self.strategy].move(self.rival.last_move)
-
 
 class DsairRace(mesa.Model):
     """Two labs racing round by round; races follow one another (see the module docstring).
 
     ``strategies`` are the row and column labs' strategies (``"AS"``, ``"AU"``, ``"CS"``).
-    ``params.N`` must be 2 and ``params.W >= params.s``. Model attributes: ``races`` finished so
-    far, ``round_in_race`` (rounds played in the current race), ``race_time`` (its duration so
-    far, fractional rounds included)."""
+    ``params.N`` must be 2 and ``params.W >= params.s``. ``rules(round)``, when given, returns
+    the :class:`coopsim.policy.base.RoundRules` (two labs: 0 = row, 1 = column) of a race that
+    starts at that round (rounds counted from 0 over all races), whose payments
+    (:class:`~coopsim.policy.base.Transfer`) act in every round of that race
+    (:mod:`coopsim.abm.race_play`). Model attributes: ``races`` finished so far,
+    ``rounds_played`` over all races, ``round_in_race`` (rounds played in the current race),
+    ``race_time`` (its duration so far, fractional rounds included)."""
 
     def __init__(
         self,
@@ -185,6 +185,7 @@ class DsairRace(mesa.Model):
         strategies: tuple[str, str] = ("AS", "AU"),
         length: RaceLength = "fixed",
         rng: np.random.Generator | int | None = None,
+        rules: Callable[[int], RoundRules | None] | None = None,
     ):
         super().__init__(rng=rng)
         if params.N != 2:
@@ -196,10 +197,11 @@ class DsairRace(mesa.Model):
         self.params = params
         self.length = length
         self.labs = [RacingLab(self, strategy) for strategy in strategies]
-        self.labs[0].rival, self.labs[1].rival = self.labs[1], self.labs[0]
+        self.rules = rules
         self.races = 0
-        self.round_in_race = 0
-        self.race_time = 0.0
+        self.rounds_played = 0
+        self._current: Races | None = None
+        self._uniforms: np.ndarray | None = None
         self.datacollector = mesa.DataCollector(
             model_reporters={"race": "races", "rounds": "race_time"},
             agent_reporters={
@@ -212,64 +214,49 @@ class DsairRace(mesa.Model):
             },
         )
 
+    @property
+    def round_in_race(self) -> int:
+        return self._current.rounds if self._current is not None else 0
+
+    @property
+    def race_time(self) -> float:
+        return float(self._current.time[0]) if self._current is not None else 0.0
+
+    def _start_race(self) -> Races:
+        names = tuple(lab.strategy for lab in self.labs)
+        rules = self.rules(self.rounds_played) if self.rules else None
+        races = Races(self.params, names, np.array([[0, 1]]), np.array([[0, 1]]), 2, rules)
+        if self.length == "fixed":
+            self._uniforms = self.rng.random((1, *races.block_shape()))
+        return races
+
     # ------------------------------------------------------------------ one round
 
     def step(self) -> None:
         """Play one round of the current race (and close the race if it ends)."""
-        p = self.params
-        s, W, b, c = float(p.s), float(p.W), float(p.b), float(p.c)
-        moves = [lab.decide() for lab in self.labs]
-        speeds = [s if move == UNSAFE else 1.0 for move in moves]
+        if self._current is None:
+            self._current = self._start_race()
+        races = self._current
         if self.length == "fixed":
-            fraction = min(1.0, *[(W - lab.progress) / v for lab, v in zip(self.labs, speeds)])
+            moves = races.play_round(self._uniforms[:, races.rounds])
         else:
-            fraction = 1.0
-        detected = [move == UNSAFE and self.rng.random() < float(p.p_fo) for move in moves]
-        sharing = sum(v for v, seen in zip(speeds, detected) if not seen)
-        for lab, move, speed, seen in zip(self.labs, moves, speeds, detected):
-            benefit = 0.0 if seen or sharing == 0 else b * speed / sharing
-            lab.payoff += fraction * (benefit - (c if move == SAFE else 0.0))
-            lab.progress += fraction * speed
-            if move == UNSAFE:
-                lab.unsafe_time += fraction
-            else:
-                lab.played_safe = True
-        for lab, move in zip(self.labs, moves):
-            lab.last_move = move
-        self.round_in_race += 1
-        self.race_time += fraction
-        if self.length == "fixed":
-            finished = any(lab.progress >= W - _EPSILON * W for lab in self.labs)
-        else:
-            finished = self.rng.random() < max(speeds) / W
-        if finished:
-            self._finish_race()
+            moves = races.play_round(self.rng.random((1, 2, 1 + len(races.slots))), fixed=False)
+            speed = float(self.params.s) if (moves == UNSAFE).any() else 1.0
+            races.done[:] = self.rng.random() < speed / float(self.params.W)
+        self.rounds_played += 1
+        if races.done.all():
+            last = self._uniforms[:, -1, :, 0] if self.length == "fixed" else self.rng.random((1, 2))
+            self._finish_race(races.finish(last))
 
-    def _finish_race(self) -> None:
-        p = self.params
-        lead = max(lab.progress for lab in self.labs)
-        winners = [lab for lab in self.labs if lab.progress >= lead - _EPSILON * max(lead, 1.0)]
-        for lab in winners:
-            lab.payoff += float(p.B) / len(winners)
-        struck = []
-        for lab in self.labs:
-            exempt = RACE_STRATEGIES[lab.strategy].riskless_as_published and p.cs_vs_au == "published"
-            risk = 0.0 if exempt else float(p.p_r) * lab.unsafe_time / self.race_time
-            struck.append(risk > 0 and self.rng.random() < risk)
-        for lab, hit, rival_hit in zip(self.labs, struck, struck[::-1]):
-            payoff = 0.0 if hit else lab.payoff
-            if not hit and rival_hit and lab.played_safe:
-                payoff *= 1 - float(p.gamma)
-            lab.race_payoff = payoff
-            lab.race_rounds = self.race_time
-            lab.won = lab in winners
-            lab.disaster = hit
+    def _finish_race(self, outcome: dict[str, np.ndarray]) -> None:
+        for j, lab in enumerate(self.labs):
+            lab.race_payoff = float(outcome["race_payoff"][0, j])
+            lab.race_rounds = float(outcome["rounds"][0])
+            lab.won = bool(outcome["won"][0, j])
+            lab.disaster = bool(outcome["disaster"][0, j])
         self.races += 1
         self.datacollector.collect(self)
-        for lab in self.labs:
-            lab._reset()
-        self.round_in_race = 0
-        self.race_time = 0.0
+        self._current = None
 
     def run_races(self, races: int) -> None:
         """Play until ``races`` more races have finished."""
@@ -316,6 +303,57 @@ def average_payoff(records: pd.DataFrame, lab: int = 0, length: RaceLength = "fi
     return Estimate(float(ratio), float(se), n)
 
 
+MESA_SETUP_DRAW = np.iinfo(np.int32).max  # mesa.Model(rng=...) draws one integer below this
+
+
+def race_steps(params: DsairParams, row: str, column: str) -> tuple[int, float]:
+    """Rounds played (the last one possibly fractional) and duration of one fixed-length race
+    of ``row`` against ``column``: moves do not depend on chance, so neither does the length."""
+    races = Races(params, (row, column), np.array([[0, 1]]), np.array([[0, 1]]), 2)
+    no_chance = np.ones((1, 2, 1))  # uniforms of 1: nothing detected
+    while not races.done.all():
+        races.play_round(no_chance)
+    return races.rounds, float(races.time[0])
+
+
+def play_pair(
+    params: DsairParams,
+    row: str,
+    column: str,
+    races: int,
+    rng: np.random.Generator,
+    rules: Callable[[int], RoundRules | None] | None = None,
+) -> pd.DataFrame:
+    """``races`` consecutive fixed-length races of ``row`` against ``column`` played at once
+    (:func:`coopsim.abm.race_play.play_races`), with the records of :meth:`DsairRace.race_records`.
+
+    The same races, number for number, as ``DsairRace(params, (row, column), rng=rng,
+    rules=rules).run_races(races)``: after Mesa's set-up draw every race draws its block of
+    uniforms in turn, and races that start under the same interventions are played together."""
+    rng.integers(MESA_SETUP_DRAW)  # as mesa.Model does, so that the streams match DsairRace
+    steps, _ = race_steps(params, row, column)
+    starts = np.arange(races) * steps
+    active = [rules(int(t)) if rules else None for t in starts]
+    frames, first = [], 0
+    while first < races:
+        last = first + 1
+        while last < races and active[last] is active[first]:
+            last += 1
+        count = last - first
+        pairs = np.tile([[0, 1]], (count, 1))
+        outcome = play_races(Races(params, (row, column), pairs, pairs, 2, active[first]), rng)
+        for lab in (0, 1):
+            frames.append(pd.DataFrame({
+                "race": np.arange(first, last) + 1, "lab": lab, "strategy": (row, column)[lab],
+                "race_payoff": outcome["race_payoff"][:, lab], "rounds": outcome["rounds"],
+                "won": outcome["won"][:, lab], "disaster": outcome["disaster"][:, lab],
+            }))
+        first = last
+    records = pd.concat(frames).sort_values(["race", "lab"], kind="stable").reset_index(drop=True)
+    records.insert(5, "average_payoff", records["race_payoff"] / records["rounds"])
+    return records
+
+
 def simulate_pair(
     params: DsairParams,
     row: str,
@@ -324,8 +362,12 @@ def simulate_pair(
     rng: np.random.Generator | int | None = None,
     length: RaceLength = "fixed",
 ) -> tuple[Estimate, Estimate]:
-    """Play ``races`` races of ``row`` against ``column``; the two labs' average payoffs."""
-    model = DsairRace(params, (row, column), length=length, rng=rng)
-    model.run_races(races)
-    records = model.race_records()
+    """Play ``races`` races of ``row`` against ``column``; the two labs' average payoffs
+    (fixed length: all at once with :func:`play_pair`; geometric: the Mesa model)."""
+    if length == "fixed":
+        records = play_pair(params, row, column, races, np.random.default_rng(rng))
+    else:
+        model = DsairRace(params, (row, column), length=length, rng=rng)
+        model.run_races(races)
+        records = model.race_records()
     return average_payoff(records, 0, length), average_payoff(records, 1, length)

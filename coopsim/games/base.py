@@ -60,6 +60,8 @@ class GameModel:
     model: ClassVar[str]
     spec: ClassVar[type[Strict]]
     lab_factors: ClassVar[bool] = False  # labs may set their own payoff factors or beliefs
+    # dynamics.network applies: the stage game's lab model, or the model's own dynamics on a graph
+    on_networks: ClassVar[bool] = False
     sensitivity_factors: ClassVar[tuple[str, ...]] = ("trust",)  # game fields sensitivity varies
     solution_title: ClassVar[str] = "Solution"
     # Why `coopsim evolve` cannot run, when the model has no population game.

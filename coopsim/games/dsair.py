@@ -36,9 +36,10 @@ ZONE_MEANINGS = {
     "unsafe_preferred_safe_selected": "unsafe play is collectively preferred but safety is "
     "selected (possible only away from the early regime)",
 }
-DYNAMICS_FIELDS = ("rounds", "replicates")  # what the race played by agents reads
-# Judged by the scenario's own rule (networks are for stage games), with its message.
-DYNAMICS_CHECKED_ELSEWHERE = ("network",)
+# what the race played by agents reads (observability: sightings for interventions' payments)
+DYNAMICS_FIELDS = ("rounds", "replicates", "observability")
+# The race on a network (coopsim.abm.network_race) also reads these.
+NETWORK_FIELDS = ("network", "long_run_fraction")
 
 
 class DsairGame(Strict):
@@ -267,23 +268,28 @@ def charts(scenario: Scenario, subtitle: str, solution: dict[str, Any] | None = 
 
 def check_dynamics(game: DsairGame, dynamics: Any) -> None:
     """The race played by agents has two labs, races that fit in ``rounds``, and reads only
-    ``rounds`` and ``replicates``; other settings of the lab model must keep their defaults."""
+    ``rounds``, ``replicates`` and ``observability`` (on a network also ``network`` and
+    ``long_run_fraction``, and ``rounds`` counts generations); other settings of the lab model
+    must keep their defaults."""
     defaults = type(dynamics)()
     unused = [
         name for name in type(dynamics).model_fields
-        if name not in DYNAMICS_FIELDS + DYNAMICS_CHECKED_ELSEWHERE
+        if name not in DYNAMICS_FIELDS + (NETWORK_FIELDS if dynamics.network is not None else ())
         and getattr(dynamics, name) != getattr(defaults, name)
     ]
     if unused:
         raise ValueError(
             f"dynamics.{unused[0]} does not apply to the DSAIR race played by agents, which reads "
-            "only dynamics.rounds and dynamics.replicates"
+            "only dynamics.rounds, dynamics.replicates and dynamics.observability (and, on a "
+            "network, dynamics.network and dynamics.long_run_fraction)"
         )
     if game.N != 2:
         raise ValueError(f"the DSAIR race played by agents has two labs per race, but game.N is {game.N}")
     if game.W < game.s:
         raise ValueError(f"the DSAIR race played by agents needs game.W >= game.s (a race lasts at "
                          f"least one round); W is {game.W:g}, s is {game.s:g}")
+    if dynamics.network is not None:
+        return  # on a network dynamics.rounds counts generations: one whole race per linked pair
     if dynamics.rounds < game.W:
         raise ValueError(
             f"dynamics.rounds ({dynamics.rounds}) is shorter than one race: a SAFE race lasts "
@@ -296,6 +302,7 @@ class Dsair(GameModel):
     """The DSAIR race (see the module docstring)."""
 
     spec = DsairGame
+    on_networks = True  # the race on a network: coopsim.abm.network_race
     solution_title = "The race"
     solve = staticmethod(solve)
     population_game = staticmethod(population_game)
@@ -325,8 +332,11 @@ class Dsair(GameModel):
         """The race played round by round by agents, when the scenario has a ``dynamics:`` block."""
         if "dynamics" not in scenario.model_fields_set:
             return None
+        from coopsim.games.dsair_network import has_network, network_race_dynamics
         from coopsim.games.dsair_race import race_dynamics
 
+        if has_network(scenario):
+            return network_race_dynamics(scenario, progress)
         return race_dynamics(scenario, progress)
 
     @staticmethod
@@ -334,3 +344,26 @@ class Dsair(GameModel):
         from coopsim.games.dsair_text import dynamics_markdown
 
         return dynamics_markdown(result, heading_level)
+
+    @staticmethod
+    def check(scenario: Scenario) -> None:
+        """With a ``dynamics:`` block, every intervention must be able to act in the race played
+        by agents (only payments between rivals do: :func:`coopsim.games.dsair_race.race_problem`)."""
+        if "dynamics" not in scenario.model_fields_set:
+            return
+        from coopsim.games.dsair_race import race_problem
+
+        on_network = {name: bool(override["dynamics"]["network"])
+                      if isinstance(override.get("dynamics"), dict) and "network" in override["dynamics"]
+                      else scenario.dynamics.network is not None
+                      for name, override in scenario.variants.items()}
+        if len(set(on_network.values())) > 1:
+            raise ValueError(
+                "variants: either every variant races on a dynamics.network or none does (the race "
+                "on a network and the races between strategy pairs answer different questions); "
+                f"on a network: {', '.join(n for n, on in on_network.items() if on)}; not: "
+                f"{', '.join(n for n, on in on_network.items() if not on)}")
+
+        for index in range(len(scenario.interventions)):
+            if problem := race_problem(scenario, index):
+                raise ValueError(f"interventions[{index}]: {problem}")

@@ -85,21 +85,29 @@ def solution_markdown(solution: dict[str, Any], heading_level: int = 2) -> str:
 
 
 def dynamics_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
-    """The race played by agents: measured payoff per round of the row lab beside Eq. 2."""
+    """The race played by agents: measured payoff per round of the row lab beside Eq. 2 (or, on
+    a network, the long-run strategy shares: :mod:`coopsim.games.dsair_network`)."""
+    if result.get("network"):
+        from coopsim.games.dsair_network import network_race_markdown
+
+        return network_race_markdown(result)
     lines = [
         f"Each pair of strategies raced {result['rounds']:,} rounds (whole races, the last one "
         f"may run over) in each of {result['replicates']} replicates; a race lasts W rounds when "
         "both labs play SAFE and W/s otherwise. Measured: the row lab's payoff per round averaged "
         f"over its races, mean across replicates with a 95% {result['interval']} interval. Eq. 2: "
-        "the race-averaged payoff the theory gives.",
+        "the race-averaged payoff the theory gives"
+        + (", plus the interventions' expected payments per round (settled each round, not lost "
+           "in a disaster)." if result.get("payments") else "."),
         "",
     ]
+    expected = "Eq. 2 + expected payments" if result.get("payments") else "Eq. 2"
     for name, rows in result["variants"].items():
         if len(result["variants"]) > 1:
             lines += [f"Variant **{name}**:", ""]
         lines += markdown_table(
-            ["row", "column", "races per replicate", "measured payoff per round", "Eq. 2",
-             "Eq. 2 inside the interval"],
+            ["row", "column", "races per replicate", "measured payoff per round", expected,
+             f"{expected} inside the interval"],
             [[r["row"], r["column"], fmt(r["races_per_replicate"]),
               f"{fmt(r['mean'])} [{fmt(r['low'])}, {fmt(r['high'])}]", r["eq2"],
               "yes" if r["eq2_in_interval"] else "no"] for r in rows],

@@ -72,6 +72,32 @@ class Transfer:
         """Whether it never moves any money."""
         return not (np.any(self.to_actor) or np.any(self.to_partner))
 
+    def tables(self, n_labs: int) -> tuple[np.ndarray, np.ndarray]:
+        """``to_actor`` and ``to_partner`` spelled out for ``n_labs`` labs, shape (n_labs, 2, 2)."""
+        return (np.broadcast_to(self.to_actor, (n_labs, 2, 2)),
+                np.broadcast_to(self.to_partner, (n_labs, 2, 2)))
+
+
+def entry_amounts(
+    to_actor: np.ndarray,
+    to_partner: np.ndarray,
+    actor_table: np.ndarray,
+    partner_table: np.ndarray,
+    actor_action: np.ndarray,
+    partner_action: np.ndarray,
+    happened: np.ndarray | bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """What one :class:`Transfer` pays in each match entry: (received by the actor, received by
+    its partner) = ``happened`` x (``to_actor[actor][a, b]``, ``to_partner[partner][a, b]``), with
+    a the actor's executed action and b the partner's. ``to_actor`` and ``to_partner`` are the
+    transfer's tables spelled out per table owner, shape (..., 2, 2) (per lab, or per run and
+    lab); ``actor_table`` and ``partner_table`` the flat offsets (4 x position) of the actor's and
+    the partner's 2x2 tables in them. The one settlement rule of every model that plays matches
+    (the lab model's matches, the DSAIR race's rounds)."""
+    cell = 2 * np.asarray(actor_action) + np.asarray(partner_action)
+    return (to_actor.ravel()[actor_table + cell] * happened,
+            to_partner.ravel()[partner_table + cell] * happened)
+
 
 def cell_table(**cells: float) -> np.ndarray:
     """A 2x2 table [actor action, partner action] with the named cells (``CC``, ``CD``, ``DC``,

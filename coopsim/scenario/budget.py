@@ -15,7 +15,12 @@ Iterated model, one run (a replicate of a variant) with ``L`` labs, ``M`` matche
 Evolution in a population of ``Z`` with ``k`` strategies: ``Z k (k - 1)`` fixation terms; DSAIR
 races of ``N > 2`` labs weigh every state by a hypergeometric law whose cost grows as
 ``Z^2 N``. Racing to the precipice: ``races x teams`` simulated capabilities, drawn in batches of
-at most 100,000 races.
+at most 100,000 races. The DSAIR race on a network, one run of ``G`` generations with ``E`` linked
+pairs (complete graph ``L (L - 1) / 2``, otherwise ``L degree / 2``) racing up to ``ceil(W)``
+rounds::
+
+    seconds = G (ROUND + E ceil(W) RACE_EDGE_ROUND)
+    bytes   = E (ceil(W) + 1) RACE_EDGE_ROUND_BYTES   a generation's random numbers and state
 
 A sweep runs one task per grid point, variant and replicate: its estimate is the sum over tasks
 (compute time, which workers share) and its grid is limited to MAX_GRID_POINTS points.
@@ -23,6 +28,7 @@ A sweep runs one task per grid point, variant and replicate: its estimate is the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from coopsim.scenario.spec import EvolutionSettings, Scenario
@@ -47,6 +53,8 @@ GROUP_TERM = 3e-8  # per Z^2 N, DSAIR with N > 2
 PRECIPICE_DRAW = 2e-7
 PRECIPICE_DRAW_BYTES = 64
 PRECIPICE_BATCH = 100_000
+RACE_EDGE_ROUND = 3e-6  # one round of one linked pair's race (coopsim.abm.network_race)
+RACE_EDGE_ROUND_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,21 @@ def precipice_races(scenario: Scenario) -> Estimate | None:
                     "the Monte Carlo check of the disaster probability")
 
 
+def network_race(scenario: Scenario) -> Estimate | None:
+    """All replicates of the DSAIR race on one variant's network (None without one)."""
+    network = scenario.dynamics.network
+    if scenario.game.model != "dsair" or network is None:
+        return None
+    labs, d = scenario.lab_count(), scenario.dynamics
+    edges = labs * (labs - 1) / 2 if network.type == "complete" else labs * network.degree / 2
+    rounds = math.ceil(scenario.game.W)
+    seconds = d.replicates * d.rounds * (ROUND + edges * rounds * RACE_EDGE_ROUND)
+    biggest = ("dynamics", "rounds") if d.rounds / 100 >= edges / 1000 else ("labs",)
+    return Estimate(seconds, edges * (rounds + 1) * RACE_EDGE_ROUND_BYTES,
+                    f"{d.replicates:,} x {d.rounds:,} generations of races on {edges:,.0f} links",
+                    biggest, "the race on a network")
+
+
 def scenario_excess(scenario: Scenario, variants: dict[str, Scenario]) -> Excess | None:
     """The first way in which running `scenario` (every variant) would exceed the limits."""
     for name, variant in variants.items():
@@ -152,7 +175,7 @@ def scenario_excess(scenario: Scenario, variants: dict[str, Scenario]) -> Excess
             if game.N > population:
                 return Excess(("game", "N"), f"N = {game.N:,} labs per race is more than the "
                               f"population of {population:,} labs (evolution.population)", label)
-        for estimate in (evolution(variant), precipice_races(variant)):
+        for estimate in (evolution(variant), precipice_races(variant), network_race(variant)):
             if estimate is not None and not fits(estimate, MAX_SECONDS):
                 return Excess(estimate.field, refusal(estimate, MAX_SECONDS), label)
     if scenario.game.model in ("five_factors", "matrix"):

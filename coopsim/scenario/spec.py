@@ -323,9 +323,9 @@ class Scenario(Strict):
                         f"{owners} game model has"
                     )
         network = self.dynamics.network
-        if network is not None and not model.provides("stage_game"):
-            raise ValueError(f"dynamics.network applies to the iterated model of stage games; the "
-                             f"{self.game.model} model is not played on networks")
+        if network is not None and not (model.provides("stage_game") or model.on_networks):
+            raise ValueError(f"dynamics.network applies to the iterated model of stage games and "
+                             f"the DSAIR race; the {self.game.model} model is not played on networks")
         if network is not None and (problem := network.problem_with(self.lab_count())):
             raise ValueError(f"dynamics.network: {problem}")
         for index, spec in enumerate(self.interventions):
