@@ -12,6 +12,10 @@ import altair as alt
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 FONT = "Helvetica, Arial, sans-serif"
 WIDTH, HEIGHT = 520, 300
+# A journal's two-column width is about 7 in: no chart is wider than this at its default size.
+MAX_CHART_WIDTH = 700  # px (CSS pixels; the PNG is drawn at 2x)
+# The report's colours for the two actions, wherever cooperating and defecting are shown.
+ACTION_COLOURS = {"cooperate": OKABE_ITO[0], "defect": OKABE_ITO[1]}
 
 
 # Legend swatches for a line drawn over its pale band: a full-colour stroke, not the band's tint.
