@@ -33,9 +33,9 @@ ZONE_COLOURS = {
     "unsafe_preferred_safe_selected": OKABE_ITO[3],
 }
 AXIS_TITLES = {
-    "s": "s: speed of unsafe development (× safe speed)",
-    "p_fo": "p_fo: chance unsafe play is detected per round",
-    "p_r": "p_r: chance of disaster for fully unsafe play",
+    "s": "Speed of unsafe development (× safe speed)",
+    "p_fo": "Chance unsafe play is detected per round",
+    "p_r": "Chance of disaster for fully unsafe play",
 }
 INFORMATION_LABELS = {
     "none": "no information",
@@ -109,7 +109,7 @@ def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str) -> alt.TopLevelM
     rects = alt.Chart(runs).mark_rect(opacity=1, strokeWidth=0.6).encode(
         x=x_enc, x2="x2:Q", y=y_enc, y2="y2:Q",
         color=alt.Color("zone:N", scale=zone_scale,
-                        legend=alt.Legend(title="zone", orient="right", labelLimit=420,
+                        legend=alt.Legend(title="Zone", orient="bottom", direction="vertical", labelLimit=420,
                                           symbolType="square")),
         stroke=alt.Stroke("zone:N", scale=zone_scale, legend=None),  # hides seams between cells
         tooltip=["zone:N"],
@@ -122,7 +122,7 @@ def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str) -> alt.TopLevelM
                 x=alt.X("x:Q", scale=alt.Scale(domain=domain, nice=False)),
                 y=alt.Y("p_r:Q", scale=alt.Scale(domain=[0, 1], nice=False)),
                 strokeDash=alt.StrokeDash(
-                    "limit:N", legend=alt.Legend(title="closed-form limit", orient="right",
+                    "limit:N", legend=alt.Legend(title="Closed-form limit", orient="bottom", direction="vertical",
                                                  labelLimit=420, symbolStrokeWidth=1.5)),
             )
         )

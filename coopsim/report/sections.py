@@ -187,3 +187,27 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
 
 def _sentence_case(text: str) -> str:
     return text[0].upper() + text[1:]
+
+
+# --------------------------------------------------------------------------- evolve
+
+
+def evolve_report(scenario, result: dict[str, Any], manifest: dict[str, Any]) -> Report:
+    """`coopsim evolve`: the evolutionary analysis in words, its charts and the model's own
+    charts (the DSAIR zone map), with the stationary distribution and fixation tables."""
+    from coopsim.analyses import evolution
+    from coopsim.analyses import evolve_findings as ef
+    from coopsim.analyses.evolution_text import evolve_markdown
+    from coopsim.games import game_model
+
+    stationary, fixation = ef.stationary_table(result), ef.fixation_table(result)
+    findings = ef.evolve_findings(result, stationary)
+    subtitle = chart_subtitle(scenario)
+    charts = {**evolution.charts(result, subtitle), **game_model(scenario).charts(scenario, subtitle)}
+    text = evolve_markdown(result)
+    body = [*section("Evolutionary dynamics", text.split("\n", 1)[1].strip(), *charts)]
+    what = ("coopsim evolve: which strategies take over a population of labs "
+            "(`data/stationary.csv`, `data/fixation.csv`; `evolution.json` holds everything).")
+    files = {"evolution.json": result, "evolution.md": text}
+    return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts,
+                  {"stationary": stationary, "fixation": fixation}, files, findings)
