@@ -56,6 +56,17 @@ def oat_findings(table: pd.DataFrame, metrics: tuple[str, ...], name: str) -> li
     return findings
 
 
+def with_intervals(table: pd.DataFrame) -> pd.DataFrame:
+    """The Sobol table with each index's 95% interval as columns (S1_low, S1_high, ST_low,
+    ST_high: estimate -+ SALib's confidence half-width), as the findings quote them."""
+    table = table.copy()
+    for index in ("S1", "ST"):
+        position = table.columns.get_loc(f"{index}_conf") + 1
+        table.insert(position, f"{index}_high", table[index] + table[f"{index}_conf"])
+        table.insert(position, f"{index}_low", table[index] - table[f"{index}_conf"])
+    return table
+
+
 def sobol_findings(table: pd.DataFrame, name: str, samples: int) -> list[Finding]:
     findings = []
     for (variant, metric), part in table.groupby(["variant", "metric"], sort=False):
@@ -63,9 +74,9 @@ def sobol_findings(table: pd.DataFrame, name: str, samples: int) -> list[Finding
         values = []
 
         def interval(row, index):
-            value, conf = float(table.loc[row, index]), float(table.loc[row, f"{index}_conf"])
-            values.extend([(name, str(row), index, value), (name, str(row), f"{index}_conf", conf)])
-            return f"{index} = {value:.2f} [{value - conf:.2f}, {value + conf:.2f}]"
+            value, low, high = (float(table.loc[row, f"{index}{part}"]) for part in ("", "_low", "_high"))
+            values.extend((name, str(row), f"{index}{part}", v) for part, v in (("", value), ("_low", low), ("_high", high)))
+            return f"{index} = {value:.2f} [{low:.2f}, {high:.2f}]"
 
         top = ranked.index[0]
         text = (f"In {words(variant)}, {in_sentence(ranked.loc[top, LABEL])} accounts for the largest share of the "
@@ -74,9 +85,7 @@ def sobol_findings(table: pd.DataFrame, name: str, samples: int) -> list[Finding
         if len(ranked) > 1:
             second = ranked.index[1]
             text += f"; next: {in_sentence(ranked.loc[second, LABEL])}, {interval(second, 'ST')}"
-            low_top = table.loc[top, "ST"] - table.loc[top, "ST_conf"]
-            high_second = table.loc[second, "ST"] + table.loc[second, "ST_conf"]
-            if low_top <= high_second:
+            if table.loc[top, "ST_low"] <= table.loc[second, "ST_high"]:
                 text += (f". The two intervals overlap: at {samples} base samples the ranking of "
                          "these two is not clear")
         findings.append(Finding(text + ".", tuple(values)))

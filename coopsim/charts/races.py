@@ -42,6 +42,7 @@ INFORMATION_LABELS = {
     "private": "private information (own capability)",
     "public": "public information (all capabilities)",
 }
+ZONE_LEGEND = alt.Legend(title="Zone", orient="bottom", direction="vertical", labelLimit=420, symbolType="square")
 GRID_COLUMNS = 240  # resolution along x; along p_r zones are merged into runs, so data stay small
 GRID_ROWS = 400
 
@@ -108,10 +109,9 @@ def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str) -> alt.TopLevelM
     y_enc = alt.Y("y:Q", title=AXIS_TITLES["p_r"], scale=alt.Scale(domain=[0, 1], nice=False))
     rects = alt.Chart(runs).mark_rect(opacity=1, strokeWidth=0.6).encode(
         x=x_enc, x2="x2:Q", y=y_enc, y2="y2:Q",
-        color=alt.Color("zone:N", scale=zone_scale,
-                        legend=alt.Legend(title="Zone", orient="bottom", direction="vertical", labelLimit=420,
-                                          symbolType="square")),
-        stroke=alt.Stroke("zone:N", scale=zone_scale, legend=None),  # hides seams between cells
+        color=alt.Color("zone:N", scale=zone_scale, legend=ZONE_LEGEND),
+        # The same field, scale and legend: one legend, and no seams between cells.
+        stroke=alt.Stroke("zone:N", scale=zone_scale, legend=ZONE_LEGEND),
         tooltip=["zone:N"],
     )
     layers = [rects]

@@ -163,7 +163,10 @@ def write_report(
     if result.oneshot is not None:
         files |= {"oneshot.json": result.oneshot, "oneshot.md": oneshot_markdown(result.oneshot)}
     files |= {f"{name}.json": data for name, data in result.extras.items()}
-    report = Report(result.scenario, report_blocks(result, manifest), result.charts, result.tables, files)
+    from coopsim.analyses.findings import run_findings
+
+    report = Report(result.scenario, report_blocks(result, manifest), result.charts, result.tables, files,
+                    run_findings(result))
     return write_folder(report, destination, manifest, progress)
 
 
@@ -172,8 +175,8 @@ def write_folder(
     progress: Callable[[int, int], None] | None = None, keep: tuple[str, ...] = (),
 ) -> Path:
     """Write any command's report folder, atomically, and return its path: `scenario.yaml`,
-    `manifest.json`, the files, `data/NAME.csv` per table, `charts/` (every chart in every
-    format) and one file per entry of :data:`coopsim.report.formats.FORMATS` (`index.html`,
+    `manifest.json`, the files, `data/NAME.csv` per table, `findings.json`, `charts/` (every
+    chart in every format) and one file per entry of :data:`coopsim.report.formats.FORMATS` (`index.html`,
     `report.md`).
 
     `keep` lists glob patterns of what the folder already holds and must carry over (a resumable
@@ -193,10 +196,20 @@ def write_folder(
             (staging / "data").mkdir(exist_ok=True)
             for name, table in report.tables.items():
                 table.to_csv(staging / "data" / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
+        if report.findings:
+            write_json(staging / "findings.json", findings_record(report.findings))
         specs = save_charts(report.charts, staging / "charts", progress)
         for name, render in FORMATS.items():
             (staging / name).write_text(render(report.title, report.blocks, specs), encoding="utf-8")
     return destination
+
+
+def findings_record(findings: list) -> list[dict[str, Any]]:
+    """findings.json: each finding's text and every number it quotes, with the table (a file of
+    `data/`), row and column it came from, so a reader (or a test) can trace each number."""
+    return [{"text": f.text, "caveat": f.caveat,
+             "values": [{"table": t, "row": r, "column": c, "value": v} for t, r, c, v in f.values]}
+            for f in findings]
 
 
 def _carry_over(old: Path, new: Path, patterns: tuple[str, ...]) -> None:

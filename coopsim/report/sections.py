@@ -170,6 +170,7 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
                f"with the others at base, {replicates} replicate(s) per point; the effect is the "
                "result at the high value minus that at the low value.")
     else:
+        table = sfind.with_intervals(table)
         findings = sfind.sobol_findings(table, name, samples)
         for metric in sa.METRICS:
             part = table[(table["metric"] == metric) & (table["variant"] == table["variant"].iloc[0])]
