@@ -193,7 +193,7 @@ def test_no_raw_identifiers_in_any_commands_charts(command_reports):
 def test_parameter_labels_come_from_the_scenario_language():
     """Axis titles are the fields' titles and descriptions, with the lab, intervention and variant
     a path points into; phase categories in words."""
-    from coopsim.report.labels import class_words, equilibria_words, field_label
+    from coopsim.labels import class_words, equilibria_words, field_label
 
     race = load_scenario(ROOT / "scenarios" / "prisoners-dilemma-race.yaml")
     field = type(race.game).model_fields["trust"]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from coopsim.analyses.evolution_text import leaders_text
 from coopsim.analyses.findings import Finding, percent
-from coopsim.report.labels import words
+from coopsim.labels import words
 
 BASE = "scenario"  # the variant name of the scenario itself in data/stationary.csv
 

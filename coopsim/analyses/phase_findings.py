@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from coopsim.analyses.findings import Finding, percent
-from coopsim.report.labels import class_words, equilibria_words, field_label, in_sentence
+from coopsim.labels import class_words, equilibria_words, field_label, in_sentence
 
 MAPS = ("game_class", "equilibria", "cooperation_rational")
 BOUNDARY = "boundary between"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from coopsim.analyses.findings import Finding, percent, plain
-from coopsim.report.labels import in_sentence, measure_words, words
+from coopsim.labels import in_sentence, measure_words, words
 
 LABEL = "parameter label"
 

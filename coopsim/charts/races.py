@@ -33,7 +33,7 @@ ZONE_COLOURS = {
     "unsafe_preferred_safe_selected": OKABE_ITO[3],
 }
 AXIS_TITLES = {
-    "s": "Speed of unsafe development (× safe speed)",
+    "s": "Speed of unsafe development s (× safe speed)",
     "p_fo": "Chance unsafe play is detected per round",
     "p_r": "Chance of disaster for fully unsafe play",
 }

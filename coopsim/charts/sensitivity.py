@@ -1,7 +1,7 @@
 """Sensitivity charts: tornado (one-at-a-time) and Sobol indices with their 95% intervals.
 
 Parameters are named by their labels in words (the table's `parameter label` column, from
-:mod:`coopsim.report.labels`); panels stay within a journal's two-column width."""
+:mod:`coopsim.labels`); panels stay within a journal's two-column width."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Sweep charts: lines with 95% bands for one parameter, heat maps for two.
 
 Titles, axis and legend titles come from the caller in words (see
-:mod:`coopsim.report.labels`); variants are named with spaces and keep their colours."""
+:mod:`coopsim.labels`); variants are named with spaces and keep their colours."""
 
 from __future__ import annotations
 
@@ -59,7 +59,9 @@ def heat_map(aggregates: pd.DataFrame, x: str, y: str, metric: str, subtitle: st
     chart = alt.Chart(data).mark_rect().encode(
         x=alt.X(f"{fx}:O", title=x_title, axis=alt.Axis(format=".3~g", labelAngle=0, titleLimit=2 * PANEL_WIDTH)),
         y=alt.Y(f"{fy}:O", title=_lines(y_title), sort="descending", axis=alt.Axis(format=".3~g")),
-        color=alt.Color(f"{metric}_mean:Q", title=legend, scale=alt.Scale(scheme=scheme),
+        color=alt.Color(f"{metric}_mean:Q", title=legend,
+                        scale=alt.Scale(scheme=scheme, domain=[0, 1]) if MEASURE_RANGES.get(metric) == (0.0, 1.0)
+                        else alt.Scale(scheme=scheme),
                         legend=alt.Legend(titleLimit=600, gradientLength=300)),
         tooltip=[alt.Tooltip(f"{fx}:Q", title=x_title), alt.Tooltip(f"{fy}:Q", title=y_title),
                  alt.Tooltip("variant:N", title="Variant"),

@@ -1,7 +1,7 @@
 """The reports of `evolve`, `sweep`, `phase` and `sensitivity`: results in, a :class:`Report` out.
 
 Each builder puts the command's findings (generated from its results) at the top, its charts with
-titles that state the result and labels in words (:mod:`coopsim.report.labels`), and the tables the
+titles that state the result and labels in words (:mod:`coopsim.labels`), and the tables the
 findings quote under ``data/``. The folder itself is written by
 :func:`coopsim.report.folder.write_folder`, as for `coopsim run`.
 """
@@ -33,7 +33,7 @@ def phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[s
     from coopsim.charts.phase import phase_map
     from coopsim.charts.theme import ACTION_COLOURS
     from coopsim.games.stage import expand_labs
-    from coopsim.report.labels import field_label
+    from coopsim.labels import field_label
 
     labs = expand_labs(scenario)
     row_lab, column_lab = labs[0].name, labs[1].name
@@ -97,7 +97,7 @@ def sweep_report(plan, outcome, manifest: dict[str, Any]) -> Report:
     with bands for one numeric parameter, heat maps for two)."""
     from coopsim.analyses import sweep_findings as sf
     from coopsim.charts import sweep as sweep_charts
-    from coopsim.report.labels import field_label, measure_label
+    from coopsim.labels import field_label, measure_label
     from coopsim.scenario.loading import resolve_variants
     from coopsim.sweep.results import aggregate
     from coopsim.sweep.task import METRICS
@@ -147,7 +147,7 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
     from coopsim.analyses import sensitivity as sa
     from coopsim.analyses import sensitivity_findings as sfind
     from coopsim.charts import sensitivity as sa_charts
-    from coopsim.report.labels import field_label, in_sentence, measure_label, measure_words
+    from coopsim.labels import field_label, in_sentence, measure_label, measure_words
 
     from coopsim.scenario.loading import resolve_variants
 
