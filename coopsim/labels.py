@@ -134,11 +134,11 @@ def _split_sides(text: str) -> tuple[str, str]:
     raise ValueError(f"not a two-sided class: {text!r}")
 
 
-PURE_OUTCOMES = {"CC": "both cooperate", "DD": "both defect", "mixed": "a mixed one"}
+PURE_OUTCOMES = {"CC": "both cooperate", "DD": "both defect", "mixed": "a mixed equilibrium"}
 
 
 def equilibria_words(label: str, row_lab: str = "row lab", column_lab: str = "column lab") -> str:
-    """'CC+DD+mixed' -> 'both cooperate, both defect or a mixed one'; '' -> 'none'."""
+    """'CC+DD+mixed' -> 'both cooperate, both defect or a mixed equilibrium'; '' -> 'none'."""
     outcomes = {**PURE_OUTCOMES, "CD": f"{row_lab} cooperates, {column_lab} defects",
                 "DC": f"{row_lab} defects, {column_lab} cooperates"}
     parts = [outcomes[part] for part in str(label).split("+") if part]

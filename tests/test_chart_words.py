@@ -205,4 +205,4 @@ def test_parameter_labels_come_from_the_scenario_language():
     assert class_words("boundary:harmony|stag_hunt") == "boundary between harmony and stag hunt"
     assert class_words("asymmetric:(boundary:harmony|stag_hunt)|chicken") == \
         "asymmetric: boundary between harmony and stag hunt for the row lab, chicken for the column lab"
-    assert equilibria_words("CC+DD+mixed") == "both cooperate, both defect or a mixed one"
+    assert equilibria_words("CC+DD+mixed") == "both cooperate, both defect or a mixed equilibrium"

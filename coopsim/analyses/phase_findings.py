@@ -110,7 +110,7 @@ def _changes(positions: list[float], named: list[str]) -> list[dict[str, Any]]:
         else:
             runs.append([name, position, position, 1])
     tie = [k for k, run in enumerate(runs)
-           if run[0].startswith(BOUNDARY) and run[3] == 1 and 0 < k < len(runs) - 1]
+           if BOUNDARY in run[0] and run[3] == 1 and 0 < k < len(runs) - 1]
     kept = [run for k, run in enumerate(runs) if k not in tie]
     exact = {id(runs[k + 1]): runs[k][1] for k in tie}
     changes = []

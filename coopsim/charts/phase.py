@@ -54,14 +54,15 @@ def phase_map(
     spare = iter(c for c in OKABE_ITO if c not in colours.values())
     palette = [colours.get(c) or next(spare, "#999999") for c in categories]
     x_title, y_title = x_title or x, y_title or y
-    cells = alt.Chart(data).mark_rect().encode(
+    scale = alt.Scale(domain=categories, range=palette)
+    key = alt.Legend(columns=1, labelLimit=MAX_CHART_WIDTH - 40, titleLimit=MAX_CHART_WIDTH - 40)
+    cells = alt.Chart(data).mark_rect(strokeWidth=0.5).encode(
         x=alt.X("x from:Q", title=x_title, scale=alt.Scale(nice=False, zero=False)),
         x2="x to:Q",
         y=alt.Y("y from:Q", title=y_title, scale=alt.Scale(nice=False, zero=False)),
         y2="y to:Q",
-        color=alt.Color("category:N", title=legend, scale=alt.Scale(domain=categories, range=palette),
-                        legend=alt.Legend(columns=1, labelLimit=MAX_CHART_WIDTH - 40,
-                                          titleLimit=MAX_CHART_WIDTH - 40)),
+        color=alt.Color("category:N", title=legend, scale=scale, legend=key),
+        stroke=alt.Stroke("category:N", title=legend, scale=scale, legend=key),  # no seams between cells
         tooltip=[alt.Tooltip("x:Q", title=x_title), alt.Tooltip("y:Q", title=y_title),
                  alt.Tooltip("category:N", title=legend)],
     )

@@ -54,7 +54,7 @@ def phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[s
         return part["category"], part["share"]
 
     maps = {
-        "game_class": ("phase-game-class", "game class (the row lab's and column lab's payoff orders)"),
+        "game_class": ("phase-game-class", "Game class"),
         "equilibria": ("phase-equilibria", "Nash equilibria of the one-shot game"),
         "cooperation_rational": ("phase-cooperation-rational", f"{row_lab}'s best response"),
     }
@@ -65,7 +65,7 @@ def phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[s
             rational = shares[(shares["map"] == column) & (shares["category"] == "cooperate")]["share"].sum()
             title = f"Cooperating is {row_lab}'s best response in {percent(rational)} of the grid"
         elif column == "game_class":
-            title = f"The labs play {category} in {percent(share)} of the grid"
+            title = f"The game is {category} in {percent(share)} of the grid"
         else:
             title = f"Equilibria: {category} in {percent(share)} of the grid"
         charts[name] = phase_map(
