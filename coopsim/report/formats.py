@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from coopsim.report.content import Block, chart_title
+from coopsim.report.content import CHART_TITLES, Block, chart_title
 
 # render(title, blocks, chart specs by name) -> the file's text
 Format = Callable[[str, list[Block], dict[str, dict[str, Any]]], str]
+
+
+def figure_caption(name: str, spec: dict[str, Any] | None) -> str:
+    """A chart's caption and alt text: the run report's name for it, else the title the chart
+    states (its finding), else its file name in words."""
+    if name in CHART_TITLES or not spec:
+        return chart_title(name)
+    title = spec.get("title", {})
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text or chart_title(name))
 
 
 def markdown_format(title: str, blocks: list[Block], specs: dict[str, dict[str, Any]]) -> str:
@@ -22,7 +32,8 @@ def markdown_format(title: str, blocks: list[Block], specs: dict[str, dict[str, 
         if block.kind == "markdown":
             parts.append(block.content)
         else:
-            parts.append(f"![{chart_title(block.content)}](charts/{block.content}.png)\n")
+            caption = figure_caption(block.content, specs.get(block.content)).replace("]", ")").replace("[", "(")
+            parts.append(f"![{caption}](charts/{block.content}.png)\n")
     return "\n".join(parts)
 
 
