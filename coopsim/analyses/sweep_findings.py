@@ -57,17 +57,21 @@ def sweep_findings(scenario, summary: pd.DataFrame, parameters: list[str], done:
     names = {p: short_label(scenario, p) for p in parameters}
     findings = []
     numeric = len(parameters) == 1 and pd.api.types.is_numeric_dtype(summary[parameters[0]])
+    measures = [c.removesuffix("_mean") for c in summary.columns if c.endswith("_mean")]
     for variant, part in summary.groupby("variant", sort=False):
         label = words(variant)
-        if numeric:
+        if LONG_RUN in measures and numeric:
             findings.append(_along_one(part.sort_values(parameters[0]), parameters[0], names, label))
-        else:
+        elif LONG_RUN in measures:
             findings.append(_over_grid(part, parameters, names, label))
-        q = _Quotes()
-        best = part["welfare_mean"].idxmax()
-        findings.append(Finding(
-            f"In {label}, welfare is highest at {q.point(best, part.loc[best], parameters, names)}: "
-            f"{plain(q.take(best, part.loc[best], 'welfare_mean'))} per run.", tuple(q)))
+        for measure in [m for m in measures if m != LONG_RUN and not never_happened(summary, m)][:1] \
+                if LONG_RUN not in measures else ["welfare"] if "welfare" in measures else []:
+            q = _Quotes()
+            best = part[f"{measure}_mean"].idxmax()
+            findings.append(Finding(
+                f"In {label}, {measure_words(measure)} is highest at "
+                f"{q.point(best, part.loc[best], parameters, names)}: "
+                f"{plain(q.take(best, part.loc[best], f'{measure}_mean'))}.", tuple(q)))
     for metric in [c.removesuffix("_mean") for c in summary.columns if c.endswith("_mean")]:
         if never_happened(summary, metric):
             findings.append(Finding(f"No {measure_words(metric).split(' over ')[0]} occurred at any grid point "

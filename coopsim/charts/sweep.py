@@ -47,7 +47,7 @@ def line_chart(aggregates: pd.DataFrame, parameter: str, metric: str, variants: 
             color="#777777", strokeDash=[4, 4]).encode(y="half:Q"))
     return themed(alt.layer(*layers).properties(width=WIDTH, height=HEIGHT), title,
                   subtitle + " · lines: mean across replicates; bands: 95% "
-                  + f"{interval_method(MEASURE_RANGES[metric])} interval")
+                  + f"{interval_method(MEASURE_RANGES.get(metric, (None, None)))} interval")
 
 
 def heat_map(aggregates: pd.DataFrame, x: str, y: str, metric: str, subtitle: str, title: str,
