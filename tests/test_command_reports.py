@@ -182,3 +182,16 @@ def test_evolve_names_the_most_abundant_strategy_and_zone(command_reports):
     assert top["strategy"] == evolution["most_abundant"]
     assert f"{top['strategy']} ({top['meaning']}) is the most abundant strategy" in stdout
     assert f"Zone (always safe against always unsafe): {evolution['zone']}" in stdout
+
+
+def test_report_rebuilds_only_run_folders(command_reports):
+    """`coopsim report` on another command's folder is refused (exit 2), leaving it untouched."""
+    from typer.testing import CliRunner
+
+    from coopsim.cli import app
+
+    folder, _ = command_reports["phase"]
+    before = sorted(p.name for p in folder.iterdir())
+    result = CliRunner().invoke(app, ["report", str(folder)])
+    assert result.exit_code == 2 and "a `coopsim phase` report, not a run" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == before

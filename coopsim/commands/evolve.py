@@ -46,7 +46,7 @@ def evolve(
     scenario = load_scenario(scenario_file)
     destination = check_output_folder(out or Path("reports") / f"{slugify(scenario.name)}-evolve")
     result = evolution.evolve(scenario, source=str(scenario_file))
-    manifest = build_manifest(scenario, invoked_command())
+    manifest = build_manifest(scenario, invoked_command(), "evolve")
     report = evolve_report(scenario, result, manifest)
     try:
         write_folder(report, destination, manifest)

@@ -46,7 +46,7 @@ def phase(
     x_axis, y_axis = _axis(x, "--x"), _axis(y, "--y")
     check_axes(scenario, [x_axis, y_axis], str(scenario_file))
     table = phase_grid(scenario, x_axis, y_axis)
-    manifest = build_manifest(scenario, invoked_command())
+    manifest = build_manifest(scenario, invoked_command(), "phase")
     report = phase_report(scenario, table, x_axis.path, y_axis.path, manifest)
     write_folder(report, destination, manifest)
     if not quiet:

@@ -74,7 +74,7 @@ def sensitivity(
         table = sa.one_at_a_time_table(chosen, outcome.table)
     else:
         table = sa.sobol_table(chosen, outcome.table, scenario.seed)
-    manifest = build_manifest(scenario, invoked_command())
+    manifest = build_manifest(scenario, invoked_command(), "sensitivity")
     report = sensitivity_report(scenario, method, table, samples, replicates, len(plan.tasks), manifest)
     write_folder(report, folder, manifest, keep=METHODS)
     if not quiet:

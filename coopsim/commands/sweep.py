@@ -85,7 +85,7 @@ def sweep(
     from coopsim.report.folder import build_manifest, write_folder
     from coopsim.report.sections import sweep_report
 
-    manifest = build_manifest(scenario, invoked_command())
+    manifest = build_manifest(scenario, invoked_command(), "sweep")
     report = sweep_report(plan, outcome, manifest)
     write_folder(report, folder, manifest, keep=SWEEP_STORE)
     for line in failure_lines(outcome.failures):

@@ -240,10 +240,12 @@ def write_provenance(folder: Path, scenario, manifest: dict[str, Any]) -> None:
     write_json(folder / "manifest.json", manifest)
 
 
-def build_manifest(scenario, command: str) -> dict[str, Any]:
-    """Provenance of a run: versions, scenario hash, seed, time and command."""
+def build_manifest(scenario, command: str, report: str = "run") -> dict[str, Any]:
+    """Provenance of a report: which command's report it is, versions, scenario hash, seed, time
+    and command line."""
     return {
         **manifest_marker(),
+        "report": report,
         "scenario": scenario.name,
         "scenario_sha256": scenario_hash(scenario),
         "seed": scenario.seed,
