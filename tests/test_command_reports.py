@@ -171,6 +171,11 @@ def test_sobol_findings_give_intervals(command_reports):
     assert f"ST = {top['ST']:.2f} [{low:.2f}, {high:.2f}]" in stdout
     spec = (folder / "charts" / "sobol-long-run-cooperation.vl.json").read_text()
     assert '"x2": {"field": "high"' in spec  # the interval is drawn
+    second = part.sort_values("ST", ascending=False).iloc[1]
+    title = json.loads(spec)["title"]["text"]
+    title = title if isinstance(title, str) else " ".join(title)
+    overlap = low <= second["ST"] + second["ST_conf"]
+    assert title.startswith("No clear leader at 8 samples") == overlap  # the title claims no more than the data
 
 
 def test_evolve_names_the_most_abundant_strategy_and_zone(command_reports):

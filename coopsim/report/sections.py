@@ -174,8 +174,12 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
         findings = sfind.sobol_findings(table, name, samples)
         for metric in sa.METRICS:
             part = table[(table["metric"] == metric) & (table["variant"] == table["variant"].iloc[0])]
-            top = part.loc[part["ST"].idxmax(), sfind.LABEL]
-            title = _sentence_case(f"{in_sentence(top)} accounts for most of the variance in {measure_words(metric)}")
+            ranked = part.sort_values("ST", ascending=False, kind="stable")
+            top = in_sentence(ranked[sfind.LABEL].iloc[0])
+            title = _sentence_case(f"{top} accounts for most of the variance in {measure_words(metric)}")
+            if len(ranked) > 1 and ranked["ST_low"].iloc[0] <= ranked["ST_high"].iloc[1]:
+                title = (f"No clear leader at {samples} samples: {top} has the largest total index for "
+                         f"{measure_words(metric)}, but its interval overlaps the next one's")
             charts[f"sobol-{metric.replace('_', '-')}"] = sa_charts.sobol_chart(table, metric, subtitle, title, samples)
         how = (f"Global (Sobol): first-order (S1, the parameter alone) and total (ST, with its "
                f"interactions) indices from Saltelli sampling, {samples} base samples over the same "
