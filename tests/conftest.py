@@ -20,3 +20,12 @@ def write_yaml(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def command_reports(tmp_path_factory):
+    """One report folder per command (run, evolve, sweep, phase, sensitivity), written through
+    the CLI: name -> (folder, stdout)."""
+    from tests.command_reports import write_command_reports
+
+    return write_command_reports(tmp_path_factory.mktemp("command-reports"))

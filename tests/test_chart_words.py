@@ -101,7 +101,7 @@ def test_titles_state_the_result_from_the_summary(reports):
     result, _ = reports["joint-research-changes-the-answer"]
     cooperation = result.summary.set_index("variant")["long_run_cooperation_mean"]
     mover = (cooperation - cooperation.iloc[0]).abs().idxmax()
-    title = result.charts["cooperation-over-time"].to_dict()["title"]["text"]
+    title = _text(result.charts["cooperation-over-time"].to_dict()["title"]["text"])  # may wrap
     assert f"{100 * cooperation.iloc[0]:.1f}%" in title and f"{100 * cooperation[mover]:.1f}%" in title
     assert mover.replace("_", " ") in title and "?" not in title
     subtitle = " ".join(result.charts["cooperation-over-time"].to_dict()["title"]["subtitle"])
@@ -173,3 +173,36 @@ def test_headline_words_by_hand():
     assert oneshot_headlines({"game_class": "stag_hunt", "labs": [lab]})[1] == "No level of trust makes cooperating pay"
     lab = {"name": "Lab", "trust_threshold": 2 / 3, "cooperation_region": "trust > 0.667"}
     assert oneshot_headlines({"game_class": "stag_hunt", "labs": [lab]})[1] == "Cooperating pays only at trust above 0.667"
+
+
+def test_no_raw_identifiers_in_any_commands_charts(command_reports):
+    """The same scan over the reports of run, evolve, sweep (lines and heat maps), phase and
+    sensitivity (one at a time and Sobol): titles, axis and legend titles and legend entries."""
+    raw, scanned = [], set()
+    for name, (folder, _) in command_reports.items():
+        for spec in sorted((folder / "charts").glob("*.vl.json")):
+            vega_lite = json.loads(spec.read_text())
+            titles = _titles(vl_convert.vegalite_to_vega(vega_lite)) + _legend_entries(vega_lite)
+            assert titles, spec
+            raw += [f"{name}/{spec.name}: {title}" for title in titles if RAW.search(title)]
+            scanned.add(name.split("-")[0])
+    assert scanned == {"run", "evolve", "sweep", "phase", "sensitivity"}
+    assert not raw, "\n".join(raw)
+
+
+def test_parameter_labels_come_from_the_scenario_language():
+    """Axis titles are the fields' titles and descriptions, with the lab, intervention and variant
+    a path points into; phase categories in words."""
+    from coopsim.labels import class_words, equilibria_words, field_label
+
+    race = load_scenario(ROOT / "scenarios" / "prisoners-dilemma-race.yaml")
+    field = type(race.game).model_fields["trust"]
+    assert field_label(race, "game.trust") == field.title == "Trust (belief that the other lab cooperates)"
+    assert field_label(race, "variants.audits_and_fines.interventions[0].fine") == \
+        "Fine paid per detected defection (audit and fine, in audits and fines)"
+    frontier = load_scenario(ROOT / "scenarios" / "frontier-vs-newcomer.yaml")
+    assert field_label(frontier, "labs[1].advantage").startswith("Advantage of Newcomer (")
+    assert class_words("boundary:harmony|stag_hunt") == "boundary between harmony and stag hunt"
+    assert class_words("asymmetric:(boundary:harmony|stag_hunt)|chicken") == \
+        "asymmetric: boundary between harmony and stag hunt for the row lab, chicken for the column lab"
+    assert equilibria_words("CC+DD+mixed") == "both cooperate, both defect or a mixed equilibrium"

@@ -147,7 +147,7 @@ def test_every_command_marks_its_folders_as_coopsims_and_may_replace_them(tmp_pa
             result = invoke([*args, "--out", str(out)])
             assert result.exit_code == 0, (name, result.output)
             assert is_coopsim_folder(out), name
-    assert is_coopsim_folder(tmp_path / "sweep" / "charts")
+    assert list((tmp_path / "sweep" / "data").glob("results-*.jsonl"))  # the resumed store is kept
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 

@@ -36,7 +36,7 @@ def test_one_at_a_time_ranks_the_lever_that_flips_the_game_first(tmp_path):
     out = tmp_path / "o"
     result = CliRunner().invoke(app, ["sensitivity", str(path), "--workers", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    table = pd.read_csv(out / "oat-results" / "sensitivity-oat.csv")
+    table = pd.read_csv(out / "data" / "sensitivity-oat.csv")
     top_two = table.sort_values("rank").head(2).set_index("parameter")
     # Halving the advantage (4 -> 2 < R = 3) or raising the upside (3 -> 4.5 > T = 4) makes
     # cooperation rational at trust 0.8; no other lever crosses a threshold.
@@ -44,7 +44,7 @@ def test_one_at_a_time_ranks_the_lever_that_flips_the_game_first(tmp_path):
     assert (top_two["long_run_cooperation_effect"].abs() > 0.8).all()
     trust = table.set_index("parameter").loc["game.trust"]
     assert abs(trust["long_run_cooperation_effect"]) < 0.1  # trust cannot rescue a PD
-    assert (out / "oat-results" / "oat-long-run-cooperation.png").exists()
+    assert (out / "charts" / "oat-long-run-cooperation.png").exists()
 
 
 def test_sobol_indices_point_at_the_same_lever(tmp_path):
@@ -55,6 +55,6 @@ def test_sobol_indices_point_at_the_same_lever(tmp_path):
     result = CliRunner().invoke(app, ["sensitivity", str(path), "--method", "sobol", "--samples", "16",
                                       "--workers", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    table = pd.read_csv(out / "sobol-results" / "sensitivity-sobol.csv")
+    table = pd.read_csv(out / "data" / "sensitivity-sobol.csv")
     coop = table[table["metric"] == "long_run_cooperation"].set_index("parameter")
     assert coop["ST"].idxmax() == "game.advantage"

@@ -190,11 +190,15 @@ def evolve(scenario: Scenario, source: str = "<scenario>", variants: bool = True
 def charts(result: dict[str, Any], subtitle: str) -> dict[str, Any]:
     """The evolve result's charts by file name: stationary distribution with invasion diagram,
     replicator dynamics (matrix games), and the stationary distribution by variant."""
+    from coopsim.analyses import evolve_findings as headlines
     from coopsim.charts import evolution as evolution_charts
 
-    found = {"evolution-stationary-invasion": evolution_charts.stationary_invasion_chart(result, subtitle)}
+    found = {"evolution-stationary-invasion": evolution_charts.stationary_invasion_chart(
+        result, subtitle, headlines.stationary_headline(result))}
     if result.get("replicator"):
-        found["evolution-replicator"] = evolution_charts.replicator_chart(result, subtitle)
+        found["evolution-replicator"] = evolution_charts.replicator_chart(
+            result, subtitle, headlines.replicator_headline(result))
     if result.get("variants"):
-        found["evolution-stationary-by-variant"] = evolution_charts.variant_stationary_chart(result, subtitle)
+        found["evolution-stationary-by-variant"] = evolution_charts.variant_stationary_chart(
+            result, subtitle, headlines.variants_headline(result))
     return found

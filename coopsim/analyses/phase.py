@@ -158,7 +158,9 @@ def phase_grid(scenario: Scenario, x: Axis, y: Axis) -> pd.DataFrame:
     row_class, col_class = classify(R, S, T, P), classify(R2, S2, T2, P2)
     game_class = row_class.copy()
     differ = row_class != col_class
-    game_class[differ] = [f"asymmetric:{a}|{b}" for a, b in zip(row_class[differ], col_class[differ])]
+    # As GameClass.key writes it: a side that is itself a boundary goes in parentheses.
+    side = lambda key: f"({key})" if ":" in key else key  # noqa: E731
+    game_class[differ] = [f"asymmetric:{side(a)}|{side(b)}" for a, b in zip(row_class[differ], col_class[differ])]
     delta = cooperation_advantage(R, S, T, P, trust)
     tau_star = critical_trust(R, S, T, P)
     return pd.DataFrame(

@@ -181,9 +181,9 @@ def summary_chart(
     whiskers = base.mark_rule(strokeWidth=2, color="#333333").encode(x="low:Q", x2="high:Q", y=y)
     panels = [
         alt.layer(bars, whiskers).transform_filter(alt.datum.measure == label)
-        .properties(width=220, height=max(60, 30 * len(variants)), title=label)
+        .properties(width=360, height=max(60, 30 * len(variants)), title=label)
         for label in measures.values()
     ]
-    chart = panels[0] if len(panels) == 1 else alt.hconcat(*panels)
+    chart = panels[0] if len(panels) == 1 else alt.vconcat(*panels)  # side by side: > 700 px
     return themed(chart, title or "Each policy variant's results",
                   subtitle + " · bars: mean across replicates; whiskers: 95% interval")

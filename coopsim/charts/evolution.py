@@ -18,7 +18,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from coopsim.charts.theme import HEIGHT, OKABE_ITO, WIDTH, themed
+from coopsim.charts.theme import HEIGHT, OKABE_ITO, WIDTH, themed, variant_label
 
 DIAGRAM_SIZE = 340  # px, square so that arrowhead angles match the drawn lines
 DIAGRAM_EXTENT = 1.7  # data units either side of the centre
@@ -125,7 +125,7 @@ def invasion_diagram(result: dict[str, Any]) -> alt.LayerChart:
     kind_colour = alt.Color(
         "kind:N",
         scale=kind_scale,
-        legend=alt.Legend(title="arrow", orient="bottom", direction="vertical", titleOrient="left"),
+        legend=alt.Legend(title="Arrow", orient="bottom", direction="vertical", titleOrient="left"),
     )
     dash = alt.StrokeDash(
         "kind:N", scale=alt.Scale(domain=kinds, range=[[1, 0], [6, 3], [2, 3]]), legend=None
@@ -207,7 +207,7 @@ def stationary_bars(result: dict[str, Any]) -> alt.LayerChart:
     })
     data["text"] = [f"{v:.1%}" if v >= 0.001 else f"{v:.1e}".replace("e-0", "e-") for v in data["share"]]
     y = alt.Y("strategy:N", sort=names, title=None, axis=alt.Axis(labelFontSize=14))
-    x = alt.X("share:Q", title="share of time spent in the strategy",
+    x = alt.X("share:Q", title="Share of time spent in the strategy",
               scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%", tickCount=5))
     bars = alt.Chart(data).mark_bar(height=26).encode(
         x=x, y=y, color=alt.Color("strategy:N", scale=strategy_scale(names), legend=None),
@@ -222,12 +222,12 @@ def stationary_bars(result: dict[str, Any]) -> alt.LayerChart:
     )
 
 
-def stationary_invasion_chart(result: dict[str, Any], subtitle: str) -> alt.TopLevelMixin:
+def stationary_invasion_chart(result: dict[str, Any], subtitle: str, title: str | None = None) -> alt.TopLevelMixin:
     """Stationary distribution bars beside the invasion diagram."""
     chart = alt.hconcat(stationary_bars(result), invasion_diagram(result), spacing=30)
     return themed(
         chart,
-        f"Which strategy takes over a population of {result['population']} labs?",
+        title or f"Which strategy takes over a population of {result['population']} labs?",
         [
             subtitle,
             _settings_line(result) + ".",
@@ -237,7 +237,7 @@ def stationary_invasion_chart(result: dict[str, Any], subtitle: str) -> alt.TopL
     ).configure_legend(labelLimit=400)
 
 
-def replicator_chart(result: dict[str, Any], subtitle: str) -> alt.TopLevelMixin:
+def replicator_chart(result: dict[str, Any], subtitle: str, title: str | None = None) -> alt.TopLevelMixin:
     """Strategy shares over time under the replicator dynamics (infinite population)."""
     rep = result["replicator"]
     names = result["strategies"]
@@ -247,27 +247,28 @@ def replicator_chart(result: dict[str, Any], subtitle: str) -> alt.TopLevelMixin
         ignore_index=True,
     )
     chart = alt.Chart(data).mark_line(strokeWidth=2.5).encode(
-        x=alt.X("time:Q", title="time (arbitrary units; payoff differences set the pace)",
+        x=alt.X("time:Q", title="Time (arbitrary units; payoff differences set the pace)",
                 scale=alt.Scale(nice=False)),
-        y=alt.Y("share:Q", title="share of the population", scale=alt.Scale(domain=[0, 1]),
+        y=alt.Y("share:Q", title="Share of the population", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%")),
         color=alt.Color("strategy:N", scale=strategy_scale(names),
-                        legend=alt.Legend(title="strategy")),
+                        legend=alt.Legend(title="Strategy")),
         strokeDash=alt.StrokeDash("strategy:N", legend=None),
     ).properties(width=WIDTH, height=HEIGHT)
     return themed(
         chart,
-        "In an infinite population, which strategy grows? (replicator dynamics)",
+        title or "In an infinite population, which strategy grows? (replicator dynamics)",
         [subtitle, "Starting from equal shares; no mutation, selection only. Strategies that "
          "earn the same against everyone present (e.g. AS and CS) move together."],
     )
 
 
-def variant_stationary_chart(result: dict[str, Any], subtitle: str) -> alt.TopLevelMixin:
+def variant_stationary_chart(result: dict[str, Any], subtitle: str, title: str | None = None) -> alt.TopLevelMixin:
     """Each variant's stationary distribution as one stacked bar."""
     names = result["strategies"]
     labels = {
-        v: f"{v} ({r['zone']})" if r.get("zone") else v for v, r in result["variants"].items()
+        v: f"{variant_label(v)} ({r['zone']})" if r.get("zone") else variant_label(v)
+        for v, r in result["variants"].items()
     }
     variants = list(labels.values())
     rows = [
@@ -279,14 +280,15 @@ def variant_stationary_chart(result: dict[str, Any], subtitle: str) -> alt.TopLe
     data["text"] = [f"{x:.0%}" if x >= 0.06 else "" for x in data["share"]]
     base = alt.Chart(data).encode(
         y=alt.Y("variant:N", sort=variants, title=None, axis=alt.Axis(labelFontSize=13)),
-        x=alt.X("share:Q", stack="zero", title="share of time spent in the strategy",
+        x=alt.X("share:Q", stack="zero", title="Share of time spent in the strategy",
                 scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
         order=alt.Order("order:Q"),
     )
     bars = base.mark_bar(height=28).encode(
         color=alt.Color("strategy:N", scale=strategy_scale(names), sort=names,
-                        legend=alt.Legend(title="strategy")),
-        tooltip=["variant:N", "strategy:N", alt.Tooltip("share:Q", format=".2%")],
+                        legend=alt.Legend(title="Strategy")),
+        tooltip=[alt.Tooltip("variant:N", title="Variant"), alt.Tooltip("strategy:N", title="Strategy"),
+                 alt.Tooltip("share:Q", format=".2%", title="Share of time")],
     )
     text = base.mark_text(color="white", fontWeight="bold", dx=-4, align="right").encode(
         text="text:N"
@@ -294,6 +296,6 @@ def variant_stationary_chart(result: dict[str, Any], subtitle: str) -> alt.TopLe
     chart = (bars + text).properties(width=WIDTH, height=max(80, 44 * len(variants)))
     return themed(
         chart,
-        "Which strategy wins under each variant?",
+        title or "Which strategy wins under each variant?",
         [subtitle, _settings_line(result) + "."],
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from coopsim.charts.theme import OKABE_ITO, themed
+from coopsim.charts.theme import MAX_CHART_WIDTH, OKABE_ITO, themed
 
 MAX_CELLS_PER_AXIS = 120
 
@@ -39,33 +41,41 @@ def thin(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
 
 def phase_map(
     table: pd.DataFrame, x: str, y: str, field: str, title: str, legend: str, subtitle: str,
-    x_title: str | None = None, y_title: str | None = None,
+    x_title: str | None = None, y_title: str | None = None, here: tuple[float, float] | None = None,
+    words: Callable[[Any], str] | None = None, colours: dict[str, str] | None = None,
 ) -> alt.TopLevelMixin:
-    """Cells of the (x, y) grid coloured by the categories of `field`."""
+    """Cells of the (x, y) grid coloured by the categories of `field` (named by `words`, coloured
+    by `colours` where given, else Okabe-Ito), with the scenario's own point (`here`) marked."""
     # Vega-Lite reads dots in field names as nesting: chart columns get plain names.
     data = thin(table[[x, y, field]].set_axis(["x", "y", "category"], axis=1), "x", "y")
-    if data["category"].dtype == bool:
-        data["category"] = data["category"].map({True: "yes", False: "no"})
-    data["category"] = data["category"].astype(str)
+    data["category"] = data["category"].map(words) if words else data["category"].astype(str)
     categories = sorted(data["category"].unique())
-    chart = (
-        alt.Chart(data)
-        .mark_rect()
-        .encode(
-            x=alt.X("x from:Q", title=x_title or x, scale=alt.Scale(nice=False, zero=False)),
-            x2="x to:Q",
-            y=alt.Y("y from:Q", title=y_title or y, scale=alt.Scale(nice=False, zero=False)),
-            y2="y to:Q",
-            color=alt.Color(
-                "category:N",
-                title=legend,
-                scale=alt.Scale(domain=categories,
-                                range=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(categories))]),
-                legend=alt.Legend(columns=2, labelLimit=320, titleLimit=400),
-            ),
-            tooltip=[alt.Tooltip("x:Q", title=x), alt.Tooltip("y:Q", title=y),
-                     alt.Tooltip("category:N", title=legend)],
-        )
-        .properties(width=460, height=380)
+    colours = colours or {}
+    spare = iter(c for c in OKABE_ITO if c not in colours.values())
+    palette = [colours.get(c) or next(spare, "#999999") for c in categories]
+    x_title, y_title = x_title or x, y_title or y
+    scale = alt.Scale(domain=categories, range=palette)
+    key = alt.Legend(columns=1, labelLimit=MAX_CHART_WIDTH - 40, titleLimit=MAX_CHART_WIDTH - 40)
+    cells = alt.Chart(data).mark_rect(strokeWidth=0.5).encode(
+        x=alt.X("x from:Q", title=x_title, scale=alt.Scale(nice=False, zero=False)),
+        x2="x to:Q",
+        y=alt.Y("y from:Q", title=y_title, scale=alt.Scale(nice=False, zero=False)),
+        y2="y to:Q",
+        color=alt.Color("category:N", title=legend, scale=scale, legend=key),
+        stroke=alt.Stroke("category:N", title=legend, scale=scale, legend=key),  # no seams between cells
+        tooltip=[alt.Tooltip("x:Q", title=x_title), alt.Tooltip("y:Q", title=y_title),
+                 alt.Tooltip("category:N", title=legend)],
     )
+    layers = [cells]
+    if here is not None:
+        point = pd.DataFrame({"x": [here[0]], "y": [here[1]], "label": ["this scenario"]})
+        marker = alt.Chart(point).encode(x="x:Q", y="y:Q")
+        layers += [marker.mark_point(shape="diamond", size=160, filled=True, color="black",
+                                     stroke="white", strokeWidth=1.5),
+                   marker.mark_text(align="left", dx=10, dy=-8, fontSize=12, fontWeight="bold",
+                                    color="black", stroke="white", strokeWidth=3, strokeOpacity=0.8)
+                   .encode(text="label:N"),
+                   marker.mark_text(align="left", dx=10, dy=-8, fontSize=12, fontWeight="bold",
+                                    color="black").encode(text="label:N")]
+    chart = alt.layer(*layers).properties(width=460, height=380)
     return themed(chart, title, subtitle)

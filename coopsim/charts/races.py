@@ -34,15 +34,16 @@ ZONE_COLOURS = {
     "unsafe_preferred_safe_selected": OKABE_ITO[3],
 }
 AXIS_TITLES = {
-    "s": "s: speed of unsafe development (× safe speed)",
-    "p_fo": "p_fo: chance unsafe play is detected per round",
-    "p_r": "p_r: chance of disaster for fully unsafe play",
+    "s": "Speed of unsafe development s (× safe speed)",
+    "p_fo": "Chance unsafe play is detected per round",
+    "p_r": "Chance of disaster for fully unsafe play",
 }
 INFORMATION_LABELS = {
     "none": "no information",
     "private": "private information (own capability)",
     "public": "public information (all capabilities)",
 }
+ZONE_LEGEND = alt.Legend(title="Zone", orient="bottom", direction="vertical", labelLimit=420, symbolType="square")
 GRID_COLUMNS = 240  # resolution along x; along p_r zones are merged into runs, so data stay small
 GRID_ROWS = 400
 
@@ -112,12 +113,9 @@ def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str,
     y_enc = alt.Y("y:Q", title=AXIS_TITLES["p_r"], scale=alt.Scale(domain=[0, 1], nice=False))
     rects = alt.Chart(runs).mark_rect(opacity=1, strokeWidth=0.6).encode(
         x=x_enc, x2="x2:Q", y=y_enc, y2="y2:Q",
-        color=alt.Color("zone:N", scale=zone_scale,
-                        legend=alt.Legend(title="zone", orient="right", labelLimit=420,
-                                          symbolType="square")),
-        # The same legend as the colour's, so Vega-Lite merges the two (no conflicting legend).
-        stroke=alt.Stroke("zone:N", scale=zone_scale,  # hides seams between cells
-                          legend=alt.Legend(title="zone", orient="right", labelLimit=420, symbolType="square")),
+        color=alt.Color("zone:N", scale=zone_scale, legend=ZONE_LEGEND),
+        # The same field, scale and legend: one legend, and no seams between cells.
+        stroke=alt.Stroke("zone:N", scale=zone_scale, legend=ZONE_LEGEND),
         tooltip=["zone:N"],
     )
     layers = [rects]
@@ -128,7 +126,7 @@ def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str,
                 x=alt.X("x:Q", scale=alt.Scale(domain=domain, nice=False)),
                 y=alt.Y("p_r:Q", scale=alt.Scale(domain=[0, 1], nice=False)),
                 strokeDash=alt.StrokeDash(
-                    "limit:N", legend=alt.Legend(title="closed-form limit", orient="right",
+                    "limit:N", legend=alt.Legend(title="Closed-form limit", orient="bottom", direction="vertical",
                                                  labelLimit=420, symbolStrokeWidth=1.5)),
             )
         )

@@ -12,6 +12,11 @@ import altair as alt
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 FONT = "Helvetica, Arial, sans-serif"
 WIDTH, HEIGHT = 520, 300
+# A journal's two-column width is about 7 in: no chart is wider than this at its default size.
+MAX_CHART_WIDTH = 700  # px (CSS pixels; the PNG is drawn at 2x)
+TITLE_CHARACTERS, SUBTITLE_CHARACTERS = 80, 115  # about 700 px at the title and subtitle sizes
+# The report's colours for the two actions, wherever cooperating and defecting are shown.
+ACTION_COLOURS = {"cooperate": OKABE_ITO[0], "defect": OKABE_ITO[1]}
 
 
 # Legend swatches for a line drawn over its pale band: a full-colour stroke, not the band's tint.
@@ -27,8 +32,11 @@ def themed(chart: alt.TopLevelMixin, title: str, subtitle: str | list[str]) -> a
     """Apply the project theme and a title/caption to a top-level chart (a newline in the
     subtitle, or a list of lines, starts a new line)."""
     lines = [line for part in ([subtitle] if isinstance(subtitle, str) else subtitle) for line in part.split("\n")]
+    lines = [short for line in lines for short in wrap(line, SUBTITLE_CHARACTERS)]
+    heading = wrap(title, TITLE_CHARACTERS)
     return (
-        chart.properties(title=alt.TitleParams(text=title, subtitle=lines, anchor="start"))
+        chart.properties(title=alt.TitleParams(text=heading if len(heading) > 1 else title, subtitle=lines,
+                                               anchor="start"))
         .configure(font=FONT, background="white")
         .configure_title(fontSize=16, subtitleFontSize=11, subtitleColor="#555555", offset=10)
         .configure_axis(labelFontSize=12, titleFontSize=13, gridColor="#e6e6e6")
@@ -36,6 +44,18 @@ def themed(chart: alt.TopLevelMixin, title: str, subtitle: str | list[str]) -> a
         .configure_range(category=OKABE_ITO)
         .configure_view(strokeWidth=0)
     )
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` characters (a longer word stays whole), broken at spaces, so a
+    long title or caption never makes a chart wider than MAX_CHART_WIDTH."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [text]
 
 
 def variant_label(name: str) -> str:

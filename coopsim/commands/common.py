@@ -94,3 +94,11 @@ def _finite(value: Any) -> Any:
 def invoked_command() -> str:
     """The command line that started this run, for manifests."""
     return "coopsim " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+def print_findings(scenario, findings: list, destination: Path) -> None:
+    """The findings that answer the scenario's question, then where the report is (as `run`)."""
+    from coopsim.analyses.findings import findings_text
+
+    typer.echo(findings_text(scenario, findings))
+    typer.echo(f"report written to {destination}/ (open {destination / 'index.html'})")

@@ -7,15 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from coopsim.commands.common import ScenarioFile, app, clean_errors, fail
-
-MAPS = {
-    "game-class": ("game_class", "Which game do the labs play?", "game class"),
-    "equilibria": ("equilibria", "Which outcomes are equilibria?",
-                   "equilibria (C = cooperate, D = defect; row lab first)"),
-    "cooperation-rational": ("cooperation_rational", "Where is responsible development rational?",
-                             "cooperating is the row lab's best response"),
-}
+from coopsim.commands.common import ScenarioFile, app, clean_errors, fail, invoked_command, print_findings
 
 
 def _axis(text: str, option: str):
@@ -43,11 +35,10 @@ def phase(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Map the game class, the equilibrium set and whether cooperation is rational over two
-    factors, in closed form over the whole grid."""
+    factors, in closed form over the whole grid; the scenario's own point is marked."""
     from coopsim.analyses.phase import check_axes, phase_grid
-    from coopsim.charts.phase import phase_map
-    from coopsim.charts.theme import caption
-    from coopsim.report.folder import atomic_directory, check_output_folder, save_chart, slugify, write_json
+    from coopsim.report.folder import build_manifest, check_output_folder, slugify, write_folder
+    from coopsim.report.sections import phase_report
     from coopsim.scenario.loading import load_scenario
 
     scenario = load_scenario(scenario_file)
@@ -55,21 +46,8 @@ def phase(
     x_axis, y_axis = _axis(x, "--x"), _axis(y, "--y")
     check_axes(scenario, [x_axis, y_axis], str(scenario_file))
     table = phase_grid(scenario, x_axis, y_axis)
-    subtitle = caption(scenario.name, scenario.seed) + f" · {len(table):,} cells, closed form"
-    with atomic_directory(destination) as staging:
-        (staging / "data").mkdir()
-        table.to_csv(staging / "data" / "phase.csv", index=False, float_format="%.10g")
-        counts = {
-            column: table[column].astype(str).value_counts().sort_index().to_dict()
-            for column in ("game_class", "equilibria", "cooperation_rational")
-        }
-        write_json(staging / "phase.json", {"scenario": scenario.name, "x": x_axis.path,
-                                            "y": y_axis.path, "cells": len(table), "counts": counts})
-        for name, (field, title, legend) in MAPS.items():
-            chart = phase_map(table, x_axis.path, y_axis.path, field, title, legend, subtitle)
-            save_chart(chart, staging / "charts", f"phase-{name}")
+    manifest = build_manifest(scenario, invoked_command(), "phase")
+    report = phase_report(scenario, table, x_axis.path, y_axis.path, manifest)
+    write_folder(report, destination, manifest)
     if not quiet:
-        for column, values in counts.items():
-            shares = ", ".join(f"{k} {v / len(table):.1%}" for k, v in values.items())
-            typer.echo(f"{column}: {shares}")
-        typer.echo(f"phase diagram written to {destination}/")
+        print_findings(scenario, report.findings, destination)

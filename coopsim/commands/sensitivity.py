@@ -7,7 +7,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail
+from coopsim.commands.common import (
+    WORK_FAILED,
+    ScenarioFile,
+    app,
+    clean_errors,
+    fail,
+    invoked_command,
+    print_findings,
+)
+
+
+METHODS = ("oat", "sobol")  # each keeps its runs in a folder of that name, for resuming
 
 
 @app.command()
@@ -26,15 +37,14 @@ def sensitivity(
     """Rank the five factors and intervention parameters by their effect on long-run
     cooperation and welfare."""
     from coopsim.analyses import sensitivity as sa
-    from coopsim.charts import sensitivity as sa_charts
-    from coopsim.charts.theme import caption
-    from coopsim.report.folder import CSV_FLOAT_FORMAT, atomic_directory, save_chart, slugify
+    from coopsim.report.folder import build_manifest, claim_output_folder, slugify, write_folder
+    from coopsim.report.sections import sensitivity_report
     from coopsim.scenario.loading import load_scenario
     from coopsim.sweep.executors import make_executor
     from coopsim.sweep.plan import plan_points
     from coopsim.sweep.runner import execute, failure_lines
 
-    if method not in ("oat", "sobol"):
+    if method not in METHODS:
         fail(f"--method must be 'oat' or 'sobol', got {method!r}")
     if method == "sobol":
         try:
@@ -51,8 +61,6 @@ def sensitivity(
         replicates = scenario.dynamics.replicates if method == "oat" else 1
     parameters = {lever.path: [] for lever in chosen}
     plan = plan_points(scenario, str(scenario_file), parameters, points, replicates)
-    from coopsim.report.folder import claim_output_folder
-
     folder = claim_output_folder(out or Path("reports") / f"{slugify(scenario.name)}-sensitivity")
     if not quiet:
         typer.echo(f"{method}: {len(chosen)} parameters, {len(plan.tasks)} runs")
@@ -62,21 +70,12 @@ def sensitivity(
     if not outcome.complete:
         typer.echo("sensitivity incomplete; re-run to retry the failed runs", err=True)
         raise typer.Exit(WORK_FAILED)
-    subtitle = caption(scenario.name, scenario.seed)
     if method == "oat":
         table = sa.one_at_a_time_table(chosen, outcome.table)
-        build = sa_charts.tornado_chart
     else:
         table = sa.sobol_table(chosen, outcome.table, scenario.seed)
-        build = sa_charts.sobol_chart
-    with atomic_directory(folder / f"{method}-results") as staging:
-        table.to_csv(staging / f"sensitivity-{method}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
-        for metric in sa.METRICS:
-            save_chart(build(table, metric, subtitle), staging, f"{method}-{metric.replace('_', '-')}")
+    manifest = build_manifest(scenario, invoked_command(), "sensitivity")
+    report = sensitivity_report(scenario, method, table, samples, replicates, len(plan.tasks), manifest)
+    write_folder(report, folder, manifest, keep=METHODS)
     if not quiet:
-        if method == "oat":
-            for _, row in table.iterrows():
-                typer.echo(f"{row['variant']}: #{row['rank']} {row['parameter']}: cooperation "
-                           f"{row['long_run_cooperation_at_low']:.3f} -> {row['long_run_cooperation_at_high']:.3f}, "
-                           f"welfare {row['welfare_at_low']:.4g} -> {row['welfare_at_high']:.4g}")
-        typer.echo(f"sensitivity written to {folder}/{method}-results/")
+        print_findings(scenario, report.findings, folder)

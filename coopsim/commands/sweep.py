@@ -8,9 +8,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from coopsim.commands.common import WORK_FAILED, ScenarioFile, app, clean_errors, fail
+from coopsim.commands.common import (
+    WORK_FAILED,
+    ScenarioFile,
+    app,
+    clean_errors,
+    fail,
+    invoked_command,
+    print_findings,
+)
 
 INTERRUPTED = 130
+SWEEP_STORE = ("plan.json", "data/results-*.jsonl", "data/failures-*.jsonl")  # kept for resuming
 
 
 @app.command()
@@ -44,7 +53,7 @@ def sweep(
     from coopsim.scenario.loading import load_scenario
     from coopsim.sweep.executors import make_executor
     from coopsim.sweep.plan import build_plan
-    from coopsim.sweep.runner import failure_lines, write_outputs
+    from coopsim.sweep.runner import failure_lines
 
     scenario = load_scenario(scenario_file)
     overrides = {}
@@ -73,14 +82,20 @@ def sweep(
         raise typer.Exit(INTERRUPTED)
     if outcome.reused:
         say(f"resumed: {outcome.reused} of {outcome.total} tasks were already done; ran {outcome.ran}")
-    write_outputs(plan, outcome, folder)
+    from coopsim.report.folder import build_manifest, write_folder
+    from coopsim.report.sections import sweep_report
+
+    manifest = build_manifest(scenario, invoked_command(), "sweep")
+    report = sweep_report(plan, outcome, manifest)
+    write_folder(report, folder, manifest, keep=SWEEP_STORE)
     for line in failure_lines(outcome.failures):
         typer.echo(line, err=True)
     if not outcome.complete:
         typer.echo(f"sweep incomplete: {len(outcome.table)} of {outcome.total} tasks done; "
                    "re-run to retry the rest", err=True)
         raise typer.Exit(WORK_FAILED)
-    say(f"sweep written to {folder}/")
+    if not quiet:
+        print_findings(scenario, report.findings, folder)
 
 
 def _run_with_progress(plan, folder, executor, quiet):

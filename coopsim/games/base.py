@@ -121,6 +121,7 @@ def trust_field() -> Any:
         0.5,
         ge=0.0,
         le=1.0,
+        title="Trust (belief that the other lab cooperates)",
         description="Probability in [0, 1] that a lab believes the other lab cooperates "
         "(the 'high trust' factor). Labs may override it.",
     )

@@ -33,18 +33,22 @@ class FiveFactorGame(Strict):
     )
     trust: Probability = trust_field()
     shared_upside: float = Field(
+        title="Shared upside (payoff per round when both cooperate)",
         description="R: payoff per round to each lab when both cooperate (develop responsibly), "
         "relative to the status quo. Higher = more shared upside."
     )
     advantage: float = Field(
+        title="Advantage (payoff per round from defecting on a cooperator)",
         description="T: payoff per round to a lab that defects (cuts corners) while the other "
         "cooperates. Lower = less advantage from defecting."
     )
     exposure: NonNegative = Field(
+        title="Exposure (cost per round of cooperating with a defector)",
         description="Cost per round to a lab that cooperates while the other defects "
         "(S = -exposure). A positive number; lower = less exposure."
     )
     shared_downside: NonNegative = Field(
+        title="Shared downside (cost per round when both defect)",
         description="Cost per round to each lab when both defect (P = -shared_downside). "
         "A positive number; higher = more shared downside."
     )

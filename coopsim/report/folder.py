@@ -1,4 +1,4 @@
-"""Writing a run's report folder, atomically.
+"""Writing a report folder, atomically: the one writer every command uses.
 
 Everything is written to a hidden staging folder beside the destination and swapped into place
 only when complete (see `coopsim.report.output_folder`), so a failed or interrupted run never
@@ -21,8 +21,9 @@ import yaml
 from coopsim import __version__
 from coopsim.analyses.oneshot_text import oneshot_markdown
 from coopsim.analyses.run import RunResult
-from coopsim.report.html import render_page
-from coopsim.report.content import chart_title, report_blocks
+from coopsim.report.content import report_blocks
+from coopsim.report.document import Report
+from coopsim.report.formats import FORMATS
 from coopsim.report.output_folder import (  # noqa: F401 - the commands' one import for folders
     atomic_directory,
     check_output_folder,
@@ -153,29 +154,81 @@ def write_report(
     result: RunResult, destination: Path, command: str = "", progress: Callable[[int, int], None] | None = None,
     manifest: dict[str, Any] | None = None,
 ) -> Path:
-    """Write the whole report folder for `result` and return its path.
+    """Write the whole report folder of a run (`coopsim run`) and return its path.
 
     `progress(done, total)` is called after each chart is saved; `manifest` keeps an existing
     run's provenance when a report is rebuilt."""
-    scenario = result.scenario
+    manifest = {**(manifest or build_manifest(result.scenario, command)), **manifest_marker()}
+    files: dict[str, Any] = {}
+    if result.oneshot is not None:
+        files |= {"oneshot.json": result.oneshot, "oneshot.md": oneshot_markdown(result.oneshot)}
+    files |= {f"{name}.json": data for name, data in result.extras.items()}
+    from coopsim.analyses.findings import run_findings
+
+    report = Report(result.scenario, report_blocks(result, manifest), result.charts, result.tables, files,
+                    run_findings(result))
+    return write_folder(report, destination, manifest, progress)
+
+
+def write_folder(
+    report: Report, destination: Path, manifest: dict[str, Any],
+    progress: Callable[[int, int], None] | None = None, keep: tuple[str, ...] = (),
+) -> Path:
+    """Write any command's report folder, atomically, and return its path: `scenario.yaml`,
+    `manifest.json`, the files, `data/NAME.csv` per table, `findings.json`, `charts/` (every
+    chart in every format) and one file per entry of :data:`coopsim.report.formats.FORMATS` (`index.html`,
+    `report.md`).
+
+    `keep` lists glob patterns of what the folder already holds and must carry over (a resumable
+    sweep's stored results): they are hard-linked (copied where links are impossible) into the
+    new folder before it replaces the old one."""
     check_output_folder(destination)
-    manifest = {**(manifest or build_manifest(scenario, command)), **manifest_marker()}
+    manifest = {**manifest, **manifest_marker()}
     with atomic_directory(destination) as staging:
-        write_provenance(staging, scenario, manifest)
-        if result.oneshot is not None:
-            write_json(staging / "oneshot.json", result.oneshot)
-            (staging / "oneshot.md").write_text(oneshot_markdown(result.oneshot), encoding="utf-8")
-        for name, data in result.extras.items():
-            write_json(staging / f"{name}.json", data)
-        if result.tables:
-            (staging / "data").mkdir()
-            for name, table in result.tables.items():
+        _carry_over(Path(destination), staging, keep)
+        write_provenance(staging, report.scenario, manifest)
+        for name, data in report.files.items():
+            if isinstance(data, str):
+                (staging / name).write_text(data, encoding="utf-8")
+            else:
+                write_json(staging / name, data)
+        if report.tables:
+            (staging / "data").mkdir(exist_ok=True)
+            for name, table in report.tables.items():
                 table.to_csv(staging / "data" / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
-        specs = save_charts(result.charts, staging / "charts", progress)
-        blocks = report_blocks(result, manifest)
-        (staging / "report.md").write_text(report_markdown(blocks), encoding="utf-8")
-        (staging / "index.html").write_text(render_page(scenario.name, blocks, specs), encoding="utf-8")
+        if report.findings:
+            write_json(staging / "findings.json", findings_record(report.findings))
+        specs = save_charts(report.charts, staging / "charts", progress)
+        for name, render in FORMATS.items():
+            (staging / name).write_text(render(report.title, report.blocks, specs), encoding="utf-8")
     return destination
+
+
+def findings_record(findings: list) -> list[dict[str, Any]]:
+    """findings.json: each finding's text and every number it quotes, with the table (a file of
+    `data/`), row and column it came from, so a reader (or a test) can trace each number."""
+    return [{"text": f.text, "caveat": f.caveat,
+             "values": [{"table": t, "row": r, "column": c, "value": v} for t, r, c, v in f.values]}
+            for f in findings]
+
+
+def _carry_over(old: Path, new: Path, patterns: tuple[str, ...]) -> None:
+    """Hard-link (or copy) what matches `patterns` in `old` into the same place in `new`."""
+    import os
+    import shutil
+
+    for pattern in patterns:
+        for source in sorted(old.glob(pattern)) if old.is_dir() else []:
+            if source.is_symlink():
+                continue
+            files = [source] if source.is_file() else [p for p in source.rglob("*") if p.is_file() and not p.is_symlink()]
+            for path in files:
+                target = new / path.relative_to(old)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(path, target)
+                except OSError:
+                    shutil.copy2(path, target)
 
 
 def write_provenance(folder: Path, scenario, manifest: dict[str, Any]) -> None:
@@ -187,10 +240,12 @@ def write_provenance(folder: Path, scenario, manifest: dict[str, Any]) -> None:
     write_json(folder / "manifest.json", manifest)
 
 
-def build_manifest(scenario, command: str) -> dict[str, Any]:
-    """Provenance of a run: versions, scenario hash, seed, time and command."""
+def build_manifest(scenario, command: str, report: str = "run") -> dict[str, Any]:
+    """Provenance of a report: which command's report it is, versions, scenario hash, seed, time
+    and command line."""
     return {
         **manifest_marker(),
+        "report": report,
         "scenario": scenario.name,
         "scenario_sha256": scenario_hash(scenario),
         "seed": scenario.seed,
@@ -198,14 +253,3 @@ def build_manifest(scenario, command: str) -> dict[str, Any]:
         "command": command,
         "versions": dependency_versions(),
     }
-
-
-def report_markdown(blocks) -> str:
-    """report.md: the blocks with charts as their PNG files."""
-    parts = []
-    for block in blocks:
-        if block.kind == "markdown":
-            parts.append(block.content)
-        else:
-            parts.append(f"![{chart_title(block.content)}](charts/{block.content}.png)\n")
-    return "\n".join(parts)

@@ -24,6 +24,7 @@ import vl_convert
 from markdown_it import MarkdownIt
 
 from coopsim.report.content import Block, chart_title
+from coopsim.report.formats import figure_caption
 
 STYLE = """
 body { font-family: Helvetica, Arial, sans-serif; max-width: 1100px; margin: 2rem auto; padding: 0 1.5rem;
@@ -105,7 +106,7 @@ def render_page(
             body.append(
                 f'<figure class="chart" id="chart-{html.escape(block.content)}" data-spec="{spec_id}">'
                 f'<div class="chart-body"></div>'
-                f"<figcaption>{html.escape(chart_title(block.content))} · "
+                f"<figcaption>{html.escape(figure_caption(block.content, specs.get(block.content)))} · "
                 f'<a href="{chart_dir}{html.escape(block.content)}.png">PNG</a> · '
                 f'<a href="{chart_dir}{html.escape(block.content)}.svg">SVG</a> · '
                 f'<a href="{chart_dir}{html.escape(block.content)}.vl.json">Vega-Lite</a></figcaption>'

@@ -22,6 +22,11 @@ def load_run(folder: Path) -> tuple[RunResult, dict]:
     if not manifest_path.is_file():
         raise ScenarioError(str(folder), "not a coopsim run folder (no manifest.json); "
                             "make one with `coopsim run SCENARIO.yaml`")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    kind = manifest.get("report", "run") if isinstance(manifest, dict) else "run"
+    if kind != "run":
+        raise ScenarioError(str(folder), f"a `coopsim {kind}` report, not a run: `coopsim report` rebuilds "
+                            f"run reports only; run `coopsim {kind}` again to rebuild it")
     scenario = load_scenario(folder / "scenario.yaml")
     result = RunResult(scenario=scenario)
     oneshot = folder / "oneshot.json"
@@ -35,4 +40,4 @@ def load_run(folder: Path) -> tuple[RunResult, dict]:
         path = folder / "data" / f"{name}.csv"
         if path.is_file():
             result.tables[name] = pd.read_csv(path, keep_default_na=True)
-    return result, json.loads(manifest_path.read_text(encoding="utf-8"))
+    return result, manifest

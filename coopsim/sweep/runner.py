@@ -1,5 +1,6 @@
 """Running a sweep plan: skip what is already stored, persist each result as it lands, report
-failures with their grid point, and write the final table, aggregates and charts."""
+failures with their grid point. The tables and charts are the sweep's report
+(:func:`coopsim.report.sections.sweep_report`); this module writes no charts."""
 
 from __future__ import annotations
 
@@ -11,14 +12,10 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from coopsim.charts import sweep as sweep_charts
-from coopsim.charts.theme import caption
-from coopsim.report.folder import CSV_FLOAT_FORMAT, atomic_directory, save_chart, write_json
-from coopsim.scenario.loading import resolve_variants
+from coopsim.report.folder import write_json
 from coopsim.sweep.plan import SweepPlan
-from coopsim.sweep.results import aggregate, sweep_table
+from coopsim.sweep.results import sweep_table
 from coopsim.sweep.store import ResultStore
-from coopsim.sweep.task import METRICS
 
 # progress(done, total, running, failed)
 Progress = Callable[[int, int, int, int], None]
@@ -68,36 +65,6 @@ def execute(plan: SweepPlan, folder: Path, executor, progress: Progress | None =
         progress(reused + finished, len(plan.tasks), 0, failed)
     table = sweep_table(plan, store.results())
     return SweepOutcome(len(plan.tasks), reused, finished, store.failures(), table)
-
-
-def write_outputs(plan: SweepPlan, outcome: SweepOutcome, folder: Path) -> None:
-    """sweep.csv, sweep_summary.csv and the charts (each file replaced whole)."""
-    folder = Path(folder)
-    parameters = list(plan.parameters)
-    _write_csv(outcome.table, folder / "data" / "sweep.csv")
-    if outcome.table.empty:
-        return
-    aggregates = aggregate(outcome.table, parameters)
-    _write_csv(aggregates, folder / "data" / "sweep_summary.csv")
-    subtitle = caption(plan.scenario.name, plan.scenario.seed)
-    variants = list(resolve_variants(plan.scenario))
-    with atomic_directory(folder / "charts") as staging:
-        numeric = [p for p in parameters if pd.api.types.is_numeric_dtype(aggregates[p])]
-        for metric in METRICS:
-            name = metric.replace("_", "-")
-            if len(parameters) == 1 and numeric:
-                chart = sweep_charts.line_chart(aggregates, parameters[0], metric, variants, subtitle)
-            elif len(parameters) == 2:
-                chart = sweep_charts.heat_map(aggregates, parameters[0], parameters[1], metric, subtitle)
-            else:
-                continue
-            save_chart(chart, staging, f"sweep-{name}")
-
-
-def _write_csv(table: pd.DataFrame, path: Path) -> None:
-    partial = path.with_name(path.name + ".partial")
-    table.to_csv(partial, index=False, float_format=CSV_FLOAT_FORMAT)
-    partial.replace(path)
 
 
 def eta_seconds(started: float, done_now: int, done_at_start: int, total: int) -> float | None:

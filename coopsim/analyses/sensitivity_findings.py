@@ -1,0 +1,92 @@
+"""What a sensitivity analysis says, in sentences generated from its table (`coopsim sensitivity`).
+
+One-at-a-time: per variant, the parameter whose move from its low to its high value changes each
+measure most (the effect, high minus low), and the next two. Sobol: per variant and measure, the
+parameter with the largest total index ST (the share of the output's variance it accounts for,
+with its interactions) with its 95% confidence interval and first-order index S1, and whether the
+ranking is clear (the top two intervals do not overlap). Quoted numbers are recorded as (table,
+row, column, value); the table is ``data/sensitivity-METHOD.csv`` with its `parameter label`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from coopsim.analyses.findings import Finding, percent, plain
+from coopsim.labels import in_sentence, measure_words, words
+
+LABEL = "parameter label"
+
+
+def _effect(metric: str, value: float) -> str:
+    if metric == "long_run_cooperation":
+        return f"{'+' if value >= 0 else '-'}{abs(100 * value):.1f} points"
+    return ("+" if value >= 0 else "-") + plain(abs(value))
+
+
+def _level(metric: str, value: float) -> str:
+    return percent(value) if metric == "long_run_cooperation" else plain(value)
+
+
+def oat_findings(table: pd.DataFrame, metrics: tuple[str, ...], name: str) -> list[Finding]:
+    findings = []
+    for variant, part in table.groupby("variant", sort=False):
+        for metric in metrics:
+            ranked = part.reindex(part[f"{metric}_effect"].abs().sort_values(ascending=False, kind="stable").index)
+            top, values = ranked.index[0], []
+            entry = ranked.loc[top]
+
+            def q(row, column):
+                values.append((name, str(row), column, float(table.loc[row, column])))
+                return float(table.loc[row, column])
+
+            if not ranked[f"{metric}_effect"].abs().any():
+                findings.append(Finding(f"In {words(variant)}, no parameter moves {measure_words(metric)} "
+                                        "within the ranges tried.", caveat=True))
+                continue
+            name_top = in_sentence(entry[LABEL])
+            text = (f"In {words(variant)}, {name_top} moves {measure_words(metric)} most: from "
+                    f"{_level(metric, q(top, f'{metric}_at_low'))} at {name_top} {plain(q(top, 'low_value'))} to "
+                    f"{_level(metric, q(top, f'{metric}_at_high'))} at {plain(q(top, 'high_value'))}")
+            others = [f"{in_sentence(ranked.loc[k, LABEL])} ({_effect(metric, q(k, f'{metric}_effect'))})"
+                      for k in ranked.index[1:3] if ranked.loc[k, f"{metric}_effect"]]
+            if others:
+                text += "; next: " + ", ".join(others)
+            findings.append(Finding(text + ".", tuple(values)))
+    return findings
+
+
+def with_intervals(table: pd.DataFrame) -> pd.DataFrame:
+    """The Sobol table with each index's 95% interval as columns (S1_low, S1_high, ST_low,
+    ST_high: estimate -+ SALib's confidence half-width), as the findings quote them."""
+    table = table.copy()
+    for index in ("S1", "ST"):
+        position = table.columns.get_loc(f"{index}_conf") + 1
+        table.insert(position, f"{index}_high", table[index] + table[f"{index}_conf"])
+        table.insert(position, f"{index}_low", table[index] - table[f"{index}_conf"])
+    return table
+
+
+def sobol_findings(table: pd.DataFrame, name: str, samples: int) -> list[Finding]:
+    findings = []
+    for (variant, metric), part in table.groupby(["variant", "metric"], sort=False):
+        ranked = part.sort_values("ST", ascending=False, kind="stable")
+        values = []
+
+        def interval(row, index):
+            value, low, high = (float(table.loc[row, f"{index}{part}"]) for part in ("", "_low", "_high"))
+            values.extend((name, str(row), f"{index}{part}", v) for part, v in (("", value), ("_low", low), ("_high", high)))
+            return f"{index} = {value:.2f} [{low:.2f}, {high:.2f}]"
+
+        top = ranked.index[0]
+        text = (f"In {words(variant)}, {in_sentence(ranked.loc[top, LABEL])} accounts for the largest share of the "
+                f"variance in {measure_words(metric)}: {interval(top, 'ST')} (total, with interactions), "
+                f"{interval(top, 'S1')} (alone)")
+        if len(ranked) > 1:
+            second = ranked.index[1]
+            text += f"; next: {in_sentence(ranked.loc[second, LABEL])}, {interval(second, 'ST')}"
+            if table.loc[top, "ST_low"] <= table.loc[second, "ST_high"]:
+                text += (f". The two intervals overlap: at {samples} base samples the ranking of "
+                         "these two is not clear")
+        findings.append(Finding(text + ".", tuple(values)))
+    return findings

@@ -1,0 +1,151 @@
+"""What a sweep says, in sentences generated from its per-grid-point summary (`coopsim sweep`).
+
+The summary is ``data/sweep_summary.csv`` (mean and 95% interval of each measure per grid point
+and variant). For one numeric parameter each variant's long-run cooperation is followed from the
+first grid value to the last, with every place it crosses 50% (between two neighbouring grid
+values: the sweep knows nothing in between); for more parameters, the grid points where it is
+highest and lowest and how many points lie above 50%. Welfare is reported where it peaks. Every
+quoted number is recorded as (table, row, column, value), row being the summary's row number.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from coopsim.analyses.findings import Finding, percent, plain
+from coopsim.labels import field_label, in_sentence, measure_words, words
+
+SUMMARY = "sweep_summary"
+LONG_RUN = "long_run_cooperation"
+HALF = 0.5
+
+
+def grid_value(value) -> str:
+    """A grid value as findings and titles write it."""
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+class _Quotes(list):
+    def share(self, row: int, entry: pd.Series, metric: str = LONG_RUN) -> str:
+        mean, low, high = (self.take(row, entry, f"{metric}_{part}") for part in ("mean", "low", "high"))
+        if low == high == mean:
+            return percent(mean)
+        return f"{percent(mean)} [{percent(low, sign=False)}, {percent(high, sign=False)}]"
+
+    def take(self, row: int, entry: pd.Series, column: str) -> float:
+        value = float(entry[column])
+        self.append((SUMMARY, str(row), column, value))
+        return value
+
+    def point(self, row: int, entry: pd.Series, parameters: list[str], names: dict[str, str]) -> str:
+        said = []
+        for parameter in parameters:
+            value = entry[parameter]
+            if isinstance(value, (int, float)):
+                self.append((SUMMARY, str(row), parameter, float(value)))
+            said.append(f"{names[parameter]} {grid_value(value)}")
+        return ", ".join(said)
+
+
+def short_label(scenario, path: str) -> str:
+    """A parameter's label without its explanation, for use inside a sentence."""
+    return in_sentence(field_label(scenario, path))
+
+
+def sweep_findings(scenario, summary: pd.DataFrame, parameters: list[str], done: int, total: int) -> list[Finding]:
+    """Every finding of a sweep; `summary` indexed by its saved row numbers."""
+    names = {p: short_label(scenario, p) for p in parameters}
+    findings = []
+    numeric = len(parameters) == 1 and pd.api.types.is_numeric_dtype(summary[parameters[0]])
+    measures = [c.removesuffix("_mean") for c in summary.columns if c.endswith("_mean")]
+    for variant, part in summary.groupby("variant", sort=False):
+        label = words(variant)
+        if LONG_RUN in measures and numeric:
+            findings.append(_along_one(part.sort_values(parameters[0]), parameters[0], names, label))
+        elif LONG_RUN in measures:
+            findings.append(_over_grid(part, parameters, names, label))
+        for measure in [m for m in measures if m != LONG_RUN and not never_happened(summary, m)][:1] \
+                if LONG_RUN not in measures else ["welfare"] if "welfare" in measures else []:
+            q = _Quotes()
+            best = part[f"{measure}_mean"].idxmax()
+            findings.append(Finding(
+                f"In {label}, {measure_words(measure)} is highest at "
+                f"{q.point(best, part.loc[best], parameters, names)}: "
+                f"{plain(q.take(best, part.loc[best], f'{measure}_mean'))}.", tuple(q)))
+    for metric in [c.removesuffix("_mean") for c in summary.columns if c.endswith("_mean")]:
+        if never_happened(summary, metric):
+            findings.append(Finding(f"No {measure_words(metric).split(' over ')[0]} occurred at any grid point "
+                                    "(so no chart of them).", caveat=True))
+    if done < total:
+        findings.append(Finding(f"The sweep is incomplete: {done:,} of {total:,} runs are done; "
+                                "re-run the same command to finish it.", caveat=True))
+    return findings
+
+
+def _along_one(part: pd.DataFrame, parameter: str, names: dict[str, str], label: str) -> Finding:
+    q = _Quotes()
+    rows = list(part.index)
+    first, last = rows[0], rows[-1]
+    start, end = part.loc[first, f"{LONG_RUN}_mean"], part.loc[last, f"{LONG_RUN}_mean"]
+    a, b = part.loc[first], part.loc[last]
+    overlap = a[f"{LONG_RUN}_low"] <= b[f"{LONG_RUN}_high"] and b[f"{LONG_RUN}_low"] <= a[f"{LONG_RUN}_high"]
+    verb = "is" if overlap else "rises from" if end > start else "falls from"
+    text = (f"In {label}, {measure_words(LONG_RUN)} {verb} {q.share(first, a)} at "
+            f"{q.point(first, a, [parameter], names)} {'and' if overlap else 'to'} {q.share(last, b)} at "
+            f"{q.point(last, b, [parameter], names)}" + (" (the intervals overlap)" if overlap else ""))
+    crossings = _crossings(part)
+    if crossings:
+        text += "; it crosses 50% " + ", ".join(
+            f"between {names[parameter]} {grid_value(q.take(a, part.loc[a], parameter))} and "
+            f"{grid_value(q.take(b, part.loc[b], parameter))}" for a, b in crossings[:3])
+        if len(crossings) > 3:
+            text += f" and {len(crossings) - 3} more times"
+    else:
+        side = "above" if start > HALF else "below"
+        text += f"; it stays {side} 50% over the whole range"
+    return Finding(text + ".", tuple(q))
+
+
+def _crossings(part: pd.DataFrame) -> list[tuple[int, int]]:
+    """Neighbouring rows (in the order given) between which long-run cooperation crosses 50%."""
+    rows, means = list(part.index), part[f"{LONG_RUN}_mean"]
+    return [(a, b) for a, b in zip(rows, rows[1:]) if (means[a] - HALF) * (means[b] - HALF) < 0]
+
+
+def never_happened(summary: pd.DataFrame, metric: str) -> bool:
+    """A count that is zero at every grid point in every run (its chart would show nothing)."""
+    return metric != LONG_RUN and metric != "welfare" and not summary[f"{metric}_high"].abs().any() \
+        and not summary[f"{metric}_mean"].abs().any()
+
+
+def _over_grid(part: pd.DataFrame, parameters: list[str], names: dict[str, str], label: str) -> Finding:
+    q = _Quotes()
+    high, low = part[f"{LONG_RUN}_mean"].idxmax(), part[f"{LONG_RUN}_mean"].idxmin()
+    above = int((part[f"{LONG_RUN}_mean"] > HALF).sum())
+    text = (f"In {label}, {measure_words(LONG_RUN)} is highest at "
+            f"{q.point(high, part.loc[high], parameters, names)} ({q.share(high, part.loc[high])}) and lowest at "
+            f"{q.point(low, part.loc[low], parameters, names)} ({q.share(low, part.loc[low])}); "
+            f"it is above 50% at {above} of {len(part)} grid points.")
+    return Finding(text, tuple(q))
+
+
+def sweep_headline(summary: pd.DataFrame, parameters: list[str], metric: str, names: dict[str, str]) -> str:
+    """A chart title stating the result for one measure: its range over the grid, and where
+    (and in which variant) it is highest."""
+    column = f"{metric}_mean"
+    if metric == LONG_RUN and len(parameters) == 1 and pd.api.types.is_numeric_dtype(summary[parameters[0]]):
+        for variant, part in summary.groupby("variant", sort=False):
+            crossings = _crossings(part.sort_values(parameters[0]))
+            if crossings:
+                a, b = (grid_value(part.loc[k, parameters[0]]) for k in crossings[0])
+                in_variant = f" in {words(variant)}" if summary["variant"].nunique() > 1 else ""
+                return f"Long-run cooperation crosses 50% between {names[parameters[0]]} {a} and {b}{in_variant}"
+    best = summary[column].idxmax()
+    write = percent if metric == LONG_RUN else plain
+    where = ", ".join(f"{names[p]} {grid_value(summary.loc[best, p])}" for p in parameters)
+    subject = measure_words(metric)
+    subject = subject[0].upper() + subject[1:]
+    variants = summary["variant"].nunique()
+    in_variant = f" in {words(summary.loc[best, 'variant'])}" if variants > 1 else ""
+    return (f"{subject} ranges from {write(summary[column].min())} to {write(summary[column].max())}; "
+            f"highest at {where}{in_variant}")

@@ -1,0 +1,218 @@
+"""The reports of `evolve`, `sweep`, `phase` and `sensitivity`: results in, a :class:`Report` out.
+
+Each builder puts the command's findings (generated from its results) at the top, its charts with
+titles that state the result and labels in words (:mod:`coopsim.labels`), and the tables the
+findings quote under ``data/``. The folder itself is written by
+:func:`coopsim.report.folder.write_folder`, as for `coopsim run`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from coopsim.charts.theme import caption
+from coopsim.report.document import Report, command_blocks, section
+
+
+def chart_subtitle(scenario, extra: str = "") -> str:
+    """The question, then scenario, seed and what the chart is computed from."""
+    subtitle = caption(scenario.name, scenario.seed) + (f" · {extra}" if extra else "")
+    return f"{scenario.question.strip()}\n{subtitle}" if scenario.question else subtitle
+
+
+# --------------------------------------------------------------------------- phase
+
+
+def phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[str, Any]) -> Report:
+    """`coopsim phase`: three maps over (x, y), the scenario's point marked on each."""
+    from coopsim.analyses import phase_findings as pf
+    from coopsim.analyses.findings import percent
+    from coopsim.analyses.phase import Axis, phase_grid
+    from coopsim.charts.phase import phase_map
+    from coopsim.charts.theme import ACTION_COLOURS
+    from coopsim.games.stage import expand_labs
+    from coopsim.labels import field_label
+
+    labs = expand_labs(scenario)
+    row_lab, column_lab = labs[0].name, labs[1].name
+    here = pf.scenario_point(scenario, (x, y))
+    point = None
+    if here is not None:
+        import numpy as np
+
+        point = phase_grid(scenario, Axis(x, np.array([here[0]])), Axis(y, np.array([here[1]])))
+    shares = pf.shares_table(table, row_lab, column_lab)
+    boundaries = pf.boundaries_table(table, x, y, here, row_lab, column_lab)
+    findings = pf.phase_findings(scenario, x, y, point, shares, boundaries, row_lab, column_lab)
+    subtitle = chart_subtitle(scenario, f"{len(table):,} cells, closed form; diamond: this scenario")
+    x_title, y_title = field_label(scenario, x), field_label(scenario, y)
+
+    def largest(column: str) -> tuple[str, float]:
+        part = shares[shares["map"] == column].sort_values("share", ascending=False).iloc[0]
+        return part["category"], part["share"]
+
+    maps = {
+        "game_class": ("phase-game-class", "Game class"),
+        "equilibria": ("phase-equilibria", "Nash equilibria of the one-shot game"),
+        "cooperation_rational": ("phase-cooperation-rational", f"{row_lab}'s best response"),
+    }
+    charts = {}
+    for column, (name, legend) in maps.items():
+        category, share = largest(column)
+        if column == "cooperation_rational":
+            rational = shares[(shares["map"] == column) & (shares["category"] == "cooperate")]["share"].sum()
+            title = f"Cooperating is {row_lab}'s best response in {percent(rational)} of the grid"
+        elif column == "game_class":
+            title = f"The game is {category} in {percent(share)} of the grid"
+        else:
+            title = f"Equilibria: {category} in {percent(share)} of the grid"
+        charts[name] = phase_map(
+            table, x, y, column, title, legend, subtitle, x_title, y_title, here,
+            words=lambda v, c=column: pf.category_words(c, v, row_lab, column_lab),
+            colours=ACTION_COLOURS if column == "cooperation_rational" else None)
+    body = section(
+        "Phase diagrams",
+        f"The one-shot game between {row_lab} (row) and {column_lab} (column) on a "
+        f"{table[x].nunique()} x {table[y].nunique()} grid of {x_title.lower()} and {y_title.lower()}, "
+        "in closed form. `data/phase.csv` holds every cell; `data/phase_shares.csv` the share of "
+        "cells per verdict; `data/phase_boundaries.csv` where each verdict changes along the lines "
+        "through the scenario's point (to within one grid step).",
+        *charts)
+    tables = {"phase": table, "phase_shares": shares, "phase_boundaries": boundaries}
+    if point is not None:
+        tables["phase_point"] = point
+    counts = {column: table[column].astype(str).value_counts().sort_index().to_dict() for column in pf.MAPS}
+    files = {"phase.json": {"scenario": scenario.name, "x": x, "y": y, "cells": len(table), "counts": counts}}
+    what = f"coopsim phase: {x_title} against {y_title}."
+    return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts, tables, files, findings)
+
+
+# --------------------------------------------------------------------------- sweep
+
+
+def sweep_report(plan, outcome, manifest: dict[str, Any]) -> Report:
+    """`coopsim sweep`: the runs, their per-grid-point summary, and a chart per measure (lines
+    with bands for one numeric parameter, heat maps for two)."""
+    from coopsim.analyses import sweep_findings as sf
+    from coopsim.charts import sweep as sweep_charts
+    from coopsim.labels import field_label, measure_label
+    from coopsim.scenario.loading import resolve_variants
+    from coopsim.sweep.results import aggregate
+    from coopsim.sweep.task import METRICS
+
+    scenario = plan.scenario
+    parameters = list(plan.parameters)
+    tables = {"sweep": outcome.table}
+    findings, charts = [], {}
+    labels = {p: field_label(scenario, p) for p in parameters}
+    names = {p: sf.short_label(scenario, p) for p in parameters}
+    if not outcome.table.empty:
+        summary = aggregate(outcome.table, parameters).reset_index(drop=True)
+        tables["sweep_summary"] = summary
+        findings = sf.sweep_findings(scenario, summary, parameters, len(outcome.table), outcome.total)
+        subtitle = chart_subtitle(scenario, f"{outcome.total:,} runs, {plan.replicates} replicates per point")
+        variants = list(resolve_variants(scenario))
+        numeric = [p for p in parameters if pd.api.types.is_numeric_dtype(summary[p])]
+        for metric in [m for m in METRICS if not sf.never_happened(summary, m)]:
+            title = sf.sweep_headline(summary, parameters, metric, names)
+            if len(parameters) == 1 and numeric:
+                chart = sweep_charts.line_chart(summary, parameters[0], metric, variants, subtitle, title,
+                                                labels[parameters[0]], measure_label(metric))
+            elif len(parameters) == 2:
+                chart = sweep_charts.heat_map(summary, parameters[0], parameters[1], metric, subtitle, title,
+                                              labels[parameters[0]], labels[parameters[1]], measure_label(metric))
+            else:
+                continue
+            charts[f"sweep-{metric.replace('_', '-')}"] = chart
+    grid = "; ".join(f"{labels[p]}: {', '.join(sf.grid_value(v) for v in values)}"
+                     for p, values in plan.parameters.items())
+    body = section(
+        "The sweep",
+        f"{len(plan.points):,} grid points x {len(resolve_variants(scenario))} variant(s) x "
+        f"{plan.replicates} replicates. Grid: {grid}. `data/sweep.csv` holds one row per run, "
+        "`data/sweep_summary.csv` the mean and 95% interval of each measure per grid point and "
+        "variant (the findings quote it).", *charts)
+    what = "coopsim sweep over " + " and ".join(labels[p] for p in parameters) + "."
+    return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts, tables, {}, findings)
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int, replicates: int,
+                       runs: int, manifest: dict[str, Any]) -> Report:
+    """`coopsim sensitivity`: the ranking table, its findings and a chart per measure."""
+    from coopsim.analyses import sensitivity as sa
+    from coopsim.analyses import sensitivity_findings as sfind
+    from coopsim.charts import sensitivity as sa_charts
+    from coopsim.labels import field_label, in_sentence, measure_label, measure_words
+
+    from coopsim.scenario.loading import resolve_variants
+
+    order = {name: k for k, name in enumerate(resolve_variants(scenario))}
+    table = table.sort_values("variant", key=lambda v: v.map(order), kind="stable").reset_index(drop=True)
+    table.insert(table.columns.get_loc("parameter") + 1, sfind.LABEL,
+                 [field_label(scenario, path) for path in table["parameter"]])
+    name = f"sensitivity-{method}"
+    subtitle = chart_subtitle(scenario, f"{runs:,} runs")
+    charts = {}
+    if method == "oat":
+        findings = sfind.oat_findings(table, sa.METRICS, name)
+        for metric in sa.METRICS:
+            first = table[table["variant"] == table["variant"].iloc[0]]
+            top = first.loc[first[f"{metric}_effect"].abs().idxmax(), sfind.LABEL]
+            title = _sentence_case(f"{in_sentence(top)} moves {measure_words(metric)} most")
+            charts[f"oat-{metric.replace('_', '-')}"] = sa_charts.tornado_chart(
+                table, metric, subtitle, title, measure_label(metric))
+        how = (f"One at a time: each parameter moved from its low to its high value (base -+ the spread) "
+               f"with the others at base, {replicates} replicate(s) per point; the effect is the "
+               "result at the high value minus that at the low value.")
+    else:
+        table = sfind.with_intervals(table)
+        findings = sfind.sobol_findings(table, name, samples)
+        for metric in sa.METRICS:
+            part = table[(table["metric"] == metric) & (table["variant"] == table["variant"].iloc[0])]
+            ranked = part.sort_values("ST", ascending=False, kind="stable")
+            top = in_sentence(ranked[sfind.LABEL].iloc[0])
+            title = _sentence_case(f"{top} accounts for most of the variance in {measure_words(metric)}")
+            if len(ranked) > 1 and ranked["ST_low"].iloc[0] <= ranked["ST_high"].iloc[1]:
+                title = (f"No clear leader at {samples} samples: {top} has the largest total index for "
+                         f"{measure_words(metric)}, but its interval overlaps the next one's")
+            charts[f"sobol-{metric.replace('_', '-')}"] = sa_charts.sobol_chart(table, metric, subtitle, title, samples)
+        how = (f"Global (Sobol): first-order (S1, the parameter alone) and total (ST, with its "
+               f"interactions) indices from Saltelli sampling, {samples} base samples over the same "
+               "ranges, with 95% confidence intervals (bootstrap, SALib). At few samples the "
+               "intervals are wide and estimates can fall outside [0, 1].")
+    body = section("Sensitivity", how + f" `data/{name}.csv` holds the table the findings quote.", *charts)
+    what = f"coopsim sensitivity --method {method}: which factor or policy lever matters most."
+    return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts, {name: table}, {}, findings)
+
+
+def _sentence_case(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+# --------------------------------------------------------------------------- evolve
+
+
+def evolve_report(scenario, result: dict[str, Any], manifest: dict[str, Any]) -> Report:
+    """`coopsim evolve`: the evolutionary analysis in words, its charts and the model's own
+    charts (the DSAIR zone map), with the stationary distribution and fixation tables."""
+    from coopsim.analyses import evolution
+    from coopsim.analyses import evolve_findings as ef
+    from coopsim.analyses.evolution_text import evolve_markdown
+    from coopsim.games import game_model
+
+    stationary, fixation = ef.stationary_table(result), ef.fixation_table(result)
+    findings = ef.evolve_findings(result, stationary)
+    subtitle = chart_subtitle(scenario)
+    charts = {**evolution.charts(result, subtitle), **game_model(scenario).charts(scenario, subtitle)}
+    text = evolve_markdown(result)
+    body = [*section("Evolutionary dynamics", text.split("\n", 1)[1].strip(), *charts)]
+    what = ("coopsim evolve: which strategies take over a population of labs "
+            "(`data/stationary.csv`, `data/fixation.csv`; `evolution.json` holds everything).")
+    files = {"evolution.json": result, "evolution.md": text}
+    return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts,
+                  {"stationary": stationary, "fixation": fixation}, files, findings)
