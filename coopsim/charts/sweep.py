@@ -22,9 +22,13 @@ def _plain(name: str) -> str:
 
 
 def line_chart(aggregates: pd.DataFrame, parameter: str, metric: str, variants: list[str],
-               subtitle: str) -> alt.TopLevelMixin:
-    """Metric against one parameter, a line per variant with its 95% band."""
-    title, y_title = METRIC_TITLES[metric]
+               subtitle: str, titles: tuple[str, str] | None = None,
+               bounds: tuple | None = None, exact: bool = False) -> alt.TopLevelMixin:
+    """Metric against one parameter, a line per variant with its 95% band (none when the
+    metric is ``exact``: computed once per point). ``titles`` (question, axis title) and
+    ``bounds`` come from the model's measure; the lab model's are the defaults."""
+    title, y_title = titles or METRIC_TITLES[metric]
+    bounds = bounds if bounds is not None else MEASURE_RANGES.get(metric, (None, None))
     field = _plain(parameter)
     data = aggregates.rename(columns={parameter: field})
     color = alt.Color("variant:N", scale=variant_scale(variants), title="variant", legend=LINE_LEGEND)
@@ -35,14 +39,18 @@ def line_chart(aggregates: pd.DataFrame, parameter: str, metric: str, variants: 
         x=x, y=f"{metric}_mean:Q", color=color,
         tooltip=["variant:N", alt.Tooltip(f"{field}:Q", title=parameter),
                  alt.Tooltip(f"{metric}_mean:Q", format=".3g", title="mean"), "replicates:Q"])
+    if exact:
+        return themed(line.properties(width=WIDTH, height=HEIGHT), title,
+                      subtitle + " · exact values, computed once per point")
     return themed(alt.layer(band, line).properties(width=WIDTH, height=HEIGHT), title,
                   subtitle + " · lines: mean across replicates; bands: 95% "
-                  + f"{interval_method(MEASURE_RANGES[metric])} interval")
+                  + f"{interval_method(bounds)} interval")
 
 
-def heat_map(aggregates: pd.DataFrame, x: str, y: str, metric: str, subtitle: str) -> alt.TopLevelMixin:
+def heat_map(aggregates: pd.DataFrame, x: str, y: str, metric: str, subtitle: str,
+             titles: tuple[str, str] | None = None, exact: bool = False) -> alt.TopLevelMixin:
     """Mean metric over two parameters, one panel per variant."""
-    title, legend = METRIC_TITLES[metric]
+    title, legend = titles or METRIC_TITLES[metric]
     fx, fy = _plain(x), _plain(y)
     data = aggregates.rename(columns={x: fx, y: fy})
     scheme = "viridis" if metric != "cumulative_incidents" else "orangered"
@@ -58,4 +66,4 @@ def heat_map(aggregates: pd.DataFrame, x: str, y: str, metric: str, subtitle: st
     ).properties(width=300, height=260)
     if data["variant"].nunique() > 1:
         chart = chart.facet(column=alt.Column("variant:N", title=None))
-    return themed(chart, title, subtitle + " · colour: mean across replicates")
+    return themed(chart, title, subtitle + (" · colour: exact value" if exact else " · colour: mean across replicates"))

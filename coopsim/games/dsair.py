@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from coopsim.games.base import register
-from coopsim.games.base import GameModel, PopulationGame, trust_field
+from coopsim.games.base import GameModel, Measure, PopulationGame, trust_field
 from coopsim.scenario.base import NonNegative, Probability, Strict
 
 if TYPE_CHECKING:
@@ -210,19 +210,47 @@ def solve(scenario: Scenario, source: str = "<scenario>") -> dict[str, Any]:
 
 
 def population_game(scenario: Scenario, settings: EvolutionSettings, source: str) -> PopulationGame:
-    """Two labs per race: Eq. 2 between AS, AU and CS (pairwise encounters). ``N > 2``: AS and AU
-    in races of N labs drawn from the population (:func:`coopsim.theory.dsair_groups.n_lab_population_payoffs`,
-    with the chosen fitness convention)."""
+    """Two labs per race: Eq. 2 between AS, AU and CS (pairwise encounters), and the choice
+    strategies (PS, RS, COM, FC; :mod:`coopsim.policy.population`) that the scenario's
+    interventions offer, when ``evolution.strategies`` lists them. Interventions act on the
+    race's per-round payoffs (Eq. 1), averaged over the race's rounds like them, every lab
+    acting as in the agent-based model unless a listed strategy makes the intervention's choice;
+    their payments are not wiped out by a disaster. ``N > 2``: AS and AU in races of N labs
+    drawn from the population (:func:`coopsim.theory.dsair_groups.n_lab_population_payoffs`,
+    with the chosen fitness convention); interventions are not part of that game."""
+    import numpy as np
+
     from coopsim.analyses.evolution import choose_strategies
+    from coopsim.policy import population
     from coopsim.theory import dsair, dsair_groups
 
     params = dsair_params(scenario)
     extras = conditions(params)
     if params.N == 2:
-        strategies = choose_strategies(settings.strategies, dsair.STRATEGIES, source)
+        names = dsair.STRATEGIES
+        if settings.strategies is None:
+            strategies = names
+        else:
+            strategies = choose_strategies(settings.strategies, population.available(scenario, names), source)
+        game = population.BaseGame(names, dsair.race_payoff_matrix(params, names),
+                                   dsair.race_profiles(params, names), dsair.per_round_table(params))
+        notes = []
+        reduced = population.unchosen(scenario, strategies)
+        if population.in_force(reduced):
+            effect = population.everyone_effect(reduced, game.stage)
+            game = population.BaseGame(names, game.matrix + np.einsum("xyab,ab->xy", game.profiles, effect),
+                                       game.profiles, game.stage)
+            notes.append("interventions act on every lab's per-round payoffs (Eq. 1), averaged "
+                         "over the race's rounds; their payments are not wiped out by a disaster")
+        if population.choices_made(strategies):
+            matrix = population.payoff_matrix(scenario, strategies, game)
+            notes.append(population.CHOICE_NOTE)
+        else:
+            index = [names.index(s) for s in strategies]
+            matrix = game.matrix[np.ix_(index, index)]
         return PopulationGame(
-            strategies=strategies, matrix=dsair.race_payoff_matrix(params, strategies),
-            extras=extras,
+            strategies=strategies, matrix=matrix, extras=extras, notes=notes,
+            safe_share=population.safe_share(strategies, game),
         )
     strategies = choose_strategies(settings.strategies, ("AS", "AU"), source)
 
@@ -240,6 +268,7 @@ def population_game(scenario: Scenario, settings: EvolutionSettings, source: str
         notes=[f"{params.N} labs per race (Appendix B): groups drawn by hypergeometric sampling; "
                "only AS and AU are defined for N > 2"],
         extras=extras,
+        safe_share=np.array([1.0 if s == "AS" else 0.0 for s in strategies]),
     )
 
 
@@ -253,6 +282,54 @@ def charts(scenario: Scenario, subtitle: str, solution: dict[str, Any] | None = 
     return {
         "dsair-zones-s-p_r": race_charts.zone_map_chart(p, "s", subtitle),
         "dsair-zones-p_fo-p_r": race_charts.zone_map_chart(p, "p_fo", subtitle),
+    }
+
+
+THRESHOLDS = ("collective_preference", "as_risk_dominance", "cs_risk_dominance")
+MEASURES = (
+    Measure("stationary_safe_play", "Where does safe development prevail?",
+            "share of safe play (stationary distribution)", (0.0, 1.0), ranked=True),
+    Measure("average_payoff", "Where do labs earn most?",
+            "average payoff per round (stationary distribution, payoff units)", ranked=True),
+    *(Measure(f"{name}_threshold", f"Where is the {name.replace('_', ' ')} threshold in p_r?",
+              f"{name.replace('_', ' ')} threshold (p_r, exact)") for name in THRESHOLDS),
+    Measure("zone", "Which regulatory zone (AS vs AU)?", "zone (AS vs AU)", None),
+    Measure("most_abundant", "Which strategy is most abundant?", "most abundant strategy", None),
+)
+
+
+def measure(scenario: Scenario, variant: str = "", replicate: int = 0, seed: Any = None) -> dict[str, Any]:
+    """The DSAIR measures of a sweep point, all exact (no randomness; ``seed`` is unused):
+    the stationary share of safe play (:func:`coopsim.analyses.evolution.stationary`), the
+    average payoff per round ``sum_X pi_X Pi(X, X)`` over the stationary distribution of
+    monomorphic populations (N > 2: the all-SAFE and all-UNSAFE group payoffs), the exact
+    thresholds in ``p_r`` (``nan`` where none exists, and for CS when N > 2), the zone and the
+    most abundant strategy, as `coopsim evolve` reports them."""
+    import numpy as np
+
+    from coopsim.analyses.evolution import stationary
+    from coopsim.theory import dsair_groups
+
+    game, result = stationary(scenario)
+    p = dsair_params(scenario)
+    shares = np.array([result["stationary"][s] for s in game.strategies])
+    if game.matrix is not None:
+        own = np.diag(game.matrix)
+    else:
+        own = np.array([dsair_groups.n_lab_race_payoffs(p, p.N).safe if s == "AS"
+                        else dsair_groups.n_lab_race_payoffs(p, 0).unsafe for s in game.strategies])
+    found = conditions(p)
+    thresholds = {
+        f"{name}_threshold": float(np.nan if found["thresholds"].get(name, {}).get("exact") is None
+                                   else found["thresholds"][name]["exact"])
+        for name in THRESHOLDS
+    }
+    return {
+        "stationary_safe_play": result["stationary_safe_play"],
+        "average_payoff": float(shares @ own),
+        **thresholds,
+        "zone": found["zone"],
+        "most_abundant": result["most_abundant"],
     }
 
 
@@ -292,6 +369,10 @@ class Dsair(GameModel):
     population_game = staticmethod(population_game)
     charts = staticmethod(charts)
     check_dynamics = staticmethod(check_dynamics)
+    measures = MEASURES
+    measure = staticmethod(measure)
+    measure_exact = True
+    sensitivity_factors = ("b", "c", "s", "B", "W", "p_r", "p_fo", "N", "gamma")
 
     @staticmethod
     def solution_markdown(solution: dict[str, Any], heading_level: int = 2) -> str:

@@ -18,7 +18,6 @@ from coopsim.scenario.loading import resolve_variants
 from coopsim.sweep.plan import SweepPlan
 from coopsim.sweep.results import aggregate, sweep_table
 from coopsim.sweep.store import ResultStore
-from coopsim.sweep.task import METRICS
 
 # progress(done, total, running, failed)
 Progress = Callable[[int, int, int, int], None]
@@ -77,18 +76,21 @@ def write_outputs(plan: SweepPlan, outcome: SweepOutcome, folder: Path) -> None:
     _write_csv(outcome.table, folder / "data" / "sweep.csv")
     if outcome.table.empty:
         return
-    aggregates = aggregate(outcome.table, parameters)
+    aggregates = aggregate(outcome.table, parameters, plan.measures, plan.exact)
     _write_csv(aggregates, folder / "data" / "sweep_summary.csv")
     subtitle = caption(plan.scenario.name, plan.scenario.seed)
     variants = list(resolve_variants(plan.scenario))
     with atomic_directory(folder / "charts") as staging:
         numeric = [p for p in parameters if pd.api.types.is_numeric_dtype(aggregates[p])]
-        for metric in METRICS:
-            name = metric.replace("_", "-")
+        for measure in (m for m in plan.measures if m.numeric):
+            name = measure.name.replace("_", "-")
+            titles = (measure.title, measure.label)
             if len(parameters) == 1 and numeric:
-                chart = sweep_charts.line_chart(aggregates, parameters[0], metric, variants, subtitle)
+                chart = sweep_charts.line_chart(aggregates, parameters[0], measure.name, variants,
+                                                subtitle, titles, measure.bounds, plan.exact)
             elif len(parameters) == 2:
-                chart = sweep_charts.heat_map(aggregates, parameters[0], parameters[1], metric, subtitle)
+                chart = sweep_charts.heat_map(aggregates, parameters[0], parameters[1], measure.name,
+                                              subtitle, titles, plan.exact)
             else:
                 continue
             save_chart(chart, staging, f"sweep-{name}")

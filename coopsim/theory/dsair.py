@@ -171,6 +171,36 @@ def race_payoff_matrix(p: DsairParams, strategies: tuple[str, ...] = STRATEGIES)
     return np.stack(cells).reshape((len(strategies), len(strategies)) + cells[0].shape)
 
 
+def race_profiles(p: DsairParams, strategies: tuple[str, ...] = STRATEGIES) -> np.ndarray:
+    """How often each move profile is played in a race: ``F[X, Y, a, b]`` is the share of the
+    race's rounds in which ``X`` moves ``a`` and ``Y`` moves ``b`` (SAFE 0, UNSAFE 1).
+
+    AS always moves SAFE, AU always UNSAFE, CS SAFE first and then copies its rival. A race
+    with an UNSAFE lab lasts ``W/s`` rounds, so CS meets AU with (SAFE, UNSAFE) in a share
+    ``s/W`` of the rounds and (UNSAFE, UNSAFE) in the rest; every other pair repeats its
+    first-round profile. These are the weights of ``pi11 .. pi22`` in Eq. 2 (scalar parameters)."""
+    first = float(p.s) / float(p.W)
+    moves = {"AS": (0, 0), "AU": (1, 1), "CS": (0, None)}  # (first move, later moves; None = copy)
+    profiles = np.zeros((len(strategies), len(strategies), 2, 2))
+    for i, x in enumerate(strategies):
+        for j, y in enumerate(strategies):
+            a0, b0 = moves[x][0], moves[y][0]
+            a1 = b0 if moves[x][1] is None else moves[x][1]
+            b1 = a0 if moves[y][1] is None else moves[y][1]
+            if (a1, b1) == (a0, b0):
+                profiles[i, j, a0, b0] = 1.0
+            else:  # CS against AU: one round in W/s at the first profile
+                profiles[i, j, a0, b0] += first
+                profiles[i, j, a1, b1] += 1 - first
+    return profiles
+
+
+def per_round_table(p: DsairParams) -> np.ndarray:
+    """Eq. 1 as a stage table ``[[pi11, pi12], [pi21, pi22]]`` (own move first)."""
+    pi = per_round_payoffs(p)
+    return np.array([[pi["pi11"], pi["pi12"]], [pi["pi21"], pi["pi22"]]], dtype=float)
+
+
 # --------------------------------------------------------------------------- conditions
 
 
