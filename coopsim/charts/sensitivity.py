@@ -13,10 +13,12 @@ TITLES = {
 }
 
 
-def tornado_chart(table: pd.DataFrame, metric: str, subtitle: str) -> alt.TopLevelMixin:
+def tornado_chart(table: pd.DataFrame, metric: str, subtitle: str,
+                  titles: tuple[str, str] | None = None) -> alt.TopLevelMixin:
     """A bar per parameter from its low-value to its high-value result, sorted by effect size,
-    with a rule at the base result; one row of panels per variant."""
-    title, x_title = TITLES[metric]
+    with a rule at the base result; one row of panels per variant. ``titles`` (question, axis
+    title) come from the model's measure."""
+    title, x_title = titles or TITLES[metric]
     rows = []
     for _, row in table.iterrows():
         for end in ("low", "high"):
@@ -41,9 +43,10 @@ def tornado_chart(table: pd.DataFrame, metric: str, subtitle: str) -> alt.TopLev
     return themed(chart, title, subtitle + " · each bar: one parameter moved from low to high, others at base")
 
 
-def sobol_chart(table: pd.DataFrame, metric: str, subtitle: str) -> alt.TopLevelMixin:
+def sobol_chart(table: pd.DataFrame, metric: str, subtitle: str,
+                titles: tuple[str, str] | None = None) -> alt.TopLevelMixin:
     """First-order and total Sobol indices with 95% confidence per parameter."""
-    title, _ = TITLES[metric]
+    title, _ = titles or TITLES[metric]
     part = table[table["metric"] == metric]
     long = pd.concat([
         part.assign(index="first order (S1)", value=part["S1"], conf=part["S1_conf"]),

@@ -23,8 +23,9 @@ def sensitivity(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder (default: reports/<slug>-sensitivity).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
-    """Rank the five factors and intervention parameters by their effect on long-run
-    cooperation and welfare."""
+    """Rank the model's parameters and intervention levers by their effect on the outcomes the
+    model measures (long-run cooperation and welfare for the lab model; safe play and payoff for
+    the DSAIR race; the probability of disaster for the precipice)."""
     from coopsim.analyses import sensitivity as sa
     from coopsim.charts import sensitivity as sa_charts
     from coopsim.charts.theme import caption
@@ -47,6 +48,10 @@ def sensitivity(
         fail(f"{scenario_file}: no numeric factor or intervention parameter to vary")
     points = (sa.one_at_a_time_points(chosen) if method == "oat"
               else sa.sobol_points(chosen, samples, scenario.seed))
+    from coopsim.games import game_model
+
+    model = game_model(scenario)
+    ranked = sa.metrics(scenario)
     if replicates is None:
         replicates = scenario.dynamics.replicates if method == "oat" else 1
     parameters = {lever.path: [] for lever in chosen}
@@ -55,7 +60,8 @@ def sensitivity(
 
     folder = claim_output_folder(out or Path("reports") / f"{slugify(scenario.name)}-sensitivity")
     if not quiet:
-        typer.echo(f"{method}: {len(chosen)} parameters, {len(plan.tasks)} runs")
+        typer.echo(f"{method}: {len(chosen)} parameters, {len(plan.tasks)} runs"
+                   + (" (exact measures: one computation per point)" if plan.exact else ""))
     outcome = execute(plan, folder / method, make_executor(workers, scheduler))
     for line in failure_lines(outcome.failures):
         typer.echo(line, err=True)
@@ -64,19 +70,27 @@ def sensitivity(
         raise typer.Exit(WORK_FAILED)
     subtitle = caption(scenario.name, scenario.seed)
     if method == "oat":
-        table = sa.one_at_a_time_table(chosen, outcome.table)
+        table = sa.one_at_a_time_table(chosen, outcome.table, ranked)
         build = sa_charts.tornado_chart
     else:
-        table = sa.sobol_table(chosen, outcome.table, scenario.seed)
+        table = sa.sobol_table(chosen, outcome.table, scenario.seed, ranked)
         build = sa_charts.sobol_chart
+    labels = {m.name: sa_charts.TITLES.get(m.name, (_question(m), m.label))
+              for m in model.measures if m.ranked}
     with atomic_directory(folder / f"{method}-results") as staging:
         table.to_csv(staging / f"sensitivity-{method}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
-        for metric in sa.METRICS:
-            save_chart(build(table, metric, subtitle), staging, f"{method}-{metric.replace('_', '-')}")
+        for metric in ranked:
+            save_chart(build(table, metric, subtitle, labels[metric]), staging,
+                       f"{method}-{metric.replace('_', '-')}")
     if not quiet:
         if method == "oat":
             for _, row in table.iterrows():
-                typer.echo(f"{row['variant']}: #{row['rank']} {row['parameter']}: cooperation "
-                           f"{row['long_run_cooperation_at_low']:.3f} -> {row['long_run_cooperation_at_high']:.3f}, "
-                           f"welfare {row['welfare_at_low']:.4g} -> {row['welfare_at_high']:.4g}")
+                moves = ", ".join(f"{m.replace('_', ' ')} {row[f'{m}_at_low']:.4g} -> "
+                                  f"{row[f'{m}_at_high']:.4g}" for m in ranked)
+                typer.echo(f"{row['variant']}: #{row['rank']} {row['parameter']}: {moves}")
         typer.echo(f"sensitivity written to {folder}/{method}-results/")
+
+
+def _question(measure) -> str:
+    """The tornado chart's question for a measure: which lever moves it most?"""
+    return f"Which lever moves the {measure.label.split(' (')[0]} most?"
