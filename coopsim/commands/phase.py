@@ -9,15 +9,6 @@ import typer
 
 from coopsim.commands.common import ScenarioFile, app, clean_errors, fail
 
-MAPS = {
-    "game-class": ("game_class", "Which game do the labs play?", "game class"),
-    "equilibria": ("equilibria", "Which outcomes are equilibria?",
-                   "equilibria (C = cooperate, D = defect; row lab first)"),
-    "cooperation-rational": ("cooperation_rational", "Where is responsible development rational?",
-                             "cooperating is the row lab's best response"),
-}
-
-
 def _axis(text: str, option: str):
     import numpy as np
 
@@ -42,10 +33,13 @@ def phase(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
-    """Map the game class, the equilibrium set and whether cooperation is rational over two
-    factors, in closed form over the whole grid."""
-    from coopsim.analyses.phase import check_axes, phase_grid
+    """Map what the scenario's model decides over two of its fields, in closed form over the
+    whole grid: for stage games the game class, the equilibrium set and whether cooperation is
+    rational; for the DSAIR race the zone and its conditions; for the precipice the probability
+    of disaster and the riskiest information condition."""
+    from coopsim.analyses.phase import phase_table
     from coopsim.charts.phase import phase_map
+    from coopsim.games import game_model
     from coopsim.charts.theme import caption
     from coopsim.report.folder import atomic_directory, check_output_folder, save_chart, slugify, write_json
     from coopsim.scenario.loading import load_scenario
@@ -53,19 +47,19 @@ def phase(
     scenario = load_scenario(scenario_file)
     destination = check_output_folder(out or Path("reports") / f"{slugify(scenario.name)}-phase")
     x_axis, y_axis = _axis(x, "--x"), _axis(y, "--y")
-    check_axes(scenario, [x_axis, y_axis], str(scenario_file))
-    table = phase_grid(scenario, x_axis, y_axis)
+    table = phase_table(scenario, x_axis, y_axis, str(scenario_file))
+    maps = {name: spec for name, spec in game_model(scenario).phase_maps.items() if spec[0] in table}
     subtitle = caption(scenario.name, scenario.seed) + f" · {len(table):,} cells, closed form"
     with atomic_directory(destination) as staging:
         (staging / "data").mkdir()
         table.to_csv(staging / "data" / "phase.csv", index=False, float_format="%.10g")
         counts = {
             column: table[column].astype(str).value_counts().sort_index().to_dict()
-            for column in ("game_class", "equilibria", "cooperation_rational")
+            for column, _, _ in maps.values()
         }
         write_json(staging / "phase.json", {"scenario": scenario.name, "x": x_axis.path,
                                             "y": y_axis.path, "cells": len(table), "counts": counts})
-        for name, (field, title, legend) in MAPS.items():
+        for name, (field, title, legend) in maps.items():
             chart = phase_map(table, x_axis.path, y_axis.path, field, title, legend, subtitle)
             save_chart(chart, staging / "charts", f"phase-{name}")
     if not quiet:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from coopsim.games.base import register
-from coopsim.games.base import GameModel, Measure, PopulationGame, trust_field
+from coopsim.games.base import GameModel, PopulationGame, trust_field
+from coopsim.games.dsair_measures import MEASURES, PHASE_MAPS, measure
 from coopsim.scenario.base import NonNegative, Probability, Strict
 
 if TYPE_CHECKING:
@@ -104,9 +105,7 @@ def conditions(p: DsairParams) -> dict[str, Any]:
             },
         }
         found = {"safety_collectively_preferred": preferred, "as_risk_dominant": selected}
-        zone = ("compliance" if selected else "dilemma") if preferred else (
-            "unsafe_preferred_safe_selected" if selected else "innovation"
-        )
+        zone = str(dsair.zone_of(preferred, selected))
     else:
         thresholds = {
             "collective_preference": {
@@ -285,54 +284,6 @@ def charts(scenario: Scenario, subtitle: str, solution: dict[str, Any] | None = 
     }
 
 
-THRESHOLDS = ("collective_preference", "as_risk_dominance", "cs_risk_dominance")
-MEASURES = (
-    Measure("stationary_safe_play", "Where does safe development prevail?",
-            "share of safe play (stationary distribution)", (0.0, 1.0), ranked=True),
-    Measure("average_payoff", "Where do labs earn most?",
-            "average payoff per round (stationary distribution, payoff units)", ranked=True),
-    *(Measure(f"{name}_threshold", f"Where is the {name.replace('_', ' ')} threshold in p_r?",
-              f"{name.replace('_', ' ')} threshold (p_r, exact)") for name in THRESHOLDS),
-    Measure("zone", "Which regulatory zone (AS vs AU)?", "zone (AS vs AU)", None),
-    Measure("most_abundant", "Which strategy is most abundant?", "most abundant strategy", None),
-)
-
-
-def measure(scenario: Scenario, variant: str = "", replicate: int = 0, seed: Any = None) -> dict[str, Any]:
-    """The DSAIR measures of a sweep point, all exact (no randomness; ``seed`` is unused):
-    the stationary share of safe play (:func:`coopsim.analyses.evolution.stationary`), the
-    average payoff per round ``sum_X pi_X Pi(X, X)`` over the stationary distribution of
-    monomorphic populations (N > 2: the all-SAFE and all-UNSAFE group payoffs), the exact
-    thresholds in ``p_r`` (``nan`` where none exists, and for CS when N > 2), the zone and the
-    most abundant strategy, as `coopsim evolve` reports them."""
-    import numpy as np
-
-    from coopsim.analyses.evolution import stationary
-    from coopsim.theory import dsair_groups
-
-    game, result = stationary(scenario)
-    p = dsair_params(scenario)
-    shares = np.array([result["stationary"][s] for s in game.strategies])
-    if game.matrix is not None:
-        own = np.diag(game.matrix)
-    else:
-        own = np.array([dsair_groups.n_lab_race_payoffs(p, p.N).safe if s == "AS"
-                        else dsair_groups.n_lab_race_payoffs(p, 0).unsafe for s in game.strategies])
-    found = conditions(p)
-    thresholds = {
-        f"{name}_threshold": float(np.nan if found["thresholds"].get(name, {}).get("exact") is None
-                                   else found["thresholds"][name]["exact"])
-        for name in THRESHOLDS
-    }
-    return {
-        "stationary_safe_play": result["stationary_safe_play"],
-        "average_payoff": float(shares @ own),
-        **thresholds,
-        "zone": found["zone"],
-        "most_abundant": result["most_abundant"],
-    }
-
-
 def check_dynamics(game: DsairGame, dynamics: Any) -> None:
     """The race played by agents has two labs, races that fit in ``rounds``, and reads only
     ``rounds`` and ``replicates``; other settings of the lab model must keep their defaults."""
@@ -372,6 +323,14 @@ class Dsair(GameModel):
     measures = MEASURES
     measure = staticmethod(measure)
     measure_exact = True
+
+    @staticmethod
+    def phase(scenario: Scenario, x: Any, y: Any, source: str = "<scenario>") -> Any:
+        from coopsim.analyses.race_phase import dsair_phase
+
+        return dsair_phase(scenario, x, y, source)
+
+    phase_maps = PHASE_MAPS
     sensitivity_factors = ("b", "c", "s", "B", "W", "p_r", "p_fo", "N", "gamma")
 
     @staticmethod

@@ -188,6 +188,14 @@ def measure(scenario: Scenario, variant: str = "", replicate: int = 0, seed: Any
     return values
 
 
+PHASE_MAPS = {
+    "disaster": ("disaster_band", "How likely is disaster?",
+                 "probability of disaster (closed form, 10-point bands)"),
+    "riskiest-information": ("riskiest_information", "Which information makes disaster likeliest?",
+                             "information condition with the highest probability of disaster"),
+}
+
+
 @register("precipice")
 class Precipice(GameModel):
     """Racing to the precipice (see the module docstring)."""
@@ -202,4 +210,12 @@ class Precipice(GameModel):
     measures = MEASURES
     measure = staticmethod(measure)
     measure_exact = True
+
+    @staticmethod
+    def phase(scenario: Scenario, x: Any, y: Any, source: str = "<scenario>") -> Any:
+        from coopsim.analyses.race_phase import precipice_phase
+
+        return precipice_phase(scenario, x, y, source)
+
+    phase_maps = PHASE_MAPS
     sensitivity_factors = ("teams", "mu", "enmity")

@@ -339,8 +339,13 @@ def zone(p: DsairParams) -> str | np.ndarray:
     descriptive name rather than folded into another zone. Both inequalities are strict, so a
     parameter point on a boundary falls on the "no" side.
     """
-    preferred = np.asarray(_preference_margin(p) > 0)
-    selected = np.asarray(_as_risk_margin(p) > 0)
+    return zone_of(_preference_margin(p) > 0, _as_risk_margin(p) > 0)
+
+
+def zone_of(preferred: ArrayLike, selected: ArrayLike) -> str | np.ndarray:
+    """The zone of :func:`zone` from its two conditions (booleans or boolean arrays): whether
+    safety is collectively preferred and whether it is selected (AS risk-dominates AU)."""
+    preferred, selected = np.asarray(preferred, dtype=bool), np.asarray(selected, dtype=bool)
     zones = np.select(
         [preferred & selected, preferred & ~selected, ~preferred & ~selected],
         list(ZONES[:3]),
