@@ -60,6 +60,12 @@ def choose_strategies(requested: list[str] | None, available: tuple[str, ...], s
     chosen: list[str] = []
     for name in requested:
         canonical = aliases.get(name.strip().lower())
+        offered_by = getattr(population_strategies().get(canonical), "choice", None)
+        if canonical not in available and offered_by is not None:
+            raise _strategy_error(
+                source, f"strategy {canonical} is about the {offered_by!r} choice, which no "
+                "intervention in force in this scenario offers (see README, Races and evolution)"
+            )
         if canonical not in available:
             raise _strategy_error(
                 source, f"unknown strategy {name!r} for this game; choose from {', '.join(available)}"

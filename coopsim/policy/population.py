@@ -9,9 +9,14 @@ makes one choice (``"punish"``, ``"reward"``, ``"pledge"``; :meth:`Intervention.
 ========  =========================================================================
 ``PS``    always safe (cooperates), punishes partners seen playing unsafe (``peer_punishment``)
 ``RS``    always safe, rewards partners seen playing safe (``reward`` with ``budget: peer``)
-``COM``   pledges (``voluntary_commitment``); safe against pledged partners, unsafe against others
+``COM``   pledges to play safe (``voluntary_commitment``) and always does
 ``FC``    pledges but always plays unsafe (a fake committer)
+``CP``    does not pledge; plays safe against pledged partners, unsafe against the rest
 ========  =========================================================================
+
+A pledge is public (the intervention sanctions any unsafe move of a pledged lab that is seen),
+so a committer keeps it against everyone; what it gains is the safe play of ``CP`` labs, which
+trust pledges. ``CP`` makes no choice of its own but exists only where labs may pledge.
 
 "Safe", "unsafe" and "conditional" are the model's base strategies (DSAIR: AS, AU, CS; the
 repeated stage game: AllC, AllD, TFT). When a listed strategy makes an intervention's choice,
@@ -62,7 +67,8 @@ class ChoiceStrategy:
     meaning: ClassVar[str]
     colour: ClassVar[str]
     stochastic: ClassVar[bool] = False
-    choice: ClassVar[str]
+    choice: ClassVar[str]  # the intervention choice it is about
+    chooses: ClassVar[bool] = True  # whether it makes that choice (CP only reacts to it)
     # The base role it moves like, against a pledged partner and against any other partner.
     moves: ClassVar[tuple[str, str]]
 
@@ -92,11 +98,10 @@ class RewardingSafe(ChoiceStrategy):
 @register("COM")
 class Committer(ChoiceStrategy):
     type = "committer"
-    meaning = ("pledges to play safe (voluntary_commitment); safe against pledged partners, "
-               "unsafe against the rest")
+    meaning = "pledges to play safe (voluntary_commitment) and always plays safe"
     colour = "#E69F00"
     choice = "pledge"
-    moves = ("safe", "unsafe")
+    moves = ("safe", "safe")
 
 
 @register("FC")
@@ -106,6 +111,16 @@ class FakeCommitter(ChoiceStrategy):
     colour = "#999999"
     choice = "pledge"
     moves = ("unsafe", "unsafe")
+
+
+@register("CP")
+class TrustsPledges(ChoiceStrategy):
+    type = "trusts_pledges"
+    meaning = "does not pledge; plays safe against pledged partners, unsafe against the rest"
+    colour = "#F0E442"
+    choice = "pledge"
+    chooses = False
+    moves = ("safe", "unsafe")
 
 
 @dataclass(frozen=True)
@@ -153,8 +168,14 @@ def _base_index(name: str, partner: str, base: BaseGame) -> int:
     """Index in ``base.names`` of the base strategy ``name`` moves like against ``partner``."""
     if name not in CHOICE_STRATEGIES:
         return base.names.index(name)
-    pledged = partner in CHOICE_STRATEGIES and CHOICE_STRATEGIES[partner].choice == "pledge"
+    pledged = _makes(partner, "pledge")
     return ROLES.index(CHOICE_STRATEGIES[name].moves[0 if pledged else 1])
+
+
+def _makes(name: str, choice: str) -> bool:
+    """Whether strategy ``name`` makes ``choice``."""
+    cls = CHOICE_STRATEGIES.get(name)
+    return cls is not None and cls.chooses and cls.choice == choice
 
 
 def profiles(strategies: tuple[str, ...], base: BaseGame) -> np.ndarray:
@@ -181,8 +202,7 @@ def payoff_matrix(scenario: Scenario, strategies: tuple[str, ...], base: BaseGam
         if choice not in made:
             intervention.apply(rules)
             continue
-        makes = np.array([s in CHOICE_STRATEGIES and CHOICE_STRATEGIES[s].choice == choice
-                          for s in strategies])
+        makes = np.array([_makes(s, choice) for s in strategies])
         before = len(rules.transfers)
         intervention.apply_choosing(rules, makes)
         triggers = makes if intervention.choice_triggers else np.ones(k, dtype=bool)

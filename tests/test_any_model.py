@@ -1,0 +1,199 @@
+"""Every analysis on every model: sweeps over race-model fields, and the choice strategies
+(punishing, rewarding, committing) in `coopsim evolve`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coopsim.analyses.evolution import evolve
+from coopsim.games import game_model
+from coopsim.scenario.loading import ScenarioError, loads_scenario
+from coopsim.sweep.plan import build_plan
+from coopsim.sweep.task import run_task
+
+DSAIR = """
+name: dsair sweep
+seed: 3
+game: {model: dsair, b: 4, c: 1, s: 1.5, B: 10000, W: 100, p_r: 0.6, p_fo: 0}
+evolution: {population: 100, selection_intensity: 0.01}
+"""
+
+
+def _sweep(scenario, parameters):
+    plan = build_plan(scenario, "s.yaml", parameters)
+    return plan, [run_task(task, scenario.seed) for task in plan.tasks]
+
+
+def test_a_dsair_sweep_over_p_r_crosses_the_thresholds_where_evolve_says():
+    scenario = loads_scenario(DSAIR)
+    thresholds = evolve(scenario)["thresholds"]
+    preferred_at = thresholds["collective_preference"]["exact"]
+    selected_at = thresholds["as_risk_dominance"]["exact"]
+    assert 0 < preferred_at < selected_at < 1
+    grid = [round(x, 3) for x in np.linspace(0, 1, 41)]
+    plan, rows = _sweep(scenario, {"game.p_r": grid})
+    assert plan.exact and plan.replicates == 1 and len(rows) == len(grid)
+    zones = [row["zone"] for row in rows]
+    # The paper's zones: innovation below the preference threshold, the dilemma between the two,
+    # compliance above the risk-dominance threshold (both strict).
+    expected = ["compliance" if p > selected_at else "dilemma" if p > preferred_at else "innovation"
+                for p in grid]
+    assert zones == expected
+    changes = [grid[i + 1] for i in range(len(grid) - 1) if zones[i] != zones[i + 1]]
+    assert len(changes) == 2  # both thresholds crossed, each exactly once
+    for row in rows:
+        assert row["collective_preference_threshold"] == pytest.approx(preferred_at, abs=1e-12)
+        assert row["as_risk_dominance_threshold"] == pytest.approx(selected_at, abs=1e-12)
+    # Safe play takes over once AS risk-dominates AU (selection favours it at Z = 100).
+    safe = [row["stationary_safe_play"] for row in rows]
+    assert all(s > 0.5 for s, p in zip(safe, grid) if p > selected_at + 0.05)
+    assert all(s < 0.5 for s, p in zip(safe, grid) if p < selected_at - 0.05)
+
+
+def _precipice_by_hand(n: int, mu: float, e: float, information: str) -> float:
+    """Armstrong, Bostrom & Shulman's equilibrium rules, integrated by hand (see the README)."""
+    if information == "none":
+        return 1 - min(mu / (e * n), 1)
+    if information == "private":
+        k = e * n - e + 1
+        return 1 - (mu / k) * n / (n + 1) if mu <= k else (k / mu) ** n / (n + 1)
+    r = min(e / mu, 1)
+    return 1 - mu / (e * (n + 1)) * (1 - (1 - r) ** (n + 1))
+
+
+@pytest.mark.parametrize("information", ["none", "private", "public"])
+def test_a_precipice_sweep_over_mu_matches_the_closed_form_at_every_point(information):
+    scenario = loads_scenario(
+        f"name: p\nseed: 5\ngame: {{model: precipice, teams: 3, mu: 1, enmity: 0.7, "
+        f"information: {information}}}\n")
+    grid = [0.2, 0.5, 1.0, 1.5, 2.1, 2.4, 3.0, 5.0]
+    plan, rows = _sweep(scenario, {"game.mu": grid})
+    assert [row["game.mu"] for row in rows] == grid
+    for row in rows:
+        mu = row["game.mu"]
+        assert row["disaster_probability"] == pytest.approx(_precipice_by_hand(3, mu, 0.7, information), abs=1e-12)
+        for other in ("none", "private", "public"):
+            assert row[f"disaster_probability_{other}_information"] == pytest.approx(
+                _precipice_by_hand(3, mu, 0.7, other), abs=1e-12)
+
+
+def test_bad_sweep_fields_of_a_race_model_name_the_field():
+    scenario = loads_scenario(DSAIR)
+    with pytest.raises(ScenarioError) as info:
+        build_plan(scenario, "s.yaml", {"game.s": [0.5, 2]})
+    assert info.value.field == "game.s"
+    with pytest.raises(ScenarioError) as info:
+        build_plan(scenario, "s.yaml", {"game.speed": [2]})
+    assert "game.speed" in str(info.value)
+
+
+# --------------------------------------------------------------------------- choice strategies
+
+FIVE = """
+name: choices
+seed: 1
+game: {shared_upside: 3, exposure: 2, advantage: 5, shared_downside: 1}
+labs: [{name: A, count: 2, strategy: {type: always_cooperate}}]
+evolution: {population: 50, selection_intensity: 0.5, rounds: 10, strategies: %s}
+interventions: %s
+"""
+SANCTIONS = ("[{type: peer_punishment, cost: 1, fine: 4}, "
+             "{type: voluntary_commitment, pledge_cost: 0.5, sanction: 3}]")
+
+
+def test_choice_strategies_payoff_matrix_by_hand_in_the_repeated_game():
+    # R = 3, S = -2, T = 5, P = -1 over W = 10 rounds, every move seen (observability 1).
+    # Punishment: cost c = 1 to the punisher, fine F = 4 to the punished, per unsafe move seen.
+    # Pledge: e = 0.5 per round for a pledged lab, sanction 3 per unsafe move of a pledged lab.
+    result = evolve(loads_scenario(FIVE % ("[AllC, AllD, TFT, PS, COM, FC, CP]", SANCTIONS)))
+    names = result["strategies"]
+    M = dict(((x, y), result["payoff_matrix"][i][j]) for i, x in enumerate(names) for j, y in enumerate(names))
+    R, S, T, P, W = 3, -2, 5, -1, 10
+    expected = {
+        ("AllC", "AllD"): S,  # PS is listed: AllC no longer punishes
+        ("AllD", "AllC"): T,
+        ("PS", "AllD"): S - 1,
+        ("AllD", "PS"): T - 4,
+        ("PS", "TFT"): R,
+        ("TFT", "AllD"): (S + (W - 1) * P) / W,
+        ("COM", "COM"): R - 0.5,
+        ("COM", "AllD"): S - 0.5,
+        ("CP", "COM"): R,  # CP trusts the pledge
+        ("COM", "CP"): R - 0.5,
+        ("CP", "AllC"): T,  # ... and exploits labs that did not pledge
+        ("CP", "CP"): P,
+        ("FC", "CP"): T - 0.5 - 3,  # the fake committer is seen defecting: sanctioned
+        ("CP", "FC"): S,
+        ("FC", "TFT"): (T + (W - 1) * P) / W - 0.5 - 3,
+        ("FC", "PS"): T - 4 - 0.5 - 3,  # punished and sanctioned
+        ("PS", "FC"): S - 1,
+    }
+    for pair, value in expected.items():
+        assert M[pair] == pytest.approx(value), pair
+    assert result["strategy_meanings"]["PS"].startswith("always safe")
+
+
+def test_choice_strategies_payoff_matrix_by_hand_in_the_dsair_race():
+    # Eq. 1 with b = 4, c = 1, s = 1.5, p_fo = 0: pi12 = -1 + 4/2.5 = 0.6; pi21 = 1.5 * 4/2.5 = 2.4.
+    text = DSAIR.replace("evolution: {", "evolution: {strategies: [AS, AU, CS, PS], ") + (
+        "interventions: [{type: peer_punishment, cost: 1, fine: 40}]\n")
+    result = evolve(loads_scenario(text))
+    M = np.array(result["payoff_matrix"])
+    AS, AU, CS, PS = range(4)
+    assert M[AS, AU] == pytest.approx(0.6)  # AS no longer punishes
+    assert M[PS, AU] == pytest.approx(0.6 - 1)
+    # AU against PS: (1 - p_r)(s B/W + pi21) = 0.4 * (150 + 2.4), minus the fine every round.
+    assert M[AU, PS] == pytest.approx(0.4 * 152.4 - 40)
+    assert M[PS, PS] == pytest.approx(10000 / 200 + 1)  # B/(2W) + pi11, nobody punished
+    # Without PS listed every safe lab punishes, as in the agent-based model; CS is safe in
+    # the first of W/s = 66.7 rounds against AU, so it pays and inflicts a share s/W of the time.
+    everyone = evolve(loads_scenario(text.replace(", PS]", "]")))
+    E = np.array(everyone["payoff_matrix"])
+    assert E[AS, AU] == pytest.approx(0.6 - 1)
+    assert E[AU, CS] == pytest.approx(M[AU, CS] - 40 * 1.5 / 100)
+    assert E[CS, AU] == pytest.approx(M[CS, AU] - 1 * 1.5 / 100)
+
+
+def _safe_play(text: str) -> float:
+    return evolve(loads_scenario(text))["stationary_safe_play"]
+
+
+def test_a_larger_fine_makes_punishers_and_safe_play_spread():
+    # A prisoner's dilemma: without sanctions defection takes over.
+    strategies = "[AllC, AllD, TFT, PS]"
+    shares = [_safe_play(FIVE % (strategies, f"[{{type: peer_punishment, cost: 1, fine: {fine}}}]"))
+              for fine in (0, 2, 4)]
+    assert shares[0] < shares[1] < shares[2]
+
+
+def test_a_larger_pledge_sanction_drives_out_fake_committers():
+    strategies = "[AllC, AllD, COM, FC, CP]"
+    results = [evolve(loads_scenario(FIVE % (strategies, f"[{{type: voluntary_commitment, "
+                                             f"pledge_cost: 0.5, sanction: {sanction}}}]")))
+               for sanction in (0, 2, 4)]
+    fakes = [r["stationary"]["FC"] for r in results]
+    safe = [r["stationary_safe_play"] for r in results]
+    assert fakes[0] > fakes[1] > fakes[2]
+    assert safe[0] < safe[1] < safe[2]
+
+
+def test_punishment_in_the_dsair_dilemma_moves_the_race_to_safety():
+    base = DSAIR.replace("evolution: {", "evolution: {strategies: [AS, AU, PS], ")
+    shares = [_safe_play(base + f"interventions: [{{type: peer_punishment, cost: 1, fine: {fine}}}]\n")
+              for fine in (0, 40, 80)]
+    assert shares[0] < 0.01 and shares[0] < shares[1] < shares[2]
+
+
+def test_choice_strategies_need_the_intervention_that_offers_the_choice():
+    with pytest.raises(ScenarioError) as info:
+        evolve(loads_scenario(FIVE % ("[AllC, PS]", "[]")))
+    assert info.value.field == "evolution.strategies" and "PS" in str(info.value)
+
+
+def test_every_model_declares_what_it_measures():
+    for text in (DSAIR, FIVE % ("[AllC, AllD]", "[]"),
+                 "name: p\ngame: {model: precipice, teams: 2, mu: 1, enmity: 1, information: none}\n"):
+        model = game_model(loads_scenario(text))
+        assert model.provides("measure") and model.provides("phase")
+        assert any(m.ranked for m in model.measures)
