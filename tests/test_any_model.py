@@ -197,3 +197,13 @@ def test_every_model_declares_what_it_measures():
         model = game_model(loads_scenario(text))
         assert model.provides("measure") and model.provides("phase")
         assert any(m.ranked for m in model.measures)
+
+
+def test_sanctions_in_evolve_happen_only_when_the_move_is_seen():
+    # Observability 0.5: a punisher sees an unsafe move half the time, so it pays 0.5 x 1 and
+    # inflicts 0.5 x 4 per round in expectation, as the agent-based model's draws do.
+    text = (FIVE % ("[AllC, AllD, PS]", "[{type: peer_punishment, cost: 1, fine: 4}]")
+            + "dynamics: {observability: 0.5}\n")
+    result = evolve(loads_scenario(text))
+    M = np.array(result["payoff_matrix"])
+    assert M[2, 1] == pytest.approx(-2 - 0.5) and M[1, 2] == pytest.approx(5 - 2.0)
