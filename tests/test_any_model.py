@@ -207,3 +207,25 @@ def test_sanctions_in_evolve_happen_only_when_the_move_is_seen():
     result = evolve(loads_scenario(text))
     M = np.array(result["payoff_matrix"])
     assert M[2, 1] == pytest.approx(-2 - 0.5) and M[1, 2] == pytest.approx(5 - 2.0)
+
+
+def test_sensitivity_of_a_dsair_race_ranks_disaster_risk_first():
+    from coopsim.analyses import sensitivity as sa
+    from coopsim.sweep.plan import plan_points
+
+    scenario = loads_scenario(DSAIR)
+    chosen = sa.levers(scenario, 0.5)
+    by_path = {lever.path: lever for lever in chosen}
+    assert by_path["game.N"].whole and (by_path["game.N"].low, by_path["game.N"].high) == (2, 3)
+    assert by_path["game.s"].low == pytest.approx(1.25)  # halfway to the exclusive bound s > 1
+    ranked = sa.metrics(scenario)
+    plan = plan_points(scenario, "s.yaml", {lever.path: [] for lever in chosen},
+                       sa.one_at_a_time_points(chosen), 5)
+    assert plan.replicates == 1
+    import pandas as pd
+
+    table = sa.one_at_a_time_table(chosen, pd.DataFrame([run_task(t, scenario.seed) for t in plan.tasks]), ranked)
+    top = table.iloc[0]
+    # p_r 0.3 -> 0.9 crosses both thresholds (0.34 and 0.78): from unsafe play to safe play.
+    assert top["parameter"] == "game.p_r"
+    assert top["stationary_safe_play_at_low"] < 0.01 and top["stationary_safe_play_at_high"] > 0.99

@@ -41,6 +41,7 @@ class Lever:
     base: float
     low: float
     high: float
+    whole: bool = False  # a whole-number field (N, teams): sampled values are rounded
 
 
 def _bounds(model: type, name: str) -> tuple[float, float, bool, bool, bool]:
@@ -115,7 +116,7 @@ def levers(scenario: Scenario, spread: float) -> list[Lever]:
         if whole:
             low, high = float(np.ceil(low)), float(np.floor(high))
         if high > low:
-            result.append(Lever(path, float(base), float(low), float(high)))
+            result.append(Lever(path, float(base), float(low), float(high), whole))
     return result
 
 
@@ -163,7 +164,8 @@ def sobol_points(chosen: list[Lever], samples: int, seed: int) -> list[dict[str,
     from SALib.sample import sobol as sobol_sample
 
     matrix = sobol_sample.sample(sobol_problem(chosen), samples, calc_second_order=True, seed=seed)
-    return [dict(zip((lever.path for lever in chosen), map(float, row))) for row in matrix]
+    return [{lever.path: float(round(x)) if lever.whole else float(x) for lever, x in zip(chosen, row)}
+            for row in matrix]
 
 
 def sobol_table(chosen: list[Lever], table: pd.DataFrame, seed: int, ranked: tuple[str, ...]) -> pd.DataFrame:
