@@ -149,13 +149,15 @@ def _label(row: tuple[float, ...], names: tuple[str, ...]) -> str:
 def solve(scenario: Scenario, source: str = "<scenario>") -> dict[str, Any]:
     """`coopsim solve` for a DSAIR scenario: the race-averaged game and where it sits.
 
-    Two labs: Eq. 2's 3x3 matrix (AS, AU, CS; or ``evolution.strategies``) and every Nash
+    Two labs: Eq. 2's 3x3 matrix (AS, AU, CS; or ``evolution.strategies``, with the
+    interventions in force and any choice strategies listed, as :func:`population_game` builds
+    it) and every Nash
     equilibrium of the symmetric game (A, A transposed) from :func:`coopsim.theory.equilibria.solve`.
     ``N > 2`` labs: the group payoffs of Appendix B and the pure symmetric-game equilibria (how
     many labs play SAFE when nobody gains by switching)."""
     import numpy as np
 
-    from coopsim.analyses.evolution import choose_strategies, jsonable
+    from coopsim.analyses.evolution import jsonable
     from coopsim.scenario.spec import EvolutionSettings
     from coopsim.theory import dsair, dsair_groups
     from coopsim.theory.equilibria import solve as nash
@@ -169,9 +171,11 @@ def solve(scenario: Scenario, source: str = "<scenario>") -> dict[str, Any]:
         "per_round_payoffs": dsair.per_round_payoffs(p),
     }
     if p.N == 2:
-        names = choose_strategies(settings.strategies, dsair.STRATEGIES, source)
-        A = dsair.race_payoff_matrix(p, names)
+        game = population_game(scenario, settings, source)
+        names, A = game.strategies, game.matrix
         found = nash(A, A.T)
+        if game.notes:
+            result["notes"] = game.notes
         result.update(
             strategies=list(names),
             payoff_matrix=A.tolist(),
