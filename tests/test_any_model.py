@@ -229,3 +229,15 @@ def test_sensitivity_of_a_dsair_race_ranks_disaster_risk_first():
     # p_r 0.3 -> 0.9 crosses both thresholds (0.34 and 0.78): from unsafe play to safe play.
     assert top["parameter"] == "game.p_r"
     assert top["stationary_safe_play_at_low"] < 0.01 and top["stationary_safe_play_at_high"] > 0.99
+
+
+def test_a_lever_that_would_break_the_scenario_is_left_out_with_its_reason():
+    from coopsim.analyses import sensitivity as sa
+
+    text = DSAIR.replace("evolution: {", "evolution: {strategies: [AS, AU, CS], ")
+    with pytest.raises(ScenarioError, match="only AS and AU are defined for races of N > 2"):
+        loads_scenario(text.replace("p_fo: 0}", "p_fo: 0, N: 3}"))
+    left_out: list = []
+    paths = [lever.path for lever in sa.levers(loads_scenario(text), 0.5, left_out)]
+    assert "game.N" not in paths and "game.p_r" in paths
+    assert left_out[0][0] == "game.N" and "CS is not" in left_out[0][1]

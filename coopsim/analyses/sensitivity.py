@@ -103,9 +103,11 @@ def _candidates(scenario: Scenario) -> list[tuple[str, type, str, float]]:
     return candidates
 
 
-def levers(scenario: Scenario, spread: float) -> list[Lever]:
+def levers(scenario: Scenario, spread: float, left_out: list[tuple[str, str]] | None = None) -> list[Lever]:
     """Every parameter of :func:`_candidates`, moved by -+ spread x |base| (or -+ spread when
-    the base is 0) within its field's valid range; parameters that cannot move are left out."""
+    the base is 0) within its field's valid range; parameters that cannot move are left out, and
+    so are those whose low or high value makes the scenario (or a variant) invalid: each of
+    those is appended to ``left_out`` as (path, reason)."""
     result = []
     for path, model, name, base in _candidates(scenario):
         delta = spread * abs(base) if base else spread
@@ -116,8 +118,24 @@ def levers(scenario: Scenario, spread: float) -> list[Lever]:
         if whole:
             low, high = float(np.ceil(low)), float(np.floor(high))
         if high > low:
-            result.append(Lever(path, float(base), float(low), float(high), whole))
+            problem = _problem(scenario, path, (low, high))
+            if problem is None:
+                result.append(Lever(path, float(base), float(low), float(high), whole))
+            elif left_out is not None:
+                left_out.append((path, problem))
     return result
+
+
+def _problem(scenario: Scenario, path: str, values: tuple[float, float]) -> str | None:
+    """Why moving ``path`` to one of ``values`` gives an invalid scenario or variant, if it does."""
+    from coopsim.scenario.loading import ScenarioError, resolve_variants, with_overrides
+
+    for value in values:
+        try:
+            resolve_variants(with_overrides(scenario, {path: value}, "<scenario>"), "<scenario>")
+        except ScenarioError as exc:
+            return f"at {value:g}: {exc.message}"
+    return None
 
 
 def one_at_a_time_points(chosen: list[Lever]) -> list[dict[str, Any]]:

@@ -43,7 +43,10 @@ def sensitivity(
         except ImportError:
             fail("--method sobol needs SALib: pip install 'coopsim[sobol]'")
     scenario = load_scenario(scenario_file)
-    chosen = sa.levers(scenario, spread)
+    left_out: list[tuple[str, str]] = []
+    chosen = sa.levers(scenario, spread, left_out)
+    for path, reason in left_out:
+        typer.echo(f"left out {path}: {reason}", err=True)
     if not chosen:
         fail(f"{scenario_file}: no numeric factor or intervention parameter to vary")
     points = (sa.one_at_a_time_points(chosen) if method == "oat"

@@ -288,6 +288,15 @@ def charts(scenario: Scenario, subtitle: str, solution: dict[str, Any] | None = 
     }
 
 
+def check(scenario: Scenario) -> None:
+    """Races of N > 2 labs know only AS and AU (Appendix B)."""
+    listed = (scenario.evolution.strategies or []) if scenario.evolution else []
+    others = [s for s in listed if s.strip().upper() not in ("AS", "AU", "ALWAYS_SAFE", "ALWAYS_UNSAFE")]
+    if scenario.game.N > 2 and others:
+        raise ValueError(f"evolution.strategies: only AS and AU are defined for races of N > 2 labs "
+                         f"(game.N is {scenario.game.N}); {others[0]} is not")
+
+
 def check_dynamics(game: DsairGame, dynamics: Any) -> None:
     """The race played by agents has two labs, races that fit in ``rounds``, and reads only
     ``rounds`` and ``replicates``; other settings of the lab model must keep their defaults."""
@@ -323,6 +332,7 @@ class Dsair(GameModel):
     solve = staticmethod(solve)
     population_game = staticmethod(population_game)
     charts = staticmethod(charts)
+    check = staticmethod(check)
     check_dynamics = staticmethod(check_dynamics)
     measures = MEASURES
     measure = staticmethod(measure)
