@@ -73,16 +73,13 @@ SIMULATED_MEASURES = (
 
 def _measure(scenario: Scenario, variant: str, replicate: int, seed: Any) -> dict[str, float]:
     """One replicate of the iterated lab model: long-run cooperation (mean cooperation rate over
-    the last ``dynamics.long_run_fraction`` of the rounds), incidents and welfare over the run."""
-    from coopsim.abm.runner import long_run_rounds, simulate_one
+    the last ``dynamics.long_run_fraction`` of the rounds), incidents and welfare over the run,
+    exactly as the run's summary computes them (:func:`coopsim.abm.runner.replicate_measures`)."""
+    from coopsim.abm.runner import replicate_measures, simulate_one
 
     rounds = simulate_one(scenario, variant, replicate, seed).rounds
-    tail = long_run_rounds(len(rounds), scenario.dynamics.long_run_fraction)
-    return {
-        "long_run_cooperation": float(rounds["cooperation_rate"].iloc[-tail:].mean()),
-        "cumulative_incidents": float(rounds["incidents"].sum()),
-        "welfare": float(rounds["welfare"].sum()),
-    }
+    measures, _ = replicate_measures(rounds, scenario.dynamics.long_run_fraction)
+    return {name: float(values.iloc[0]) for name, values in measures.items()}
 
 
 def _phase(scenario: Scenario, x: Any, y: Any, source: str) -> Any:
