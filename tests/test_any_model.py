@@ -241,3 +241,16 @@ def test_a_lever_that_would_break_the_scenario_is_left_out_with_its_reason():
     paths = [lever.path for lever in sa.levers(loads_scenario(text), 0.5, left_out)]
     assert "game.N" not in paths and "game.p_r" in paths
     assert left_out[0][0] == "game.N" and "CS is not" in left_out[0][1]
+
+
+@pytest.mark.parametrize("s, W, p_fo", [(1.5, 100, 0.0), (2.0, 7.0, 0.3), (3.0, 3.0, 1.0)])
+def test_race_move_shares_weight_eq_1_into_eq_2(s, W, p_fo):
+    # Without prize, disaster or collective risk, Eq. 2 is Eq. 1 averaged over the race's
+    # rounds: the move-profile shares that price sanctions in evolve must give exactly that.
+    from coopsim.theory import dsair
+
+    p = dsair.DsairParams(b=4, c=1, s=s, B=0, W=W, p_r=0, p_fo=p_fo)
+    shares = dsair.race_profiles(p)
+    np.testing.assert_allclose(shares.sum(axis=(2, 3)), 1.0)
+    np.testing.assert_allclose(np.einsum("xyab,ab->xy", shares, dsair.per_round_table(p)),
+                               dsair.race_payoff_matrix(p))
