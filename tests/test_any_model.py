@@ -254,3 +254,18 @@ def test_race_move_shares_weight_eq_1_into_eq_2(s, W, p_fo):
     np.testing.assert_allclose(shares.sum(axis=(2, 3)), 1.0)
     np.testing.assert_allclose(np.einsum("xyab,ab->xy", shares, dsair.per_round_table(p)),
                                dsair.race_payoff_matrix(p))
+
+
+def test_peer_rewarders_pay_to_reward_safe_partners_by_hand():
+    # Peer reward: a safe lab that sees its partner play safe pays c = 1 to give it r = 2.
+    text = FIVE % ("[AllC, AllD, RS]", "[{type: reward, budget: peer, amount: 2, cost: 1}]")
+    result = evolve(loads_scenario(text))
+    M = np.array(result["payoff_matrix"])
+    AllC, AllD, RS = range(3)
+    assert M[RS, RS] == pytest.approx(3 + 2 - 1)
+    assert M[AllC, RS] == pytest.approx(3 + 2) and M[RS, AllC] == pytest.approx(3 - 1)
+    assert M[AllC, AllC] == pytest.approx(3)  # only rewarders reward once RS is listed
+    assert M[RS, AllD] == pytest.approx(-2) and M[AllD, RS] == pytest.approx(5)
+    # A public reward is nobody's choice: RS is not offered.
+    with pytest.raises(ScenarioError, match="'reward' choice"):
+        evolve(loads_scenario(FIVE % ("[AllC, RS]", "[{type: reward, amount: 2}]")))
