@@ -36,7 +36,7 @@ def line_chart(aggregates: pd.DataFrame, parameter: str, metric: str, variants: 
     band = alt.Chart(data).mark_area(opacity=0.22).encode(
         x=x, y=alt.Y(f"{metric}_low:Q", title=y_title), y2=f"{metric}_high:Q", color=color)
     line = alt.Chart(data).mark_line(point=True, strokeWidth=2).encode(
-        x=x, y=f"{metric}_mean:Q", color=color,
+        x=x, y=alt.Y(f"{metric}_mean:Q", title=y_title), color=color,
         tooltip=["variant:N", alt.Tooltip(f"{field}:Q", title=parameter),
                  alt.Tooltip(f"{metric}_mean:Q", format=".3g", title="mean"), "replicates:Q"])
     if exact:
