@@ -269,3 +269,29 @@ def test_peer_rewarders_pay_to_reward_safe_partners_by_hand():
     # A public reward is nobody's choice: RS is not offered.
     with pytest.raises(ScenarioError, match="'reward' choice"):
         evolve(loads_scenario(FIVE % ("[AllC, RS]", "[{type: reward, amount: 2}]")))
+
+
+def test_the_dsair_phase_diagram_matches_pointwise_zones_and_the_thresholds():
+    from dataclasses import replace
+
+    from coopsim.analyses.phase import Axis
+    from coopsim.analyses.race_phase import dsair_phase
+    from coopsim.games.dsair import dsair_params
+    from coopsim.theory import dsair
+
+    scenario = loads_scenario(DSAIR)
+    p = dsair_params(scenario)
+    s_values, p_r_values = np.linspace(1.1, 4.0, 7), np.linspace(0.0, 1.0, 41)
+    table = dsair_phase(scenario, Axis("game.s", s_values), Axis("game.p_r", p_r_values))
+    assert len(table) == len(s_values) * len(p_r_values)
+    for row in table.itertuples(index=False):
+        s, p_r = row[0], row[1]
+        cell = replace(p, s=s, p_r=p_r)
+        assert row.zone == dsair.zone(cell)
+        preferred = p_r > dsair.collective_preference_threshold(cell)
+        selected = p_r > dsair.as_risk_dominance_threshold(cell)
+        assert row.safety_collectively_preferred == preferred and row.as_risk_dominant == selected
+    assert {"innovation", "dilemma", "compliance"} <= set(table["zone"])
+    with pytest.raises(ScenarioError) as info:
+        dsair_phase(scenario, Axis("game.N", np.array([2.0, 3.0])), Axis("game.p_r", p_r_values))
+    assert info.value.field == "game.N"

@@ -276,16 +276,24 @@ def population_game(scenario: Scenario, settings: EvolutionSettings, source: str
 
 
 def charts(scenario: Scenario, subtitle: str, solution: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Zone maps over (s, p_r) and (p_fo, p_r) around the scenario's parameters (two labs)."""
+    """Zone maps over (s, p_r) and (p_fo, p_r) around the scenario's parameters (two labs),
+    computed by the model's phase diagram (:func:`coopsim.analyses.race_phase.dsair_phase`)."""
     if scenario.game.N != 2:
         return {}
     from coopsim.charts import races as race_charts
 
+    from coopsim.analyses.phase import Axis
+    from coopsim.analyses.race_phase import dsair_phase
+
     p = dsair_params(scenario)
-    return {
-        "dsair-zones-s-p_r": race_charts.zone_map_chart(p, "s", subtitle),
-        "dsair-zones-p_fo-p_r": race_charts.zone_map_chart(p, "p_fo", subtitle),
-    }
+    found = {}
+    for x in ("s", "p_fo"):
+        x_edges, y_edges = race_charts.zone_grid(p, x)
+        x_mid, y_mid = race_charts.midpoints(x_edges), race_charts.midpoints(y_edges)
+        table = dsair_phase(scenario, Axis(f"game.{x}", x_mid), Axis("game.p_r", y_mid))
+        zones = table["zone"].to_numpy().reshape(len(y_mid), len(x_mid)).T  # [x column, p_r row]
+        found[f"dsair-zones-{x}-p_r"] = race_charts.zone_map_chart(p, x, zones, subtitle)
+    return found
 
 
 def check(scenario: Scenario) -> None:
