@@ -90,10 +90,18 @@ def _with_context(label: str, context: list[str]) -> str:
 
 
 def measure_label(measure: str) -> str:
-    """A simulated measure with its unit: 'Long-run cooperation (share)'."""
+    """A measure with its unit: 'Long-run cooperation (share)'; a model's own measure (a DSAIR
+    or precipice output) by its :class:`~coopsim.games.base.Measure` label."""
     from coopsim.charts.dynamics import SUMMARY_MEASURES
+    from coopsim.games import GAMES
 
-    return SUMMARY_MEASURES.get(measure, words(measure).capitalize())
+    if measure in SUMMARY_MEASURES:
+        return SUMMARY_MEASURES[measure]
+    for model in GAMES.values():
+        for declared in model.measures:
+            if declared.name == measure:
+                return declared.label[0].upper() + declared.label[1:]
+    return words(measure).capitalize()
 
 
 def measure_words(measure: str) -> str:

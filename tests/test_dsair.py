@@ -183,31 +183,6 @@ def test_fourth_zone_unsafe_preferred_but_safe_selected():
     assert dsair.zone(p) == "unsafe_preferred_safe_selected"
 
 
-def test_zone_map_is_tidy_and_matches_pointwise_zones():
-    s_values = np.linspace(1.1, 4.0, 7)
-    p_r_values = np.linspace(0.0, 1.0, 11)
-    frame = dsair.zone_map(EARLY, "s", s_values, "p_r", p_r_values)
-    assert list(frame.columns) == ["x", "y", "zone"]
-    assert frame.attrs == {"x": "s", "y": "p_r"}
-    assert len(frame) == len(s_values) * len(p_r_values)
-    for row in frame.itertuples():
-        assert row.zone == dsair.zone(replace(EARLY, s=row.x, p_r=row.y))
-    assert {"innovation", "dilemma", "compliance"} <= set(frame["zone"])
-    with pytest.raises(ValueError):
-        dsair.zone_map(EARLY, "N", [2, 3], "p_r", [0.1])
-
-
-def test_zone_map_boundaries_follow_the_thresholds():
-    p_r_values = np.linspace(0.0, 1.0, 41)
-    frame = dsair.zone_map(EARLY, "p_fo", [0.0, 0.5], "p_r", p_r_values)
-    for p_fo, group in frame.groupby("x"):
-        p = replace(EARLY, p_fo=p_fo)
-        preferred = group["y"] > dsair.collective_preference_threshold(p)
-        selected = group["y"] > dsair.as_risk_dominance_threshold(p)
-        assert (group["zone"].isin(["compliance", "dilemma"]) == preferred).all()
-        assert ((group["zone"] == "compliance") == (preferred & selected)).all()
-
-
 # --------------------------------------------------------------------------- N labs
 
 

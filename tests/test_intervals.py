@@ -123,6 +123,7 @@ def test_grouped_intervals_are_the_per_group_intervals():
 
 
 def test_sweep_aggregates_stay_in_range_and_name_their_method():
+    from coopsim.games.stage import SIMULATED_MEASURES
     from coopsim.sweep.results import aggregate
 
     rows = []
@@ -133,7 +134,7 @@ def test_sweep_aggregates_stay_in_range_and_name_their_method():
                          "long_run_cooperation": 0.9 if rare else 1.0,
                          "cumulative_incidents": 6.0 if rare else 0.0,
                          "welfare": -5.0 if rare else 10.0})
-    summary = aggregate(pd.DataFrame(rows), ["game.trust"])
+    summary = aggregate(pd.DataFrame(rows), ["game.trust"], SIMULATED_MEASURES)
     assert (summary["long_run_cooperation_high"] <= 1.0).all()
     assert (summary["cumulative_incidents_low"] >= 0.0).all()
     assert (summary["long_run_cooperation_interval"] == "BCa bootstrap").all()

@@ -76,9 +76,9 @@ def test_validate_still_checks_the_scenario():
 
 
 def test_the_probe_sees_a_command_that_needs_the_stack():
-    # Guards the probe itself: the DSAIR solution's evolutionary part needs scipy and pandas,
+    # Guards the probe itself: the DSAIR solution's evolutionary part needs numpy and scipy,
     # and the probe must notice (a 2x2 stage game is solved exactly, without them).
     code, modules, stdout = run_probe(["solve", str(ROOT / "scenarios" / "dsair-early-race.yaml"), "--json"])
     assert code in (0, None)
     assert json.loads(stdout)["zone"]
-    assert {"numpy", "scipy", "pandas"} <= modules
+    assert {"numpy", "scipy"} <= modules

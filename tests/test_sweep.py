@@ -156,7 +156,8 @@ def test_sweep_set_with_a_bad_path_exits_2(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-def test_race_models_cannot_be_swept_with_the_lab_model():
+def test_race_models_are_swept_once_per_point_with_their_own_measures():
     race = loads_scenario("name: r\ngame: {model: precipice, teams: 2, mu: 1, enmity: 1, information: none}\n")
-    with pytest.raises(ScenarioError, match="five_factors or matrix"):
-        build_plan(race, "r.yaml", {"game.mu": [1, 2]})
+    plan = build_plan(race, "r.yaml", {"game.mu": [1, 2]}, replicates=7)
+    assert plan.exact and plan.replicates == 1 and len(plan.tasks) == 2
+    assert [m.name for m in plan.measures][0] == "disaster_probability"

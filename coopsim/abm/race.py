@@ -137,10 +137,13 @@ class ConditionallySafe(RaceStrategy):
 
 def population_strategies() -> dict[str, type]:
     """Every strategy a population game may use, by short name: the race's (AS, AU, CS) and the
-    lab model's (AllC, AllD, TFT, ...), with their meaning and colour."""
+    lab model's (AllC, AllD, TFT, ...) and the choice strategies that punish, reward or pledge
+    (PS, RS, COM, FC), with their meaning and colour."""
     from coopsim.abm.strategies import STRATEGIES
+    from coopsim.policy.population import CHOICE_STRATEGIES
 
-    return {**{cls.short_name: cls for cls in STRATEGIES.values()}, **RACE_STRATEGIES}
+    return {**{cls.short_name: cls for cls in STRATEGIES.values()}, **RACE_STRATEGIES,
+            **CHOICE_STRATEGIES}
 
 
 class RacingLab(mesa.Agent):

@@ -45,15 +45,11 @@ from coopsim.policy.base import base_rules, make_intervention
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
 from coopsim.theory.intervals import interval_method, mean_interval
-from coopsim.games.stage import expand_labs
+from coopsim.games.stage import SIMULATED_MEASURES, expand_labs
 
 LAB_COLUMNS = ["lab", "kind", "strategy"]
-# The per-run measures and the range each can take (None: unbounded).
-MEASURE_RANGES = {
-    "long_run_cooperation": (0.0, 1.0),
-    "cumulative_incidents": (0.0, None),
-    "welfare": (None, None),
-}
+# The per-run measures and the range each can take (None: unbounded), as the model declares them.
+MEASURE_RANGES = {measure.name: measure.bounds for measure in SIMULATED_MEASURES}
 SUMMARY_MEASURES = tuple(MEASURE_RANGES)
 DETERMINISTIC = "none (deterministic: every replicate identical)"
 ONE_REPLICATE = "none (one replicate)"
@@ -196,6 +192,21 @@ def simulate(
     return SimulationResult(rounds=rounds, labs=labs, summary=summary)
 
 
+def replicate_measures(table: pd.DataFrame, fraction: float) -> tuple[dict[str, pd.Series], int]:
+    """Per replicate of a ``rounds`` table (one variant): long-run cooperation (mean
+    cooperation rate over the last ``long_run_rounds`` rounds), cumulative incidents and total
+    welfare; and the number of long-run rounds."""
+    n_rounds = int(table["round"].max()) + 1
+    tail = long_run_rounds(n_rounds, fraction)
+    per_replicate = table.groupby("replicate", sort=True)
+    late = table[table["round"] >= n_rounds - tail]
+    return {
+        "long_run_cooperation": late.groupby("replicate", sort=True)["cooperation_rate"].mean(),
+        "cumulative_incidents": per_replicate["incidents"].sum(),
+        "welfare": per_replicate["welfare"].sum(),
+    }, tail
+
+
 def long_run_rounds(rounds: int, fraction: float) -> int:
     """How many final rounds make up the long run: ceil(fraction x rounds), at least 1."""
     return max(1, math.ceil(round(fraction * rounds, 9)))
@@ -222,15 +233,9 @@ def summarise(
     deterministic = deterministic or {}
     rows = []
     for variant, table in rounds.groupby("variant", sort=False):
-        n_rounds = int(table["round"].max()) + 1
-        tail = long_run_rounds(n_rounds, long_run_fraction[variant])
+        measures, tail = replicate_measures(table, long_run_fraction[variant])
         per_replicate = table.groupby("replicate", sort=True)
-        late = table[table["round"] >= n_rounds - tail]
-        measures = {
-            "long_run_cooperation": late.groupby("replicate", sort=True)["cooperation_rate"].mean(),
-            "cumulative_incidents": per_replicate["incidents"].sum(),
-            "welfare": per_replicate["welfare"].sum(),
-        }
+        late = table[table["round"] >= int(table["round"].max()) + 1 - tail]
         fixed = deterministic.get(variant, False)
         period = None
         if fixed:

@@ -60,6 +60,12 @@ def choose_strategies(requested: list[str] | None, available: tuple[str, ...], s
     chosen: list[str] = []
     for name in requested:
         canonical = aliases.get(name.strip().lower())
+        offered_by = getattr(population_strategies().get(canonical), "choice", None)
+        if canonical not in available and offered_by is not None:
+            raise _strategy_error(
+                source, f"strategy {canonical} is about the {offered_by!r} choice, which no "
+                "intervention in force in this scenario offers (see README, Races and evolution)"
+            )
         if canonical not in available:
             raise _strategy_error(
                 source, f"unknown strategy {name!r} for this game; choose from {', '.join(available)}"
@@ -147,6 +153,25 @@ def population_game(scenario: Scenario, source: str = "<scenario>") -> Populatio
     return model.population_game(scenario, scenario.evolution or EvolutionSettings(), source)
 
 
+def stationary(scenario: Scenario, source: str = "<scenario>") -> tuple[PopulationGame, dict[str, Any]]:
+    """The scenario's population game and its small-mutation analysis (fixation probabilities,
+    stationary distribution, risk dominance; no replicator dynamics), with
+    ``stationary_safe_play``: the share of SAFE (cooperative) moves in the population, averaged
+    over the stationary distribution of monomorphic states (``sum_X pi_X safe_X``, ``safe_X``
+    the share of SAFE moves in a population of ``X`` alone)."""
+    settings = scenario.evolution or EvolutionSettings()
+    game = population_game(scenario, source)
+    try:
+        logs, risk = _log_fixations(game, settings)
+    except ValueError as exc:
+        raise ScenarioError(source, str(exc), field="evolution.population") from None
+    result = _summarise(game.strategies, logs, settings, game.matrix, risk)
+    if game.safe_share is not None:
+        shares = np.array([result["stationary"][s] for s in game.strategies])
+        result["stationary_safe_play"] = float(shares @ game.safe_share)
+    return game, result
+
+
 def evolve(scenario: Scenario, source: str = "<scenario>", variants: bool = True) -> dict[str, Any]:
     """Everything `coopsim evolve` reports, as JSON-ready data.
 
@@ -162,13 +187,7 @@ def evolve(scenario: Scenario, source: str = "<scenario>", variants: bool = True
     """
     from coopsim.abm.race import population_strategies
 
-    settings = scenario.evolution or EvolutionSettings()
-    game = population_game(scenario, source)
-    try:
-        logs, risk = _log_fixations(game, settings)
-    except ValueError as exc:
-        raise ScenarioError(source, str(exc), field="evolution.population") from None
-    result = _summarise(game.strategies, logs, settings, game.matrix, risk)
+    game, result = stationary(scenario, source)
     result["replicator"] = None if game.matrix is None else replicator(game.matrix, game.strategies)
     meanings = population_strategies()
     result = {

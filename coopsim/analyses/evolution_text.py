@@ -42,6 +42,9 @@ def evolve_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
         "",
     ]
     lines += markdown_table(["strategy", "share of time"], [[s, result["stationary"][s]] for s in names])
+    if result.get("stationary_safe_play") is not None:
+        lines += ["", f"Safe (cooperative) moves make up {result['stationary_safe_play']:.1%} of play, "
+                  "averaged over the stationary distribution."]
     lines += [
         "",
         "**Fixation** of a single mutant (X->Y: one Y among X), in units of the neutral 1/Z "

@@ -69,6 +69,16 @@ def _spec_index(scenario: Scenario, lab_index: int) -> int:
     raise IndexError(lab_index)
 
 
+def phase_table(scenario: Scenario, x: Axis, y: Axis, source: str = "<scenario>") -> pd.DataFrame:
+    """The phase table of any model that provides one (``phase``), its axes checked first
+    (:class:`ScenarioError` naming the bad axis, or ``game.model`` for a model without one)."""
+    model = game_model(scenario)
+    if not model.provides("phase"):
+        raise ScenarioError(source, f"the {scenario.game.model} model has no phase diagram",
+                            field="game.model")
+    return model.phase(scenario, x, y, source)
+
+
 def check_axes(scenario: Scenario, axes: list[Axis], source: str) -> None:
     """Every axis must name a factor the phase diagram can vary, with valid end values."""
     if not game_model(scenario).provides("stage_game"):

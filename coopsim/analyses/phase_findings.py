@@ -72,13 +72,59 @@ def _critical(row: pd.Series, values: list, row_lab: str) -> str:
 
 
 def shares_table(table: pd.DataFrame, row_lab: str, column_lab: str) -> pd.DataFrame:
-    """Per map and category (in words), the number and share of grid cells."""
+    """Per map of the one-shot game and category (in words), the number and share of grid cells."""
+    return category_shares(table, MAPS, lambda column, v: category_words(column, v, row_lab, column_lab))
+
+
+def category_shares(table: pd.DataFrame, columns, words=None) -> pd.DataFrame:
+    """Per map column and category (``words(column, value)``, else :func:`model_category`), the
+    number and share of grid cells."""
     rows = []
-    for column in MAPS:
-        named = table[column].map(lambda v: category_words(column, v, row_lab, column_lab))
+    for column in columns:
+        named = table[column].map(lambda v: words(column, v) if words else model_category(v))
         for category, cells in named.value_counts().sort_index().items():
             rows.append({"map": column, "category": category, "cells": int(cells), "share": cells / len(table)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["map", "category", "cells", "share"])
+
+
+def model_category(value: Any) -> str:
+    """A category of a model's own phase map in words: yes/no for a condition, else its name."""
+    if isinstance(value, (bool, np.bool_)) or str(value) in ("True", "False"):
+        return "yes" if _true(value) else "no"
+    return str(value).replace("_", " ")
+
+
+def largest_category_title(legend: str, category: str, share: float) -> str:
+    """A map's title stating its largest category: 'Zone (AS vs AU): dilemma in 41% of the grid'."""
+    return f"{legend[0].upper() + legend[1:]}: {category} in {percent(share)} of the grid"
+
+
+def model_phase_findings(scenario, x: str, y: str, point: pd.DataFrame | None, shares: pd.DataFrame,
+                         maps: dict[str, tuple[str, str, str]]) -> list[Finding]:
+    """For a model's own maps: each map's category at the scenario's point, and the share of the
+    grid its largest categories cover."""
+    findings = []
+    x_words, y_words = (in_sentence(field_label(scenario, path)) for path in (x, y))
+    if point is not None and len(point):
+        row = point.iloc[0]
+        values = [("phase_point", "0", x, float(row[x])), ("phase_point", "0", y, float(row[y]))]
+        said = [f"{legend}: {model_category(row[column])}" for column, _, legend in maps.values()]
+        findings.append(Finding(
+            f"At this scenario's own point ({x_words} {plain(row[x])}, {y_words} {plain(row[y])}): "
+            + "; ".join(said) + ".", tuple(values)))
+    for column, _, legend in maps.values():
+        part = shares[shares["map"] == column].sort_values("share", ascending=False, kind="stable")
+        values, parts = [], []
+        for index, entry in part.head(3).iterrows():
+            values.append(("phase_shares", str(index), "share", float(entry["share"])))
+            parts.append(f"{entry['category']} {percent(entry['share'])}")
+        more = f" and {len(part) - 3} more" if len(part) > 3 else ""
+        findings.append(Finding(f"Over the whole grid, {legend}: " + ", ".join(parts) + more + " of cells.",
+                                tuple(values)))
+    if point is None or not len(point):
+        findings.append(Finding("The scenario sets no value for one of the axes, so its own point "
+                                "is not marked.", caveat=True))
+    return findings
 
 
 def boundaries_table(table: pd.DataFrame, x: str, y: str, here: tuple[float, float] | None,

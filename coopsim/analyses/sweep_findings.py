@@ -52,20 +52,38 @@ def short_label(scenario, path: str) -> str:
     return in_sentence(field_label(scenario, path))
 
 
-def sweep_findings(scenario, summary: pd.DataFrame, parameters: list[str], done: int, total: int) -> list[Finding]:
-    """Every finding of a sweep; `summary` indexed by its saved row numbers."""
+def lead_measures(measures) -> tuple[str | None, str | None]:
+    """The measure a sweep's findings follow (the model's first ranked share: long-run
+    cooperation, safe play, disaster) and the one reported where it peaks (the next ranked one:
+    welfare, average payoff), from the model's :class:`~coopsim.games.base.Measure` s."""
+    ranked = [m for m in measures if m.ranked and m.numeric]
+    share = next((m.name for m in ranked if tuple(m.bounds) == (0.0, 1.0)), None)
+    other = next((m.name for m in ranked if m.name != share), None)
+    return share, other
+
+
+def sweep_findings(scenario, summary: pd.DataFrame, parameters: list[str], done: int, total: int,
+                   lead: str | None = LONG_RUN, peak: str | None = "welfare") -> list[Finding]:
+    """Every finding of a sweep; `summary` indexed by its saved row numbers. ``lead`` is the
+    share followed across the grid (with its 50% crossings), ``peak`` the measure reported where
+    it is highest (see :func:`lead_measures`)."""
     names = {p: short_label(scenario, p) for p in parameters}
     findings = []
     numeric = len(parameters) == 1 and pd.api.types.is_numeric_dtype(summary[parameters[0]])
     measures = [c.removesuffix("_mean") for c in summary.columns if c.endswith("_mean")]
+    overridden = overridden_by_variants(scenario, parameters)
+    fixed = {v for v in dict.fromkeys(v for _, v in overridden)
+             if all((p, v) in overridden for p in parameters)}
     for variant, part in summary.groupby("variant", sort=False):
+        if variant in fixed:  # the sweep moves nothing there: only the caveat below
+            continue
         label = words(variant)
-        if LONG_RUN in measures and numeric:
-            findings.append(_along_one(part.sort_values(parameters[0]), parameters[0], names, label))
-        elif LONG_RUN in measures:
-            findings.append(_over_grid(part, parameters, names, label))
-        for measure in [m for m in measures if m != LONG_RUN and not never_happened(summary, m)][:1] \
-                if LONG_RUN not in measures else ["welfare"] if "welfare" in measures else []:
+        if lead in measures and numeric:
+            findings.append(_along_one(part.sort_values(parameters[0]), parameters[0], names, label, lead))
+        elif lead in measures:
+            findings.append(_over_grid(part, parameters, names, label, lead))
+        for measure in [m for m in measures if m != lead and not never_happened(summary, m)][:1] \
+                if lead not in measures else [peak] if peak in measures else []:
             q = _Quotes()
             best = part[f"{measure}_mean"].idxmax()
             findings.append(Finding(
@@ -76,24 +94,55 @@ def sweep_findings(scenario, summary: pd.DataFrame, parameters: list[str], done:
         if never_happened(summary, metric):
             findings.append(Finding(f"No {measure_words(metric).split(' over ')[0]} occurred at any grid point "
                                     "(so no chart of them).", caveat=True))
+    for parameter, variant in overridden:
+        findings.append(Finding(f"{words(variant)[0].upper() + words(variant)[1:]} sets its own "
+                                f"{names[parameter]}, so the sweep does not move that parameter there"
+                                + (" and its results are the same at every grid point." if variant in fixed
+                                   else "."), caveat=True))
     if done < total:
         findings.append(Finding(f"The sweep is incomplete: {done:,} of {total:,} runs are done; "
                                 "re-run the same command to finish it.", caveat=True))
     return findings
 
 
-def _along_one(part: pd.DataFrame, parameter: str, names: dict[str, str], label: str) -> Finding:
+def overridden_by_variants(scenario, parameters: list[str]) -> list[tuple[str, str]]:
+    """(parameter, variant) pairs where the variant's own overrides set the swept path (variant
+    overrides are applied over the sweep's values, so the sweep cannot move it there)."""
+    from coopsim.scenario.loading import parse_dotted_path
+
+    found = []
+    for parameter in parameters:
+        parts = parse_dotted_path(parameter)
+        for variant, override in (scenario.variants or {}).items():
+            node = override
+            for part in parts:
+                if isinstance(node, dict) and isinstance(part, str) and part in node:
+                    node = node[part]
+                elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                    node = node[part]
+                else:
+                    break
+            else:
+                found.append((parameter, variant))
+    return found
+
+
+def _along_one(part: pd.DataFrame, parameter: str, names: dict[str, str], label: str,
+               lead: str = LONG_RUN) -> Finding:
     q = _Quotes()
     rows = list(part.index)
     first, last = rows[0], rows[-1]
-    start, end = part.loc[first, f"{LONG_RUN}_mean"], part.loc[last, f"{LONG_RUN}_mean"]
+    start, end = part.loc[first, f"{lead}_mean"], part.loc[last, f"{lead}_mean"]
     a, b = part.loc[first], part.loc[last]
-    overlap = a[f"{LONG_RUN}_low"] <= b[f"{LONG_RUN}_high"] and b[f"{LONG_RUN}_low"] <= a[f"{LONG_RUN}_high"]
+    exact = all(entry[f"{lead}_low"] == entry[f"{lead}_high"] for entry in (a, b))  # no interval to overlap
+    overlap = (percent(start) == percent(end) if exact
+               else a[f"{lead}_low"] <= b[f"{lead}_high"] and b[f"{lead}_low"] <= a[f"{lead}_high"])
     verb = "is" if overlap else "rises from" if end > start else "falls from"
-    text = (f"In {label}, {measure_words(LONG_RUN)} {verb} {q.share(first, a)} at "
-            f"{q.point(first, a, [parameter], names)} {'and' if overlap else 'to'} {q.share(last, b)} at "
-            f"{q.point(last, b, [parameter], names)}" + (" (the intervals overlap)" if overlap else ""))
-    crossings = _crossings(part)
+    text = (f"In {label}, {measure_words(lead)} {verb} {q.share(first, a, lead)} at "
+            f"{q.point(first, a, [parameter], names)} {'and' if overlap else 'to'} {q.share(last, b, lead)} at "
+            f"{q.point(last, b, [parameter], names)}"
+            + (" (the intervals overlap)" if overlap and not exact else ""))
+    crossings = _crossings(part, lead)
     if crossings:
         text += "; it crosses 50% " + ", ".join(
             f"between {names[parameter]} {grid_value(q.take(a, part.loc[a], parameter))} and "
@@ -106,42 +155,46 @@ def _along_one(part: pd.DataFrame, parameter: str, names: dict[str, str], label:
     return Finding(text + ".", tuple(q))
 
 
-def _crossings(part: pd.DataFrame) -> list[tuple[int, int]]:
-    """Neighbouring rows (in the order given) between which long-run cooperation crosses 50%."""
-    rows, means = list(part.index), part[f"{LONG_RUN}_mean"]
+def _crossings(part: pd.DataFrame, lead: str = LONG_RUN) -> list[tuple[int, int]]:
+    """Neighbouring rows (in the order given) between which the share ``lead`` crosses 50%."""
+    rows, means = list(part.index), part[f"{lead}_mean"]
     return [(a, b) for a, b in zip(rows, rows[1:]) if (means[a] - HALF) * (means[b] - HALF) < 0]
 
 
 def never_happened(summary: pd.DataFrame, metric: str) -> bool:
-    """A count that is zero at every grid point in every run (its chart would show nothing)."""
-    return metric != LONG_RUN and metric != "welfare" and not summary[f"{metric}_high"].abs().any() \
+    """The incident count when it is zero at every grid point in every run (a chart would show nothing)."""
+    return metric == "cumulative_incidents" and not summary[f"{metric}_high"].abs().any() \
         and not summary[f"{metric}_mean"].abs().any()
 
 
-def _over_grid(part: pd.DataFrame, parameters: list[str], names: dict[str, str], label: str) -> Finding:
+def _over_grid(part: pd.DataFrame, parameters: list[str], names: dict[str, str], label: str,
+               lead: str = LONG_RUN) -> Finding:
     q = _Quotes()
-    high, low = part[f"{LONG_RUN}_mean"].idxmax(), part[f"{LONG_RUN}_mean"].idxmin()
-    above = int((part[f"{LONG_RUN}_mean"] > HALF).sum())
-    text = (f"In {label}, {measure_words(LONG_RUN)} is highest at "
-            f"{q.point(high, part.loc[high], parameters, names)} ({q.share(high, part.loc[high])}) and lowest at "
-            f"{q.point(low, part.loc[low], parameters, names)} ({q.share(low, part.loc[low])}); "
+    high, low = part[f"{lead}_mean"].idxmax(), part[f"{lead}_mean"].idxmin()
+    above = int((part[f"{lead}_mean"] > HALF).sum())
+    text = (f"In {label}, {measure_words(lead)} is highest at "
+            f"{q.point(high, part.loc[high], parameters, names)} ({q.share(high, part.loc[high], lead)}) and lowest at "
+            f"{q.point(low, part.loc[low], parameters, names)} ({q.share(low, part.loc[low], lead)}); "
             f"it is above 50% at {above} of {len(part)} grid points.")
     return Finding(text, tuple(q))
 
 
-def sweep_headline(summary: pd.DataFrame, parameters: list[str], metric: str, names: dict[str, str]) -> str:
+def sweep_headline(summary: pd.DataFrame, parameters: list[str], metric: str, names: dict[str, str],
+                   lead: str | None = LONG_RUN) -> str:
     """A chart title stating the result for one measure: its range over the grid, and where
     (and in which variant) it is highest."""
     column = f"{metric}_mean"
-    if metric == LONG_RUN and len(parameters) == 1 and pd.api.types.is_numeric_dtype(summary[parameters[0]]):
+    if metric == lead and len(parameters) == 1 and pd.api.types.is_numeric_dtype(summary[parameters[0]]):
         for variant, part in summary.groupby("variant", sort=False):
-            crossings = _crossings(part.sort_values(parameters[0]))
+            crossings = _crossings(part.sort_values(parameters[0]), lead)
             if crossings:
                 a, b = (grid_value(part.loc[k, parameters[0]]) for k in crossings[0])
                 in_variant = f" in {words(variant)}" if summary["variant"].nunique() > 1 else ""
-                return f"Long-run cooperation crosses 50% between {names[parameters[0]]} {a} and {b}{in_variant}"
+                subject = measure_words(metric)
+                return (f"{subject[0].upper() + subject[1:]} crosses 50% between {names[parameters[0]]} "
+                        f"{a} and {b}{in_variant}")
     best = summary[column].idxmax()
-    write = percent if metric == LONG_RUN else plain
+    write = percent if metric == lead else plain
     where = ", ".join(f"{names[p]} {grid_value(summary.loc[best, p])}" for p in parameters)
     subject = measure_words(metric)
     subject = subject[0].upper() + subject[1:]

@@ -48,20 +48,36 @@ GRID_COLUMNS = 240  # resolution along x; along p_r zones are merged into runs, 
 GRID_ROWS = 400
 
 
-def zone_runs(p: dsair.DsairParams, x: str, x_values: np.ndarray) -> pd.DataFrame:
+def zone_grid(p: dsair.DsairParams, x: str) -> tuple[np.ndarray, np.ndarray]:
+    """Cell edges of a zone map over (``x``, p_r): ``x`` = ``"s"`` from just above 1 to
+    max(3, 1.6 s), or ``"p_fo"`` over [0, 1]; p_r over [0, 1]. Zones are computed at the
+    cells' midpoints (:func:`coopsim.analyses.race_phase.dsair_phase`)."""
+    if x == "s":
+        top = float(max(3.0, 1.6 * float(p.s)))
+        x_edges = np.linspace(1.0, top, GRID_COLUMNS + 1)
+        x_edges[0] = 1.0 + 1e-6
+    elif x == "p_fo":
+        x_edges = np.linspace(0.0, 1.0, GRID_COLUMNS + 1)
+    else:
+        raise ValueError("x must be 's' or 'p_fo'")
+    return x_edges, np.linspace(0.0, 1.0, GRID_ROWS + 1)
+
+
+def midpoints(edges: np.ndarray) -> np.ndarray:
+    """The middle of each cell between consecutive edges."""
+    return (edges[:-1] + edges[1:]) / 2
+
+
+def zone_runs(zones: np.ndarray, x_edges: np.ndarray, y_edges: np.ndarray) -> pd.DataFrame:
     """The zone map as rectangles: one per run of equal zone along ``p_r`` in each ``x`` column.
 
-    Columns ``x``, ``x2``, ``y``, ``y2`` (cell edges) and ``zone``."""
-    x_edges = np.asarray(x_values, dtype=float)
-    y_edges = np.linspace(0.0, 1.0, GRID_ROWS + 1)
-    x_mid, y_mid = (x_edges[:-1] + x_edges[1:]) / 2, (y_edges[:-1] + y_edges[1:]) / 2
-    frame = dsair.zone_map(p, x, x_mid, "p_r", y_mid)
-    zones = frame["zone"].to_numpy().reshape(len(x_mid), len(y_mid))
+    ``zones[i, j]`` is the zone of the cell in x column ``i`` and p_r row ``j``. Columns ``x``,
+    ``x2``, ``y``, ``y2`` (cell edges) and ``zone``."""
     rows = []
-    for i in range(len(x_mid)):
+    for i in range(zones.shape[0]):
         start = 0
-        for j in range(1, len(y_mid) + 1):
-            if j == len(y_mid) or zones[i, j] != zones[i, start]:
+        for j in range(1, zones.shape[1] + 1):
+            if j == zones.shape[1] or zones[i, j] != zones[i, start]:
                 rows.append({"x": x_edges[i], "x2": x_edges[i + 1], "y": y_edges[start],
                              "y2": y_edges[j], "zone": ZONE_LABELS[zones[i, start]]})
                 start = j
@@ -90,21 +106,15 @@ def _limit_lines(p: dsair.DsairParams, x: str, xs: np.ndarray, regime: str) -> p
     return data[(data["p_r"] >= 0) & (data["p_r"] <= 1)]
 
 
-def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str,
+def zone_map_chart(p: dsair.DsairParams, x: str, zones: np.ndarray, subtitle: str,
                    points: dict[str, dsair.DsairParams] | None = None) -> alt.TopLevelMixin:
-    """Zones of the two-lab DSAIR race over (``x``, p_r), ``x`` = ``"s"`` or ``"p_fo"``, with the
-    scenario marked, or each of ``points`` (variant label -> its parameters) when given; the
+    """Zones of the two-lab DSAIR race over (``x``, p_r), ``x`` = ``"s"`` or ``"p_fo"``;
+    ``zones[i, j]`` at the midpoints of :func:`zone_grid`'s cells (x column i, p_r row j). The
+    scenario is marked, or each of ``points`` (variant label -> its parameters) when given; the
     title names the zone of each marked point."""
-    if x == "s":
-        top = float(max(3.0, 1.6 * float(p.s)))
-        x_edges = np.linspace(1.0, top, GRID_COLUMNS + 1)
-        x_edges[0] = 1.0 + 1e-6
-    elif x == "p_fo":
-        x_edges = np.linspace(0.0, 1.0, GRID_COLUMNS + 1)
-    else:
-        raise ValueError("x must be 's' or 'p_fo'")
+    x_edges, y_edges = zone_grid(p, x)
     regime = _regime(p)
-    runs = zone_runs(p, x, x_edges)
+    runs = zone_runs(zones, x_edges, y_edges)
     domain = [float(x_edges[0]), float(x_edges[-1])]
     present = [z for z in dsair.ZONES if ZONE_LABELS[z] in set(runs["zone"])]
     zone_scale = alt.Scale(domain=[ZONE_LABELS[z] for z in present],
@@ -145,8 +155,8 @@ def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str,
         .encode(x=x_enc, y=y_enc, text="label:N"),
     ]
     fixed = _fixed_parameters(p, x)
-    zones = [f"{name}: {str(dsair.zone(q)).replace('_', ' ')} zone" for name, q in marked.items()]
-    title = "; ".join(zones)
+    named = [f"{name}: {str(dsair.zone(q)).replace('_', ' ')} zone" for name, q in marked.items()]
+    title = "; ".join(named)
     title = title[0].upper() + title[1:]
     axes = "speed" if x == "s" else "detection"
     chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT + 60)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from coopsim.abm.runner import MEASURE_RANGES
 from coopsim.charts.theme import HEIGHT, LINE_LEGEND, WIDTH, themed, variant_label, variant_scale
 from coopsim.theory.intervals import interval_method
 
@@ -27,8 +26,10 @@ def _lines(title: str) -> list[str] | str:
 
 
 def line_chart(aggregates: pd.DataFrame, parameter: str, metric: str, variants: list[str], subtitle: str,
-               title: str, x_title: str, y_title: str) -> alt.TopLevelMixin:
-    """Metric against one parameter, a line per variant with its 95% band."""
+               title: str, x_title: str, y_title: str, bounds: tuple,
+               exact: bool = False) -> alt.TopLevelMixin:
+    """Metric against one parameter, a line per variant with its 95% band (none when the metric
+    is ``exact``: computed once per point). ``bounds`` is the measure's range."""
     field = _plain(parameter)
     data = aggregates.rename(columns={parameter: field}).assign(variant=lambda d: d["variant"].map(variant_label))
     names = [variant_label(v) for v in variants]
@@ -37,21 +38,22 @@ def line_chart(aggregates: pd.DataFrame, parameter: str, metric: str, variants: 
     band = alt.Chart(data).mark_area(opacity=0.22).encode(
         x=x, y=alt.Y(f"{metric}_low:Q", title=y_title), y2=f"{metric}_high:Q", color=color)
     line = alt.Chart(data).mark_line(point=True, strokeWidth=2).encode(
-        x=x, y=f"{metric}_mean:Q", color=color,
+        x=x, y=alt.Y(f"{metric}_mean:Q", title=y_title), color=color,
         tooltip=[alt.Tooltip("variant:N", title="Variant"), alt.Tooltip(f"{field}:Q", title=x_title),
                  alt.Tooltip(f"{metric}_mean:Q", format=".3g", title="Mean"),
                  alt.Tooltip("replicates:Q", title="Replicates")])
-    layers = [band, line]
-    if MEASURE_RANGES.get(metric) == (0.0, 1.0):  # a share: mark where it crosses one half
+    layers = [line] if exact else [band, line]
+    if tuple(bounds) == (0.0, 1.0):  # a share: mark where it crosses one half
         layers.append(alt.Chart(pd.DataFrame({"half": [0.5]})).mark_rule(
             color="#777777", strokeDash=[4, 4]).encode(y="half:Q"))
-    return themed(alt.layer(*layers).properties(width=WIDTH, height=HEIGHT), title,
-                  subtitle + " · lines: mean across replicates; bands: 95% "
-                  + f"{interval_method(MEASURE_RANGES.get(metric, (None, None)))} interval")
+    how = (" · exact values, computed once per point" if exact else
+           " · lines: mean across replicates; bands: 95% " + f"{interval_method(bounds)} interval")
+    return themed(alt.layer(*layers).properties(width=WIDTH, height=HEIGHT), title, subtitle + how)
 
 
 def heat_map(aggregates: pd.DataFrame, x: str, y: str, metric: str, subtitle: str, title: str,
-             x_title: str, y_title: str, legend: str) -> alt.TopLevelMixin:
+             x_title: str, y_title: str, legend: str, bounds: tuple,
+             exact: bool = False) -> alt.TopLevelMixin:
     """Mean metric over two parameters, one panel per variant (two panels a row)."""
     fx, fy = _plain(x), _plain(y)
     data = aggregates.rename(columns={x: fx, y: fy}).assign(variant=lambda d: d["variant"].map(variant_label))
@@ -60,7 +62,7 @@ def heat_map(aggregates: pd.DataFrame, x: str, y: str, metric: str, subtitle: st
         x=alt.X(f"{fx}:O", title=x_title, axis=alt.Axis(format=".3~g", labelAngle=0, titleLimit=2 * PANEL_WIDTH)),
         y=alt.Y(f"{fy}:O", title=_lines(y_title), sort="descending", axis=alt.Axis(format=".3~g")),
         color=alt.Color(f"{metric}_mean:Q", title=legend,
-                        scale=alt.Scale(scheme=scheme, domain=[0, 1]) if MEASURE_RANGES.get(metric) == (0.0, 1.0)
+                        scale=alt.Scale(scheme=scheme, domain=[0, 1]) if tuple(bounds) == (0.0, 1.0)
                         else alt.Scale(scheme=scheme),
                         legend=alt.Legend(titleLimit=600, gradientLength=300)),
         tooltip=[alt.Tooltip(f"{fx}:Q", title=x_title), alt.Tooltip(f"{fy}:Q", title=y_title),
@@ -74,4 +76,4 @@ def heat_map(aggregates: pd.DataFrame, x: str, y: str, metric: str, subtitle: st
         chart = chart.facet(facet=alt.Facet("variant:N", title=None, sort=order,
                                             header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
                             columns=PANEL_COLUMNS)
-    return themed(chart, title, subtitle + " · colour: mean across replicates")
+    return themed(chart, title, subtitle + (" · colour: exact value" if exact else " · colour: mean across replicates"))

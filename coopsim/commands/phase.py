@@ -1,4 +1,4 @@
-"""`coopsim phase`: one-shot phase diagrams over two factors."""
+"""`coopsim phase`: closed-form phase diagrams over two of a model's fields."""
 
 from __future__ import annotations
 
@@ -34,9 +34,11 @@ def phase(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
-    """Map the game class, the equilibrium set and whether cooperation is rational over two
-    factors, in closed form over the whole grid; the scenario's own point is marked."""
-    from coopsim.analyses.phase import check_axes, phase_grid
+    """Map what the scenario's model decides over two of its fields, in closed form over the
+    whole grid, the scenario's own point marked: for stage games the game class, the equilibrium
+    set and whether cooperation is rational; for the DSAIR race the zone and its conditions; for
+    the precipice the probability of disaster and the riskiest information condition."""
+    from coopsim.analyses.phase import phase_table
     from coopsim.report.folder import build_manifest, check_output_folder, slugify, write_folder
     from coopsim.report.sections import phase_report
     from coopsim.scenario.loading import load_scenario
@@ -44,8 +46,7 @@ def phase(
     scenario = load_scenario(scenario_file)
     destination = check_output_folder(out or Path("reports") / f"{slugify(scenario.name)}-phase")
     x_axis, y_axis = _axis(x, "--x"), _axis(y, "--y")
-    check_axes(scenario, [x_axis, y_axis], str(scenario_file))
-    table = phase_grid(scenario, x_axis, y_axis)
+    table = phase_table(scenario, x_axis, y_axis, str(scenario_file))
     manifest = build_manifest(scenario, invoked_command(), "phase")
     report = phase_report(scenario, table, x_axis.path, y_axis.path, manifest)
     write_folder(report, destination, manifest)

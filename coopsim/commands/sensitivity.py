@@ -34,8 +34,9 @@ def sensitivity(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder (default: reports/<slug>-sensitivity).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
-    """Rank the five factors and intervention parameters by their effect on long-run
-    cooperation and welfare."""
+    """Rank the model's parameters and intervention levers by their effect on the outcomes the
+    model measures (long-run cooperation and welfare for the lab model; safe play and payoff for
+    the DSAIR race; the probability of disaster for the precipice)."""
     from coopsim.analyses import sensitivity as sa
     from coopsim.report.folder import build_manifest, claim_output_folder, slugify, write_folder
     from coopsim.report.sections import sensitivity_report
@@ -52,18 +53,23 @@ def sensitivity(
         except ImportError:
             fail("--method sobol needs SALib: pip install 'coopsim[sobol]'")
     scenario = load_scenario(scenario_file)
-    chosen = sa.levers(scenario, spread)
+    left_out: list[tuple[str, str]] = []
+    chosen = sa.levers(scenario, spread, left_out)
+    for path, reason in left_out:
+        typer.echo(f"left out {path}: {reason}", err=True)
     if not chosen:
         fail(f"{scenario_file}: no numeric factor or intervention parameter to vary")
     points = (sa.one_at_a_time_points(chosen) if method == "oat"
               else sa.sobol_points(chosen, samples, scenario.seed))
+    ranked = sa.metrics(scenario)
     if replicates is None:
         replicates = scenario.dynamics.replicates if method == "oat" else 1
     parameters = {lever.path: [] for lever in chosen}
     plan = plan_points(scenario, str(scenario_file), parameters, points, replicates)
     folder = claim_output_folder(out or Path("reports") / f"{slugify(scenario.name)}-sensitivity")
     if not quiet:
-        typer.echo(f"{method}: {len(chosen)} parameters, {len(plan.tasks)} runs")
+        typer.echo(f"{method}: {len(chosen)} parameters, {len(plan.tasks)} runs"
+                   + (" (exact measures: one computation per point)" if plan.exact else ""))
     outcome = execute(plan, folder / method, make_executor(workers, scheduler))
     for line in failure_lines(outcome.failures):
         typer.echo(line, err=True)
@@ -71,11 +77,12 @@ def sensitivity(
         typer.echo("sensitivity incomplete; re-run to retry the failed runs", err=True)
         raise typer.Exit(WORK_FAILED)
     if method == "oat":
-        table = sa.one_at_a_time_table(chosen, outcome.table)
+        table = sa.one_at_a_time_table(chosen, outcome.table, ranked)
     else:
-        table = sa.sobol_table(chosen, outcome.table, scenario.seed)
+        table = sa.sobol_table(chosen, outcome.table, scenario.seed, ranked)
     manifest = build_manifest(scenario, invoked_command(), "sensitivity")
-    report = sensitivity_report(scenario, method, table, samples, replicates, len(plan.tasks), manifest)
+    report = sensitivity_report(scenario, method, table, samples, replicates, len(plan.tasks), manifest,
+                                ranked, plan.exact)
     write_folder(report, folder, manifest, keep=METHODS)
     if not quiet:
         print_findings(scenario, report.findings, folder)

@@ -74,6 +74,9 @@ def sweep(
     say = (lambda *_: None) if quiet else typer.echo
     say(f"{len(plan.points)} grid points x {len(plan.tasks) // len(plan.points)} runs = "
         f"{len(plan.tasks)} tasks on {executor.name} ({executor.workers} workers)")
+    if plan.exact:
+        say(f"the {scenario.game.model} model's measures are exact: computed once per grid point "
+            "and variant" + (" (--replicates ignored)" if replicates else ""))
     try:
         outcome = _run_with_progress(plan, folder, executor, quiet)
     except KeyboardInterrupt:

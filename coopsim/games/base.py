@@ -12,7 +12,13 @@ Capabilities (``None`` on :class:`GameModel` means "not provided"):
   :mod:`coopsim.analyses.evolution` needs for `coopsim evolve`;
 * ``dynamics(scenario, progress) -> dict`` and ``dynamics_markdown(result, heading_level)`` --
   a model of its own played round by round by agents (the DSAIR race), run when the scenario
-  has a ``dynamics:`` block.
+  has a ``dynamics:`` block;
+* ``measure(scenario, variant, replicate, seed) -> dict`` -- the model's outputs at one point of
+  a sweep or sensitivity analysis, one value per :class:`Measure` the model declares in
+  ``measures``. With ``measure_exact`` the values are exact (closed forms, stationary
+  distributions): they are computed once per grid point and variant, not per replicate;
+* ``phase(scenario, x, y, source) -> DataFrame`` -- the model's phase diagram over two axes
+  (:class:`coopsim.analyses.phase.Axis`), one row per cell, mapped by ``phase_maps``.
 
 Always there: ``describe(scenario)`` (the game in words), ``charts(scenario, subtitle,
 solution)`` (the model's own charts, by file name), ``check(scenario)`` (model-specific rules on
@@ -34,7 +40,29 @@ if TYPE_CHECKING:
     from coopsim.scenario.spec import Scenario
     from coopsim.scenario.base import Strict
 
-CAPABILITIES = ("stage_game", "solve", "population_game", "dynamics")
+CAPABILITIES = ("stage_game", "solve", "population_game", "dynamics", "measure", "phase")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One output of a model in sweeps, phase diagrams and sensitivity analyses.
+
+    ``bounds`` is the measure's range (lowest, highest; ``None`` = unbounded), which picks its
+    interval method across replicates; ``bounds=None`` marks a categorical measure (a zone, a
+    strategy name), tabulated but not averaged or charted as a line. ``ranked`` measures are the
+    ones sensitivity analyses rank parameters by. ``title`` is the question a chart of it answers
+    and ``label`` its axis title with units."""
+
+    name: str
+    title: str
+    label: str
+    bounds: tuple[float | None, float | None] | None = (None, None)
+    ranked: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        """Whether it is a number (averaged, charted) rather than a category."""
+        return self.bounds is not None
 
 
 @dataclass
@@ -44,7 +72,9 @@ class PopulationGame:
     Either ``matrix`` (``matrix[X, Y]`` the payoff of ``X`` against ``Y``, pairwise encounters) or
     ``group_fitness(resident, mutant, Z, fitness)`` giving the arrays ``(f_resident, f_mutant)``
     over ``k = 1 .. Z-1`` mutants (group encounters), with ``risk_dominance`` by pair. ``extras``
-    are added to the evolve result (the model's ``evolution_lines`` put them in words)."""
+    are added to the evolve result (the model's ``evolution_lines`` put them in words).
+    ``safe_share[i]`` is the share of SAFE (cooperative) moves in a population of strategy ``i``
+    alone, from which the stationary share of safe play follows."""
 
     strategies: tuple[str, ...]
     matrix: np.ndarray | None = None
@@ -52,6 +82,8 @@ class PopulationGame:
     risk_dominance: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    # Share of SAFE (cooperative) moves in a population of each strategy alone.
+    safe_share: np.ndarray | None = None
 
 
 class GameModel:
@@ -73,6 +105,12 @@ class GameModel:
     population_game: ClassVar[Callable | None] = None
     dynamics: ClassVar[Callable | None] = None
     dynamics_markdown: ClassVar[Callable | None] = None
+    measure: ClassVar[Callable | None] = None
+    measures: ClassVar[tuple[Measure, ...]] = ()
+    measure_exact: ClassVar[bool] = False  # one computation per grid point, not per replicate
+    phase: ClassVar[Callable | None] = None
+    # Map name -> (column of the phase table, chart title, legend title).
+    phase_maps: ClassVar[dict[str, tuple[str, str, str]]] = {}
 
     @classmethod
     def provides(cls, capability: str) -> bool:

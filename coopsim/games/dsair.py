@@ -14,6 +14,7 @@ from pydantic import Field
 
 from coopsim.games.base import register
 from coopsim.games.base import GameModel, PopulationGame, trust_field
+from coopsim.games.dsair_measures import MEASURES, PHASE_MAPS, measure
 from coopsim.scenario.base import NonNegative, Probability, Strict
 
 if TYPE_CHECKING:
@@ -105,9 +106,7 @@ def conditions(p: DsairParams) -> dict[str, Any]:
             },
         }
         found = {"safety_collectively_preferred": preferred, "as_risk_dominant": selected}
-        zone = ("compliance" if selected else "dilemma") if preferred else (
-            "unsafe_preferred_safe_selected" if selected else "innovation"
-        )
+        zone = str(dsair.zone_of(preferred, selected))
     else:
         thresholds = {
             "collective_preference": {
@@ -151,13 +150,15 @@ def _label(row: tuple[float, ...], names: tuple[str, ...]) -> str:
 def solve(scenario: Scenario, source: str = "<scenario>") -> dict[str, Any]:
     """`coopsim solve` for a DSAIR scenario: the race-averaged game and where it sits.
 
-    Two labs: Eq. 2's 3x3 matrix (AS, AU, CS; or ``evolution.strategies``) and every Nash
+    Two labs: Eq. 2's 3x3 matrix (AS, AU, CS; or ``evolution.strategies``, with the
+    interventions in force and any choice strategies listed, as :func:`population_game` builds
+    it) and every Nash
     equilibrium of the symmetric game (A, A transposed) from :func:`coopsim.theory.equilibria.solve`.
     ``N > 2`` labs: the group payoffs of Appendix B and the pure symmetric-game equilibria (how
     many labs play SAFE when nobody gains by switching)."""
     import numpy as np
 
-    from coopsim.analyses.evolution import choose_strategies, jsonable
+    from coopsim.analyses.evolution import jsonable
     from coopsim.scenario.spec import EvolutionSettings
     from coopsim.theory import dsair, dsair_groups
     from coopsim.theory.equilibria import solve as nash
@@ -171,9 +172,11 @@ def solve(scenario: Scenario, source: str = "<scenario>") -> dict[str, Any]:
         "per_round_payoffs": dsair.per_round_payoffs(p),
     }
     if p.N == 2:
-        names = choose_strategies(settings.strategies, dsair.STRATEGIES, source)
-        A = dsair.race_payoff_matrix(p, names)
+        game = population_game(scenario, settings, source)
+        names, A = game.strategies, game.matrix
         found = nash(A, A.T)
+        if game.notes:
+            result["notes"] = game.notes
         result.update(
             strategies=list(names),
             payoff_matrix=A.tolist(),
@@ -211,19 +214,47 @@ def solve(scenario: Scenario, source: str = "<scenario>") -> dict[str, Any]:
 
 
 def population_game(scenario: Scenario, settings: EvolutionSettings, source: str) -> PopulationGame:
-    """Two labs per race: Eq. 2 between AS, AU and CS (pairwise encounters). ``N > 2``: AS and AU
-    in races of N labs drawn from the population (:func:`coopsim.theory.dsair_groups.n_lab_population_payoffs`,
-    with the chosen fitness convention)."""
+    """Two labs per race: Eq. 2 between AS, AU and CS (pairwise encounters), and the choice
+    strategies (PS, RS, COM, FC; :mod:`coopsim.policy.population`) that the scenario's
+    interventions offer, when ``evolution.strategies`` lists them. Interventions act on the
+    race's per-round payoffs (Eq. 1), averaged over the race's rounds like them, every lab
+    acting as in the agent-based model unless a listed strategy makes the intervention's choice;
+    their payments are not wiped out by a disaster. ``N > 2``: AS and AU in races of N labs
+    drawn from the population (:func:`coopsim.theory.dsair_groups.n_lab_population_payoffs`,
+    with the chosen fitness convention); interventions are not part of that game."""
+    import numpy as np
+
     from coopsim.analyses.evolution import choose_strategies
+    from coopsim.policy import population
     from coopsim.theory import dsair, dsair_groups
 
     params = dsair_params(scenario)
     extras = conditions(params)
     if params.N == 2:
-        strategies = choose_strategies(settings.strategies, dsair.STRATEGIES, source)
+        names = dsair.STRATEGIES
+        if settings.strategies is None:
+            strategies = names
+        else:
+            strategies = choose_strategies(settings.strategies, population.available(scenario, names), source)
+        game = population.BaseGame(names, dsair.race_payoff_matrix(params, names),
+                                   dsair.race_profiles(params, names), dsair.per_round_table(params))
+        notes = []
+        reduced = population.unchosen(scenario, strategies)
+        if population.in_force(reduced):
+            effect = population.everyone_effect(reduced, game.stage)
+            game = population.BaseGame(names, game.matrix + np.einsum("xyab,ab->xy", game.profiles, effect),
+                                       game.profiles, game.stage)
+            notes.append("interventions act on every lab's per-round payoffs (Eq. 1), averaged "
+                         "over the race's rounds; their payments are not wiped out by a disaster")
+        if population.choices_made(strategies):
+            matrix = population.payoff_matrix(scenario, strategies, game)
+            notes.append(population.CHOICE_NOTE)
+        else:
+            index = [names.index(s) for s in strategies]
+            matrix = game.matrix[np.ix_(index, index)]
         return PopulationGame(
-            strategies=strategies, matrix=dsair.race_payoff_matrix(params, strategies),
-            extras=extras,
+            strategies=strategies, matrix=matrix, extras=extras, notes=notes,
+            safe_share=population.safe_share(strategies, game),
         )
     strategies = choose_strategies(settings.strategies, ("AS", "AU"), source)
 
@@ -241,29 +272,46 @@ def population_game(scenario: Scenario, settings: EvolutionSettings, source: str
         notes=[f"{params.N} labs per race (Appendix B): groups drawn by hypergeometric sampling; "
                "only AS and AU are defined for N > 2"],
         extras=extras,
+        safe_share=np.array([1.0 if s == "AS" else 0.0 for s in strategies]),
     )
 
 
 def charts(scenario: Scenario, subtitle: str, solution: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Zone maps over (s, p_r) and (p_fo, p_r) around the scenario's parameters (two labs), each
-    variant marked when the variants differ only in the map's axes."""
+    """Zone maps over (s, p_r) and (p_fo, p_r) around the scenario's parameters (two labs),
+    computed by the model's phase diagram (:func:`coopsim.analyses.race_phase.dsair_phase`); each
+    variant is marked when the variants differ only in the map's axes."""
     if scenario.game.N != 2:
         return {}
     from coopsim.charts import races as race_charts
 
     from dataclasses import replace
 
+    from coopsim.analyses.phase import Axis
+    from coopsim.analyses.race_phase import dsair_phase
     from coopsim.scenario.loading import resolve_variants
 
     p = dsair_params(scenario)
     variants = {name.replace("_", " "): dsair_params(v) for name, v in resolve_variants(scenario).items()}
-    charts = {}
-    for x, name in (("s", "dsair-zones-s-p_r"), ("p_fo", "dsair-zones-p_fo-p_r")):
+    found = {}
+    for x in ("s", "p_fo"):
+        x_edges, y_edges = race_charts.zone_grid(p, x)
+        x_mid, y_mid = race_charts.midpoints(x_edges), race_charts.midpoints(y_edges)
+        table = dsair_phase(scenario, Axis(f"game.{x}", x_mid), Axis("game.p_r", y_mid))
+        zones = table["zone"].to_numpy().reshape(len(y_mid), len(x_mid)).T  # [x column, p_r row]
         # Variants that differ only in the map's two axes sit on the same map: mark each of them.
         same_map = {label: q for label, q in variants.items() if replace(q, **{x: getattr(p, x), "p_r": p.p_r}) == p}
         points = same_map if len(variants) > 1 and len(same_map) == len(variants) else None
-        charts[name] = race_charts.zone_map_chart(p, x, subtitle, points)
-    return charts
+        found[f"dsair-zones-{x}-p_r"] = race_charts.zone_map_chart(p, x, zones, subtitle, points)
+    return found
+
+
+def check_strategies(scenario: Scenario) -> None:
+    """Races of N > 2 labs know only AS and AU (Appendix B)."""
+    listed = (scenario.evolution.strategies or []) if scenario.evolution else []
+    others = [s for s in listed if s.strip().upper() not in ("AS", "AU", "ALWAYS_SAFE", "ALWAYS_UNSAFE")]
+    if scenario.game.N > 2 and others:
+        raise ValueError(f"evolution.strategies: only AS and AU are defined for races of N > 2 labs "
+                         f"(game.N is {scenario.game.N}); {others[0]} is not")
 
 
 def check_dynamics(game: DsairGame, dynamics: Any) -> None:
@@ -313,7 +361,20 @@ class Dsair(GameModel):
         from coopsim.analyses.findings_races import dsair_findings
 
         return dsair_findings(scenario, extras)
+
     check_dynamics = staticmethod(check_dynamics)
+    measures = MEASURES
+    measure = staticmethod(measure)
+    measure_exact = True
+
+    @staticmethod
+    def phase(scenario: Scenario, x: Any, y: Any, source: str = "<scenario>") -> Any:
+        from coopsim.analyses.race_phase import dsair_phase
+
+        return dsair_phase(scenario, x, y, source)
+
+    phase_maps = PHASE_MAPS
+    sensitivity_factors = ("b", "c", "s", "B", "W", "p_r", "p_fo", "N", "gamma")
 
     @staticmethod
     def solution_markdown(solution: dict[str, Any], heading_level: int = 2) -> str:
@@ -347,8 +408,10 @@ class Dsair(GameModel):
 
     @staticmethod
     def check(scenario: Scenario) -> None:
-        """With a ``dynamics:`` block, every intervention must be able to act in the race played
-        by agents (only payments between rivals do: :func:`coopsim.games.dsair_race.race_problem`)."""
+        """The strategies a race of N labs knows (:func:`check_strategies`); with a ``dynamics:``
+        block, every intervention must be able to act in the race played by agents (only
+        payments between rivals do: :func:`coopsim.games.dsair_race.race_problem`)."""
+        check_strategies(scenario)
         if "dynamics" not in scenario.model_fields_set:
             return
         from coopsim.games.dsair_race import race_problem

@@ -58,6 +58,10 @@ def solution_markdown(solution: dict[str, Any], heading_level: int = 2) -> str:
     if "payoff_matrix" in solution:
         names = solution["strategies"]
         lines += ["Average payoff per round over a race (Eq. 2), row against column:", ""]
+        if solution.get("notes"):
+            lines[-2] = ("Average payoff per round over a race (Eq. 2 plus the interventions' "
+                         "expected payments per round; " + "; ".join(solution["notes"])
+                         + "), row against column:")
         lines += markdown_table(["row \\ column", *names],
                                 [[a, *row] for a, row in zip(names, solution["payoff_matrix"])])
         lines += ["", f"{h}# Nash equilibria of the symmetric race game", ""]

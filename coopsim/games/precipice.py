@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from coopsim.games.base import register
-from coopsim.games.base import GameModel, trust_field
+from coopsim.games.base import GameModel, Measure, trust_field
 from coopsim.scenario.base import Probability, Strict
 
 if TYPE_CHECKING:
@@ -169,6 +169,38 @@ def charts(scenario: Scenario, subtitle: str, solution: dict[str, Any] | None = 
     return {"precipice-disaster-vs-mu": race_charts.disaster_vs_mu_chart(result, subtitle)}
 
 
+MEASURES = (
+    Measure("disaster_probability", "Where is disaster likeliest?",
+            "probability of disaster (closed form)", (0.0, 1.0), ranked=True),
+    *(Measure(f"disaster_probability_{info}_information",
+              f"Where is disaster likeliest with {info} information?",
+              f"probability of disaster, {info} information (closed form)", (0.0, 1.0))
+      for info in ("none", "private", "public")),
+)
+
+
+def measure(scenario: Scenario, variant: str = "", replicate: int = 0, seed: Any = None) -> dict[str, float]:
+    """The probability of disaster at a sweep point, in closed form
+    (:func:`coopsim.theory.precipice.disaster_probability`): under the scenario's information
+    condition and under each of the three (so one sweep compares them). Exact: ``seed`` is
+    unused and the Monte Carlo check of `coopsim solve` is not run."""
+    from coopsim.theory import precipice
+
+    values = {"disaster_probability": precipice.disaster_probability(precipice_params(scenario))}
+    for info in precipice.INFORMATION:
+        values[f"disaster_probability_{info}_information"] = precipice.disaster_probability(
+            precipice_params(scenario, info))
+    return values
+
+
+PHASE_MAPS = {
+    "disaster": ("disaster_band", "How likely is disaster?",
+                 "probability of disaster (closed form, 10-point bands)"),
+    "riskiest-information": ("riskiest_information", "Which information makes disaster likeliest?",
+                             "information condition with the highest probability of disaster"),
+}
+
+
 @register("precipice")
 class Precipice(GameModel):
     """Racing to the precipice (see the module docstring)."""
@@ -186,3 +218,16 @@ class Precipice(GameModel):
         from coopsim.analyses.findings_races import precipice_findings
 
         return precipice_findings(scenario, extras)
+
+    measures = MEASURES
+    measure = staticmethod(measure)
+    measure_exact = True
+
+    @staticmethod
+    def phase(scenario: Scenario, x: Any, y: Any, source: str = "<scenario>") -> Any:
+        from coopsim.analyses.race_phase import precipice_phase
+
+        return precipice_phase(scenario, x, y, source)
+
+    phase_maps = PHASE_MAPS
+    sensitivity_factors = ("teams", "mu", "enmity")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from coopsim.games.base import GameModel, PopulationGame
+from coopsim.games.base import GameModel, Measure, PopulationGame
 from coopsim.theory.stage_game import Lab, Payoffs
 
 if TYPE_CHECKING:
@@ -61,6 +61,34 @@ def _repeated_game_text(result: dict[str, Any]) -> list[str]:
             f"{fmt(result['rounds'])} rounds."]
 
 
+SIMULATED_MEASURES = (
+    Measure("long_run_cooperation", "Where does cooperation hold?",
+            "long-run cooperation (share of choices)", (0.0, 1.0), ranked=True),
+    Measure("cumulative_incidents", "Where do incidents pile up?", "incidents over the run (count)",
+            (0.0, None)),
+    Measure("welfare", "Where is welfare highest?", "welfare over the run (payoff units)",
+            (None, None), ranked=True),
+)
+
+
+def _measure(scenario: Scenario, variant: str, replicate: int, seed: Any) -> dict[str, float]:
+    """One replicate of the iterated lab model: long-run cooperation (mean cooperation rate over
+    the last ``dynamics.long_run_fraction`` of the rounds), incidents and welfare over the run,
+    exactly as the run's summary computes them (:func:`coopsim.abm.runner.replicate_measures`)."""
+    from coopsim.abm.runner import replicate_measures, simulate_one
+
+    rounds = simulate_one(scenario, variant, replicate, seed).rounds
+    measures, _ = replicate_measures(rounds, scenario.dynamics.long_run_fraction)
+    return {name: float(values.iloc[0]) for name, values in measures.items()}
+
+
+def _phase(scenario: Scenario, x: Any, y: Any, source: str) -> Any:
+    from coopsim.analyses.phase import check_axes, phase_grid
+
+    check_axes(scenario, [x, y], source)
+    return phase_grid(scenario, x, y)
+
+
 class StageGameModel(GameModel):
     """Base of the models with a 2x2 stage game (see the module docstring)."""
 
@@ -68,6 +96,16 @@ class StageGameModel(GameModel):
     solve = staticmethod(_solve)
     solution_markdown = staticmethod(_solution_markdown)
     evolution_lines = staticmethod(_repeated_game_text)
+    measures = SIMULATED_MEASURES
+    measure = staticmethod(_measure)
+    phase = staticmethod(_phase)
+    phase_maps = {
+        "game-class": ("game_class", "Which game do the labs play?", "game class"),
+        "equilibria": ("equilibria", "Which outcomes are equilibria?",
+                       "equilibria (C = cooperate, D = defect; row lab first)"),
+        "cooperation-rational": ("cooperation_rational", "Where is responsible development rational?",
+                                 "cooperating is the row lab's best response"),
+    }
 
     @staticmethod
     def stage_payoffs(values: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
@@ -84,30 +122,46 @@ class StageGameModel(GameModel):
     def population_game(  # type: ignore[override]
         cls, scenario: Scenario, settings: EvolutionSettings, source: str
     ) -> PopulationGame:
-        """AllC, AllD and TFT in the stage game repeated over ``evolution.rounds`` rounds.
+        """AllC, AllD and TFT in the stage game repeated over ``evolution.rounds`` rounds, and
+        the choice strategies (PS, RS, COM, FC; :mod:`coopsim.policy.population`) that the
+        scenario's interventions offer, when ``evolution.strategies`` lists them.
 
         Expected stage payoffs with the scenario's incidents and interventions in force (as in
-        the policy section of `coopsim solve`)."""
+        the policy section of `coopsim solve`), except the interventions whose choice a listed
+        strategy makes: their transfers are paid by and to the strategies that make it."""
         import numpy as np
 
         from coopsim.analyses.evolution import choose_strategies
+        from coopsim.policy import population
         from coopsim.policy.expected import effective_payoffs
         from coopsim.theory import evolution as ev
 
         base, notes = cls.symmetric_stage(scenario, source)
-        effective = effective_payoffs(base, scenario)
+        names = ev.REPEATED_GAME_STRATEGIES
+        if settings.strategies is None:
+            strategies = names
+        else:
+            strategies = choose_strategies(settings.strategies, population.available(scenario, names), source)
+        effective = effective_payoffs(base, population.unchosen(scenario, strategies))
         if effective != base:
             notes.append(
                 "stage payoffs are expected values with the scenario's incidents and "
                 "interventions in force"
             )
         stage = {"R": effective.R, "S": effective.S, "T": effective.T, "P": effective.P}
-        strategies = choose_strategies(settings.strategies, ev.REPEATED_GAME_STRATEGIES, source)
         full = ev.repeated_game_matrix(stage["R"], stage["S"], stage["T"], stage["P"], settings.rounds)
-        index = [ev.REPEATED_GAME_STRATEGIES.index(s) for s in strategies]
+        game = population.BaseGame(names, full, ev.repeated_game_profiles(settings.rounds),
+                                   base.matrix())
+        if population.choices_made(strategies):
+            matrix = population.payoff_matrix(scenario, strategies, game)
+            notes.append(population.CHOICE_NOTE)
+        else:
+            index = [names.index(s) for s in strategies]
+            matrix = full[np.ix_(index, index)]
         return PopulationGame(
             strategies=strategies,
-            matrix=full[np.ix_(index, index)],
+            matrix=matrix,
             notes=notes,
             extras={"stage_game": stage, "rounds": settings.rounds},
+            safe_share=population.safe_share(strategies, game),
         )

@@ -236,6 +236,22 @@ class Intervention:
     def apply(self, rules: RoundRules) -> None:
         """Change this round's rules (default: none)."""
 
+    def choice(self) -> str | None:
+        """The lab's own choice this intervention's transfers hang on (``"punish"``,
+        ``"reward"``, ``"pledge"``), which a population game may turn into strategies
+        (:mod:`coopsim.policy.population`); ``None`` when no lab chooses anything."""
+        return None
+
+    # Whether the choice decides whose match entries trigger the transfers (a punisher's, a
+    # rewarder's) rather than which labs are bound by them (a pledge).
+    choice_triggers: ClassVar[bool] = True
+
+    def apply_choosing(self, rules: RoundRules, chosen: np.ndarray) -> None:
+        """Change this round's rules as if exactly the labs with ``chosen[lab]`` made the
+        choice. When the choice triggers the transfers, gating them by the actor is the
+        caller's job and this is :meth:`apply`; otherwise subclasses bind the chosen labs."""
+        self.apply(rules)
+
     def does_nothing(self, scenario: Scenario) -> str | None:
         """Why this intervention cannot change anything in ``scenario`` (``None`` if it can).
         Subclasses add the reasons their own settings give."""

@@ -40,6 +40,9 @@ class PeerPunishment(Intervention):
         cost: NonNegative = Field(description="What the punishing (safe) lab pays per punishment.")
         fine: NonNegative = Field(description="What the punished (unsafe) lab loses per punishment.")
 
+    def choice(self) -> str:
+        return "punish"
+
     def apply(self, rules: RoundRules) -> None:
         rules.transfers.append(Transfer(
             to_actor=cell_table(CD=-self.spec.cost),

@@ -57,6 +57,10 @@ class Reward(Intervention):
                 raise ValueError("cost applies only to budget: peer (the public purse pays)")
             return self
 
+    def choice(self) -> str | None:
+        """A peer reward is the rewarding lab's choice; a public one is nobody's."""
+        return "reward" if self.spec.budget == "peer" else None
+
     def apply(self, rules: RoundRules) -> None:
         r = self.spec.amount
         if self.spec.budget == "public":

@@ -61,9 +61,18 @@ class VoluntaryCommitment(Intervention):
             description="Fine a pledged lab pays when its partner sees it defect."
         )
 
+    choice_triggers = False  # pledging binds the pledged lab; any partner may see a breach
+
+    def choice(self) -> str:
+        return "pledge"
+
     def apply(self, rules: RoundRules) -> None:
-        pledged = pledges(rules.true, self.spec.pledge_cost, self.spec.sanction)
-        pledged = pledged[:, None, None].astype(float)
+        self.apply_choosing(rules, pledges(rules.true, self.spec.pledge_cost, self.spec.sanction))
+
+    def apply_choosing(self, rules: RoundRules, chosen: np.ndarray) -> None:
+        """The pledge's transfers with the labs in ``chosen`` pledged (the pledge rule decides
+        who in :meth:`apply`; a population game lets the strategies decide)."""
+        pledged = np.asarray(chosen, dtype=float)[:, None, None]
         everywhere = cell_table(CC=1, CD=1, DC=1, DD=1)
         rules.transfers.append(Transfer(
             to_actor=-self.spec.pledge_cost * pledged * everywhere, to_partner=cell_table()

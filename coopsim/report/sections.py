@@ -26,7 +26,17 @@ def chart_subtitle(scenario, extra: str = "") -> str:
 
 
 def phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[str, Any]) -> Report:
-    """`coopsim phase`: three maps over (x, y), the scenario's point marked on each."""
+    """`coopsim phase`: the model's maps over (x, y), the scenario's point marked on each (a
+    stage game: class, equilibria and best response; other models: their own ``phase_maps``)."""
+    from coopsim.games import game_model
+
+    if not game_model(scenario).provides("stage_game"):
+        return _model_phase_report(scenario, table, x, y, manifest)
+    return _stage_phase_report(scenario, table, x, y, manifest)
+
+
+def _stage_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[str, Any]) -> Report:
+    """Three maps of the one-shot game over (x, y), the scenario's point marked on each."""
     from coopsim.analyses import phase_findings as pf
     from coopsim.analyses.findings import percent
     from coopsim.analyses.phase import Axis, phase_grid
@@ -89,18 +99,59 @@ def phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[s
     return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts, tables, files, findings)
 
 
+def _model_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[str, Any]) -> Report:
+    """The maps a model without a stage game declares (``phase_maps``: column, question, legend),
+    with the category at the scenario's own point (the model's phase table on that one cell) and
+    the share of the grid each category covers."""
+    import numpy as np
+
+    from coopsim.analyses import phase_findings as pf
+    from coopsim.analyses.phase import Axis, phase_table
+    from coopsim.charts.phase import phase_map
+    from coopsim.games import game_model
+    from coopsim.labels import field_label
+
+    maps = {name: spec for name, spec in game_model(scenario).phase_maps.items() if spec[0] in table}
+    here = pf.scenario_point(scenario, (x, y))
+    point = None
+    if here is not None:
+        point = phase_table(scenario, Axis(x, np.array([here[0]])), Axis(y, np.array([here[1]])))
+    shares = pf.category_shares(table, [column for column, _, _ in maps.values()])
+    findings = pf.model_phase_findings(scenario, x, y, point, shares, maps)
+    subtitle = chart_subtitle(scenario, f"{len(table):,} cells, closed form; diamond: this scenario")
+    x_title, y_title = field_label(scenario, x), field_label(scenario, y)
+    charts = {}
+    for name, (column, question, legend) in maps.items():
+        top = shares[shares["map"] == column].sort_values("share", ascending=False, kind="stable").iloc[0]
+        title = pf.largest_category_title(legend, top["category"], top["share"])
+        charts[f"phase-{name}"] = phase_map(table, x, y, column, title, legend[0].upper() + legend[1:],
+                                            subtitle, x_title, y_title, here)
+    body = section(
+        "Phase diagrams",
+        f"{scenario.game.model} model on a {table[x].nunique()} x {table[y].nunique()} grid of "
+        f"{x_title.lower()} and {y_title.lower()}, in closed form. `data/phase.csv` holds every "
+        "cell; `data/phase_shares.csv` the share of cells per category.", *charts)
+    tables = {"phase": table, "phase_shares": shares}
+    if point is not None:
+        tables["phase_point"] = point
+    counts = {column: table[column].astype(str).value_counts().sort_index().to_dict() for column, _, _ in maps.values()}
+    files = {"phase.json": {"scenario": scenario.name, "x": x, "y": y, "cells": len(table), "counts": counts}}
+    what = f"coopsim phase: {x_title} against {y_title}."
+    return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts, tables, files, findings)
+
+
 # --------------------------------------------------------------------------- sweep
 
 
 def sweep_report(plan, outcome, manifest: dict[str, Any]) -> Report:
-    """`coopsim sweep`: the runs, their per-grid-point summary, and a chart per measure (lines
-    with bands for one numeric parameter, heat maps for two)."""
+    """`coopsim sweep`: the runs, their per-grid-point summary, and a chart per numeric measure the
+    scenario's model declares (lines, with bands unless exact, for one numeric parameter; heat
+    maps for two)."""
     from coopsim.analyses import sweep_findings as sf
     from coopsim.charts import sweep as sweep_charts
     from coopsim.labels import field_label, measure_label
     from coopsim.scenario.loading import resolve_variants
     from coopsim.sweep.results import aggregate
-    from coopsim.sweep.task import METRICS
 
     scenario = plan.scenario
     parameters = list(plan.parameters)
@@ -108,21 +159,28 @@ def sweep_report(plan, outcome, manifest: dict[str, Any]) -> Report:
     findings, charts = [], {}
     labels = {p: field_label(scenario, p) for p in parameters}
     names = {p: sf.short_label(scenario, p) for p in parameters}
+    lead, peak = sf.lead_measures(plan.measures)
     if not outcome.table.empty:
-        summary = aggregate(outcome.table, parameters).reset_index(drop=True)
+        summary = aggregate(outcome.table, parameters, plan.measures, plan.exact).reset_index(drop=True)
         tables["sweep_summary"] = summary
-        findings = sf.sweep_findings(scenario, summary, parameters, len(outcome.table), outcome.total)
-        subtitle = chart_subtitle(scenario, f"{outcome.total:,} runs, {plan.replicates} replicates per point")
+        findings = sf.sweep_findings(scenario, summary, parameters, len(outcome.table), outcome.total, lead, peak)
+        subtitle = chart_subtitle(scenario, f"{outcome.total:,} exact computations" if plan.exact
+                                  else f"{outcome.total:,} runs, {plan.replicates} replicates per point")
         variants = list(resolve_variants(scenario))
         numeric = [p for p in parameters if pd.api.types.is_numeric_dtype(summary[p])]
-        for metric in [m for m in METRICS if not sf.never_happened(summary, m)]:
-            title = sf.sweep_headline(summary, parameters, metric, names)
+        for measure in plan.measures:
+            metric = measure.name
+            if not measure.numeric or sf.never_happened(summary, metric) or summary[f"{metric}_mean"].isna().all():
+                continue
+            title = sf.sweep_headline(summary, parameters, metric, names, lead)
             if len(parameters) == 1 and numeric:
                 chart = sweep_charts.line_chart(summary, parameters[0], metric, variants, subtitle, title,
-                                                labels[parameters[0]], measure_label(metric))
+                                                labels[parameters[0]], measure_label(metric),
+                                                measure.bounds, plan.exact)
             elif len(parameters) == 2:
                 chart = sweep_charts.heat_map(summary, parameters[0], parameters[1], metric, subtitle, title,
-                                              labels[parameters[0]], labels[parameters[1]], measure_label(metric))
+                                              labels[parameters[0]], labels[parameters[1]], measure_label(metric),
+                                              measure.bounds, plan.exact)
             else:
                 continue
             charts[f"sweep-{metric.replace('_', '-')}"] = chart
@@ -131,7 +189,8 @@ def sweep_report(plan, outcome, manifest: dict[str, Any]) -> Report:
     body = section(
         "The sweep",
         f"{len(plan.points):,} grid points x {len(resolve_variants(scenario))} variant(s) x "
-        f"{plan.replicates} replicates. Grid: {grid}. `data/sweep.csv` holds one row per run, "
+        + ("one exact computation" if plan.exact else f"{plan.replicates} replicates")
+        + f". Grid: {grid}. `data/sweep.csv` holds one row per run, "
         "`data/sweep_summary.csv` the mean and 95% interval of each measure per grid point and "
         "variant (the findings quote it).", *charts)
     what = "coopsim sweep over " + " and ".join(labels[p] for p in parameters) + "."
@@ -142,9 +201,10 @@ def sweep_report(plan, outcome, manifest: dict[str, Any]) -> Report:
 
 
 def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int, replicates: int,
-                       runs: int, manifest: dict[str, Any]) -> Report:
-    """`coopsim sensitivity`: the ranking table, its findings and a chart per measure."""
-    from coopsim.analyses import sensitivity as sa
+                       runs: int, manifest: dict[str, Any], ranked: tuple[str, ...],
+                       exact: bool = False) -> Report:
+    """`coopsim sensitivity`: the ranking table, its findings and a chart per ranked measure of
+    the scenario's model (``exact``: each point computed once, no replicates)."""
     from coopsim.analyses import sensitivity_findings as sfind
     from coopsim.charts import sensitivity as sa_charts
     from coopsim.labels import field_label, in_sentence, measure_label, measure_words
@@ -159,20 +219,21 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
     subtitle = chart_subtitle(scenario, f"{runs:,} runs")
     charts = {}
     if method == "oat":
-        findings = sfind.oat_findings(table, sa.METRICS, name)
-        for metric in sa.METRICS:
+        findings = sfind.oat_findings(table, ranked, name)
+        for metric in ranked:
             first = table[table["variant"] == table["variant"].iloc[0]]
             top = first.loc[first[f"{metric}_effect"].abs().idxmax(), sfind.LABEL]
             title = _sentence_case(f"{in_sentence(top)} moves {measure_words(metric)} most")
             charts[f"oat-{metric.replace('_', '-')}"] = sa_charts.tornado_chart(
                 table, metric, subtitle, title, measure_label(metric))
+        per_point = "each point computed once (exact)" if exact else f"{replicates} replicate(s) per point"
         how = (f"One at a time: each parameter moved from its low to its high value (base -+ the spread) "
-               f"with the others at base, {replicates} replicate(s) per point; the effect is the "
+               f"with the others at base, {per_point}; the effect is the "
                "result at the high value minus that at the low value.")
     else:
         table = sfind.with_intervals(table)
         findings = sfind.sobol_findings(table, name, samples)
-        for metric in sa.METRICS:
+        for metric in ranked:
             part = table[(table["metric"] == metric) & (table["variant"] == table["variant"].iloc[0])]
             ranked = part.sort_values("ST", ascending=False, kind="stable")
             top = in_sentence(ranked[sfind.LABEL].iloc[0])

@@ -1,6 +1,9 @@
 """A sweep plan: the grid of scenario overrides, validated up front, and its tasks.
 
-A task is one replicate of one variant at one grid point. Its seed is
+A task is one replicate of one variant at one grid point, and computes the measures the
+scenario's payoff model declares (:mod:`coopsim.sweep.task`). A model whose measures are exact
+(``measure_exact``: closed forms, stationary distributions) is computed once per grid point and
+variant: its plans have one replicate whatever was asked. A task's seed is
 ``SeedSequence([scenario.seed, point, variant, replicate])``: it depends only on the scenario seed
 and the task's grid position, so serial, local-parallel and Dask runs give identical results.
 """
@@ -45,6 +48,23 @@ class SweepPlan:
     replicates: int
     points: list[dict[str, Any]]
     tasks: list[Task]
+
+    @property
+    def model(self) -> type:
+        """The scenario's payoff model (:class:`coopsim.games.base.GameModel`)."""
+        from coopsim.games import game_model
+
+        return game_model(self.scenario)
+
+    @property
+    def measures(self) -> tuple:
+        """What every task measures (the model's :class:`~coopsim.games.base.Measure` s)."""
+        return self.model.measures
+
+    @property
+    def exact(self) -> bool:
+        """Whether the measures are exact, computed once per grid point and variant."""
+        return self.model.measure_exact
 
     @property
     def fingerprint(self) -> str:
@@ -96,14 +116,14 @@ def plan_points(
 ) -> SweepPlan:
     """A plan over an explicit list of grid points (each a path -> value assignment), refused
     (ScenarioError) as soon as its estimated compute exceeds the sweep limits."""
-    from coopsim.games import GAMES
+    from coopsim.games import game_model
 
-    if not GAMES[scenario.game.model].provides("stage_game"):
-        staged = " or ".join(name for name, game in GAMES.items() if game.provides("stage_game"))
-        raise ScenarioError(
-            source, f"sweeps run the iterated model, which needs a {staged} game, not "
-            f"{scenario.game.model} (use coopsim evolve or solve for race models)", field="game.model",
-        )
+    model = game_model(scenario)
+    if not model.provides("measure"):
+        raise ScenarioError(source, f"the {scenario.game.model} model declares nothing to measure "
+                            "at a grid point", field="game.model")
+    if model.measure_exact:
+        replicates = 1
     too_many = budget.sweep_excess(len(grid))
     if too_many:
         raise ScenarioError(source, too_many, field="sweep.parameters")
@@ -117,7 +137,7 @@ def plan_points(
             raise ScenarioError(source, f"{exc.message} (grid point {where})", exc.line, exc.field) from None
         points.append(assignment)
         variants = resolve_variants(grid_scenario, source)
-        seconds += sum(budget.iterated_run(v, replicates).seconds for v in variants.values())
+        seconds += sum(_seconds(model, v, replicates) for v in variants.values())
         # Checked as the plan grows, so a hopeless sweep is refused before its tasks are listed.
         too_much = budget.sweep_excess(
             len(grid), len(tasks) + len(variants) * replicates, seconds, planned=point + 1
@@ -139,3 +159,12 @@ def plan_points(
                     )
                 )
     return SweepPlan(scenario, parameters, replicates, points, tasks)
+
+
+def _seconds(model: type, variant: Scenario, replicates: int) -> float:
+    """Estimated compute of one grid point of one variant: the iterated runs, or for exact
+    measures the evolutionary analysis (if the model has one; closed forms cost nothing)."""
+    if not model.measure_exact:
+        return budget.iterated_run(variant, replicates).seconds
+    estimate = budget.evolution(variant)
+    return estimate.seconds if estimate is not None else 0.0

@@ -1,4 +1,9 @@
-"""What one sweep task computes: a replicate's summary metrics (runs in a worker process)."""
+"""What one sweep task computes: the model's measures at one grid point (runs in a worker).
+
+The scenario's payoff model says what it measures (:attr:`coopsim.games.base.GameModel.measures`)
+and computes it (``measure``): the lab model simulates one replicate; models with exact outputs
+(closed forms, stationary distributions) compute them once per grid point and variant.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,17 @@ from typing import Any
 
 import numpy as np
 
-from coopsim.abm.runner import long_run_rounds, simulate_one
+from coopsim.games import game_model
 from coopsim.scenario.spec import Scenario
 from coopsim.sweep.plan import Task
 
-METRICS = ("long_run_cooperation", "cumulative_incidents", "welfare")
-
 
 def run_task(task: Task, base_seed: int) -> dict[str, Any]:
-    """Simulate one replicate and return its row of the sweep table."""
+    """Compute one task and return its row of the sweep table."""
     scenario = Scenario.model_validate_json(task.scenario_json)
     entropy = task.seed_entropy(base_seed)
-    run = simulate_one(scenario, task.variant, task.replicate, np.random.SeedSequence(entropy))
-    rounds = run.rounds
-    tail = long_run_rounds(len(rounds), scenario.dynamics.long_run_fraction)
+    model = game_model(scenario)
+    values = model.measure(scenario, task.variant, task.replicate, np.random.SeedSequence(entropy))
     return {
         "key": task.key,
         "point": task.point,
@@ -27,7 +29,5 @@ def run_task(task: Task, base_seed: int) -> dict[str, Any]:
         "variant": task.variant,
         "replicate": task.replicate,
         "seed": "-".join(map(str, entropy)),
-        "long_run_cooperation": float(rounds["cooperation_rate"].iloc[-tail:].mean()),
-        "cumulative_incidents": float(rounds["incidents"].sum()),
-        "welfare": float(rounds["welfare"].sum()),
+        **{m.name: values[m.name] for m in model.measures},
     }

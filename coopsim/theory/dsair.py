@@ -27,7 +27,8 @@ and CS (conditionally safe: SAFE first, then tit-for-tat)::
 Collective risk (Appendix C): AS vs AU and CS vs AU are multiplied by ``(1 - p_r gamma)``.
 
 Every numeric field of :class:`DsairParams` may be a numpy array; all payoff, condition and
-threshold functions broadcast over them (this is how :func:`zone_map` is vectorised). The N-lab
+threshold functions broadcast over them (this is how phase diagrams,
+:func:`coopsim.analyses.race_phase.dsair_phase`, are vectorised). The N-lab
 population average :func:`n_lab_population_payoffs` needs scalar parameters.
 """
 
@@ -38,7 +39,6 @@ from typing import Callable, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 STRATEGIES: tuple[str, ...] = ("AS", "AU", "CS")
 ZONES: tuple[str, ...] = (
@@ -49,7 +49,6 @@ ZONES: tuple[str, ...] = (
 )
 CsVsAu = Literal["published", "corrected"]
 ArrayLike = npt.ArrayLike
-_GRID_FIELDS = ("b", "c", "s", "B", "W", "p_r", "p_fo", "gamma")
 
 
 @dataclass(frozen=True)
@@ -339,34 +338,16 @@ def zone(p: DsairParams) -> str | np.ndarray:
     descriptive name rather than folded into another zone. Both inequalities are strict, so a
     parameter point on a boundary falls on the "no" side.
     """
-    preferred = np.asarray(_preference_margin(p) > 0)
-    selected = np.asarray(_as_risk_margin(p) > 0)
+    return zone_of(_preference_margin(p) > 0, _as_risk_margin(p) > 0)
+
+
+def zone_of(preferred: ArrayLike, selected: ArrayLike) -> str | np.ndarray:
+    """The zone of :func:`zone` from its two conditions (booleans or boolean arrays): whether
+    safety is collectively preferred and whether it is selected (AS risk-dominates AU)."""
+    preferred, selected = np.asarray(preferred, dtype=bool), np.asarray(selected, dtype=bool)
     zones = np.select(
         [preferred & selected, preferred & ~selected, ~preferred & ~selected],
         list(ZONES[:3]),
         default=ZONES[3],
     )
     return _scalar_or_array(zones)
-
-
-def zone_map(
-    p: DsairParams, x: str, x_values: ArrayLike, y: str, y_values: ArrayLike
-) -> pd.DataFrame:
-    """Zone over the grid ``x_values x y_values`` of two numeric parameters (e.g. ``s``, ``p_r``).
-
-    Tidy: one row per grid point with columns ``x``, ``y``, ``zone``; the parameter names are in
-    ``DataFrame.attrs["x"]`` and ``attrs["y"]``. Vectorised: the grid is broadcast through the
-    payoff formulas in one pass.
-    """
-    for name in (x, y):
-        if name not in _GRID_FIELDS:
-            raise ValueError(f"cannot map over {name!r}; choose from {_GRID_FIELDS}")
-    if x == y:
-        raise ValueError("x and y must be different parameters")
-    xs, ys = np.meshgrid(
-        np.asarray(x_values, dtype=float), np.asarray(y_values, dtype=float), indexing="ij"
-    )
-    zones = np.asarray(zone(replace(p, **{x: xs, y: ys})))
-    frame = pd.DataFrame({"x": xs.ravel(), "y": ys.ravel(), "zone": zones.ravel()})
-    frame.attrs.update(x=x, y=y)
-    return frame

@@ -202,29 +202,42 @@ def replicator_dynamics(
     )
 
 
+def repeated_game_profiles(rounds: float) -> np.ndarray:
+    """How often each action profile is played: ``F[X, Y, a, b]`` is the share of the
+    ``rounds = W >= 1`` rounds in which ``X`` plays ``a`` and ``Y`` plays ``b`` (cooperate 0,
+    defect 1), for AllC, AllD, TFT (order :data:`REPEATED_GAME_STRATEGIES`). TFT cooperates
+    first, then copies, so against AllD it cooperates in the first round only (share ``1/W``);
+    every other pair repeats its first-round profile."""
+    if rounds < 1:
+        raise ValueError("rounds must be >= 1")
+    first = 1.0 / float(rounds)
+    C, D = 0, 1
+    plays = {  # (X, Y): [(share, a, b), ...]
+        (0, 0): [(1.0, C, C)], (0, 1): [(1.0, C, D)], (0, 2): [(1.0, C, C)],
+        (1, 0): [(1.0, D, C)], (1, 1): [(1.0, D, D)], (1, 2): [(first, D, C), (1 - first, D, D)],
+        (2, 0): [(1.0, C, C)], (2, 1): [(first, C, D), (1 - first, D, D)], (2, 2): [(1.0, C, C)],
+    }
+    profiles = np.zeros((3, 3, 2, 2))
+    for (x, y), cells in plays.items():
+        for share, a, b in cells:
+            profiles[x, y, a, b] += share
+    return profiles
+
+
 def repeated_game_matrix(R: float, S: float, T: float, P: float, rounds: float) -> np.ndarray:
     """Average per-round payoffs of AllC, AllD, TFT (order :data:`REPEATED_GAME_STRATEGIES`).
 
     A 2x2 stage game (R mutual cooperation, S sucker, T temptation, P mutual defection) repeated
     for ``rounds = W >= 1`` rounds (``W`` may be an expected number of rounds; payoffs are linear
-    in the count). TFT cooperates first, then copies::
+    in the count), weighted by :func:`repeated_game_profiles`::
 
                 AllC    AllD                 TFT
         AllC    R       S                    R
         AllD    T       P                    (T + (W - 1) P) / W
         TFT     R       (S + (W - 1) P) / W  R
     """
-    if rounds < 1:
-        raise ValueError("rounds must be >= 1")
-    w = float(rounds)
-    return np.array(
-        [
-            [R, S, R],
-            [T, P, (T + (w - 1) * P) / w],
-            [R, (S + (w - 1) * P) / w, R],
-        ],
-        dtype=float,
-    )
+    stage = np.array([[R, S], [T, P]], dtype=float)
+    return np.einsum("xyab,ab->xy", repeated_game_profiles(rounds), stage)
 
 
 # --------------------------------------------------------------------------- Monte Carlo
