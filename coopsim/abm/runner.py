@@ -3,7 +3,9 @@
 Seeds. Replicate r of the variant at position v (in ``resolve_variants`` order) runs on its own
 stream ``numpy.random.SeedSequence([scenario.seed, v, r])``, so every run is independent and
 reproducible on its own (serially, in parallel or alone), and the same scenario and seed give
-identical tables.
+identical tables. :func:`simulate` plays a variant's replicates as one batch
+(:mod:`coopsim.abm.batch`); :func:`simulate_one` plays one replicate on the Mesa model
+(:class:`~coopsim.abm.model.LabModel`), the reference, and gives the same tables.
 
 Tables (one row per ...):
 
@@ -39,6 +41,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from coopsim.abm.batch import RunRecords, run_batch
 from coopsim.abm.model import AGENT_REPORTERS, MODEL_REPORTERS, LabModel
 from coopsim.abm.strategies import STRATEGIES
 from coopsim.policy.base import base_rules, make_intervention
@@ -109,6 +112,30 @@ def simulate_one(
     return RunResult(rounds=rounds, labs=labs)
 
 
+def records_tables(scenario: Scenario, variant_name: str, replicate: int, records: RunRecords) -> RunResult:
+    """The tables of one run of the batched engine: the same rows, columns and types as
+    :func:`simulate_one` makes from the Mesa model's DataCollector."""
+    labels = {"variant": variant_name, "replicate": replicate}
+    rounds = pd.DataFrame({"round": np.arange(scenario.dynamics.rounds)}
+                          | {name: records.model[name] for name in MODEL_REPORTERS})
+    rounds = _label(rounds, labels)
+    labs_of_scenario = expand_labs(scenario)
+    n_rounds, n_labs = scenario.dynamics.rounds, len(labs_of_scenario)
+    identity = {
+        "lab": [lab.name for lab in labs_of_scenario],
+        "kind": [lab.kind for lab in labs_of_scenario],
+        "strategy": [lab.strategy.type for lab in labs_of_scenario],
+    }
+    labs = pd.DataFrame(
+        {"round": np.repeat(np.arange(n_rounds), n_labs)}
+        | {column: np.tile(np.array(values, dtype=object), n_rounds) for column, values in identity.items()}
+        | {name: records.labs[name].ravel() for name in AGENT_REPORTERS}
+    )
+    labs.insert(labs.columns.get_loc("cooperation"), "action", action_labels(labs["cooperation"]))
+    labs = _label(labs, labels)
+    return RunResult(rounds=rounds, labs=labs)
+
+
 def action_labels(cooperation: pd.Series) -> np.ndarray:
     """A lab's round in words: 'cooperate' or 'defect' in all its matches, 'mixed' when it did
     both (round robin), 'none' when it sat out."""
@@ -174,7 +201,8 @@ def simulate(
     """Run every variant of ``scenario`` for ``dynamics.replicates`` replicates each (once when
     the variant is deterministic).
 
-    ``progress(done, total)`` is called after each finished replicate."""
+    A variant's replicates run as one batch (:func:`coopsim.abm.batch.run_batch`);
+    ``progress(done, total)`` is called after each finished variant."""
     variants = resolve_variants(scenario)
     deterministic = {name: is_deterministic(variant) for name, variant in variants.items()}
     replicates = {
@@ -184,11 +212,12 @@ def simulate(
     total = sum(replicates.values())
     runs: list[RunResult] = []
     for variant_index, (name, variant) in enumerate(variants.items()):
-        for replicate in range(replicates[name]):
-            seed = replicate_seed(scenario.seed, variant_index, replicate)
-            runs.append(simulate_one(variant, name, replicate, seed))
-            if progress is not None:
-                progress(len(runs), total)
+        count = replicates[name]
+        seeds = [replicate_seed(scenario.seed, variant_index, r) for r in range(count)]
+        for replicate, records in enumerate(run_batch([variant] * count, seeds)):
+            runs.append(records_tables(variant, name, replicate, records))
+        if progress is not None:
+            progress(len(runs), total)
     rounds = pd.concat([run.rounds for run in runs], ignore_index=True)
     labs = pd.concat([run.labs for run in runs], ignore_index=True)
     fractions = {name: v.dynamics.long_run_fraction for name, v in variants.items()}
