@@ -40,7 +40,7 @@ def shape_key(scenario: Scenario, timeline: Timeline) -> tuple:
     specs, of_lab = strategy_groups(scenario)
     network = None if d.network is None else (scenario.seed, d.network.model_dump_json())
     return (d.rounds, timeline.n_labs, d.matching, network, tuple(s.type for s in specs),
-            tuple(of_lab), d.tremble > 0, d.incidents.probability > 0, timeline.plans(d.rounds))
+            tuple(of_lab), d.tremble > 0, d.incidents.probability > 0, timeline.plan_changes(d.rounds))
 
 
 def run_batch(scenarios: list[Scenario], seeds: list, labs: bool = True) -> list[RunRecords]:

@@ -35,6 +35,8 @@ class BatchRules:
     def __init__(self, engine):
         self.engine = engine
         self._versions: tuple[int, ...] | None = None
+        self._changes = set().union(*(t.changes for t in engine.distinct))
+        self._lasting = any(t.lasting for t in engine.distinct)
         dynamics = engine.dynamics
         self.incident_odds = np.array([d.incidents.probability for d in dynamics])
         self.incident_cost = np.array([d.incidents.cost for d in dynamics])
@@ -42,6 +44,8 @@ class BatchRules:
     def update(self, round_index: int) -> None:
         """Let every member's timeline reach ``round_index`` and restack what changed."""
         engine = self.engine
+        if self._versions is not None and not self._lasting and round_index not in self._changes:
+            return
         for timeline in engine.distinct:
             timeline.update(round_index)
         versions = tuple(t.version for t in engine.distinct)

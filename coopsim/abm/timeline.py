@@ -72,6 +72,10 @@ class Timeline:
             pays: expected_cost_matrix(incidents, self.n_labs, pays) for pays in (False, True)
         }
         self._active: tuple[Intervention, ...] | None = None
+        # the rules can change only where a window opens or closes, or while a lasting one acts
+        self.changes = {0} | {i.spec.start for i in self.interventions}
+        self.changes |= {i.spec.end for i in self.interventions if i.spec.end is not None}
+        self.lasting = any(i.lasting for i in self.interventions)
         self.version = 0  # bumped whenever the rules change
         self._set_rules(base_rules(scenario, self.true_payoffs, self.perceived_payoffs))
         self.initial_decision_payoffs = self.decision_payoffs
@@ -99,6 +103,8 @@ class Timeline:
 
     def update(self, round_index: int) -> None:
         """Make ``rules`` those of round ``round_index`` (rounds are visited in order)."""
+        if not self.lasting and round_index not in self.changes and self._active is not None:
+            return
         active = self._active_at(round_index)
         if active == self._active and not any(i.lasting for i in active):
             return
@@ -114,6 +120,18 @@ class Timeline:
             self._plans[active] = DrawPlan.of(self._build(active))
         return self._plans[active]
 
-    def plans(self, rounds: int) -> tuple[DrawPlan, ...]:
+    def plan_changes(self, rounds: int) -> tuple[tuple[int, DrawPlan], ...]:
+        """(first round, draw plan) of each stretch of rounds with one plan, in order."""
+        stretches: list[tuple[int, DrawPlan]] = []
+        for r in sorted(c for c in self.changes if c < rounds):
+            plan = self.plan(r)
+            if not stretches or stretches[-1][1] != plan:
+                stretches.append((r, plan))
+        return tuple(stretches)
+
+    def plans(self, rounds: int) -> list[DrawPlan]:
         """The draw plan of every round."""
-        return tuple(self.plan(r) for r in range(rounds))
+        plans: list[DrawPlan] = []
+        for (start, plan), (end, _) in zip(self.plan_changes(rounds), [*self.plan_changes(rounds)[1:], (rounds, None)]):
+            plans += [plan] * (end - start)
+        return plans
