@@ -108,17 +108,27 @@ class Engine:
             self.strategies.append(strategy)
         self.memory = PairMemory(self.trust, prior)
         self._draws_decisions = any(s.draws_decisions for s in self.strategies)
+        self._round_sizes: dict[int, int] = {}
 
     # ---------------------------------------------------------------- random numbers
 
     def round_size(self, round_index: int) -> int:
         """Uniforms drawn in a round (its draw plan; the same for every member)."""
-        plan = self.plans[round_index] if round_index < len(self.plans) else self.timelines[0].plan(round_index)
-        entries, d = self.matching.entries, self.dynamics[0]
-        per_entry = (self._draws_decisions + (d.tremble > 0) + plan.audits
-                     + sum(drawn for drawn, _, _ in plan.transfers) + (d.incidents.probability > 0)
-                     + plan.observe)
-        return self.matching.draws + per_entry * entries + sum(s.learning_draws for s in self.strategies)
+        if round_index not in self._round_sizes:
+            plan = self.plan_of(round_index)
+            d = self.dynamics[0]
+            per_entry = (self._draws_decisions + (d.tremble > 0) + plan.audits
+                         + sum(drawn for drawn, _, _ in plan.transfers)
+                         + (d.incidents.probability > 0) + plan.observe)
+            self._round_sizes[round_index] = (self.matching.draws + per_entry * self.matching.entries
+                                              + sum(s.learning_draws for s in self.strategies))
+        return self._round_sizes[round_index]
+
+    def plan_of(self, round_index: int) -> DrawPlan:
+        """The draw plan of a round (the same for every member)."""
+        if round_index < len(self.plans):
+            return self.plans[round_index]
+        return self.timelines[0].plan(round_index)
 
     def initial_uniforms(self, count: int) -> np.ndarray:
         """(B, count) uniforms for the members' set-up (drawn before any round's)."""
@@ -228,13 +238,8 @@ class Engine:
         if not (observability > 0).any():
             return
         pair, seen = entries.pair, entries.partners(actions)
-        if self.plans_observe():
+        if self.plan_of(self.round).observe:
             visible = self.uniforms(pair.shape[1]) < observability[:, None]
         else:
             visible = np.broadcast_to((observability >= 1)[:, None], pair.shape)
         self.memory.observe(pair[visible], seen[visible])
-
-    def plans_observe(self) -> bool:
-        """Whether this round draws its sightings."""
-        r = self.round
-        return (self.plans[r] if r < len(self.plans) else self.timelines[0].plan(r)).observe

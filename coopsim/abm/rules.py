@@ -52,7 +52,7 @@ class BatchRules:
         if versions == self._versions:
             return
         self._versions = versions
-        planned = engine.plans[round_index] if round_index < len(engine.plans) else engine.timelines[0].plan(round_index)
+        planned = engine.plan_of(round_index)
         if any(DrawPlan.of(t.rules) != planned for t in engine.distinct):  # pragma: no cover - guard
             raise RuntimeError("a lasting intervention changed which random draws a round makes")
         self._stack([t.rules for t in engine.distinct], [t.decision_gains for t in engine.distinct])

@@ -287,9 +287,10 @@ class Imitation(Strategy):
         draws = engine.uniforms(3 * labs.size).reshape(engine.size, 3, labs.size)
         pick, accept, adopt = draws[:, 0], draws[:, 1], draws[:, 2]
         chosen = choose_models(labs, pick, engine.n_labs, engine.network)
+        chosen_flat = chosen + np.arange(engine.size)[:, None] * engine.n_labs
 
         def of_chosen(values):
-            return np.take_along_axis(values, chosen, axis=1)
+            return values.ravel()[chosen_flat]
 
         played = outcome.matches > 0
         accumulated = engine.network is not None and engine.network.accumulated
