@@ -159,3 +159,31 @@ def test_batched_and_mesa_runs_have_the_same_distributions(intervention):
     decoys = _measures([r.model for r in records[::2]], fraction)
     # the test can tell scenarios apart: the decoy's incidents differ (q = 0.3 against 0.1)
     assert ks_2samp(decoys["cumulative_incidents"], theirs["cumulative_incidents"]).pvalue < LEVEL
+
+
+def test_a_sweep_task_gives_the_same_row_alone_on_mesa_and_in_any_group():
+    from coopsim.scenario.loading import loads_scenario
+    from coopsim.sweep.plan import build_plan
+    from coopsim.sweep.task import run_task, run_tasks
+
+    plan = build_plan(loads_scenario(SWEEP), "s.yaml")
+    together = run_tasks(plan.tasks, 11)
+    backwards = run_tasks(plan.tasks[::-1], 11)[::-1]
+    for task, row, other in zip(plan.tasks, together, backwards):
+        assert row == other == run_task(task, 11) == run_tasks([task], 11)[0]
+    assert len({row["welfare"] for row in together}) == len(together)
+
+
+SWEEP = """\
+name: sweep test
+seed: 5
+game: {trust: 0.6, shared_upside: 4, advantage: 3, exposure: 3, shared_downside: 1}
+labs:
+  - {name: Lab, count: 3, strategy: {type: reinforcement}}
+  - {name: Copier, count: 2, strategy: {type: imitation}}
+dynamics: {rounds: 25, replicates: 3, tremble: 0.05, matching: random_pairs, observability: 0.5,
+           incidents: {probability: 0.1, cost: 3}}
+interventions: [{type: peer_punishment, cost: 0.5, fine: 2, start: 4}]
+sweep:
+  parameters: {game.trust: [0.3, 0.8], "interventions[0].fine": [1, 3]}
+"""
