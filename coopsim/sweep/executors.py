@@ -1,8 +1,8 @@
 """Where sweep tasks run: in this process, a local process pool, or an existing Dask cluster.
 
-Each executor yields ``(task, result, error)`` as tasks finish, in completion order, and reports
-how many tasks are running. Tasks travel in groups (:func:`groups`) that a worker plays as one
-batch (:func:`coopsim.sweep.task.run_tasks`). Results do not depend on the executor or the
+Tasks travel in groups (:func:`groups`) that a worker plays as one batch
+(:func:`coopsim.sweep.task.run_tasks`). Each executor yields, as groups finish (in completion
+order), the list of their ``(task, result, error)``, and reports how many tasks are running. Results do not depend on the executor or the
 grouping: seeds come from the task, and every run of a batch has its own stream.
 
 An interrupted local sweep leaves no worker behind: Ctrl-C and SIGTERM stop the pool at once
@@ -74,11 +74,10 @@ class SerialExecutor:
         self.workers = 1
         self.running = 0
 
-    def run(self, tasks: list[Task], base_seed: int) -> Iterator[Outcome]:
+    def run(self, tasks: list[Task], base_seed: int) -> Iterator[list[Outcome]]:
         for group in groups(tasks, 1):
             self.running = 1
-            for task, (result, error) in zip(group, run_group(group, base_seed)):
-                yield task, result, error
+            yield [(task, result, error) for task, (result, error) in zip(group, run_group(group, base_seed))]
         self.running = 0
 
 
@@ -134,7 +133,7 @@ class LocalExecutor:
         # The pool has no public way to end running tasks; its worker processes are kept here.
         self.processes = list((self.pool._processes or {}).values())
 
-    def run(self, tasks: list[Task], base_seed: int) -> Iterator[Outcome]:
+    def run(self, tasks: list[Task], base_seed: int) -> Iterator[list[Outcome]]:
         complete = False
         try:
             with _interrupts_call(self.end_workers):
@@ -147,11 +146,10 @@ class LocalExecutor:
                         group = pending.pop(future)
                         error = future.exception()
                         if error is None:
-                            for task, (result, failure) in zip(group, future.result()):
-                                yield task, result, failure
+                            yield [(task, result, failure)
+                                   for task, (result, failure) in zip(group, future.result())]
                         else:
-                            for task in group:
-                                yield task, None, describe_error(error)
+                            yield [(task, None, describe_error(error)) for task in group]
                 self.running = 0
                 complete = True
         finally:
@@ -185,7 +183,7 @@ class DaskExecutor:
         self.workers = max(1, sum(self.client.nthreads().values()))
         self.running = 0
 
-    def run(self, tasks: list[Task], base_seed: int) -> Iterator[Outcome]:
+    def run(self, tasks: list[Task], base_seed: int) -> Iterator[list[Outcome]]:
         from distributed import as_completed
 
         futures = {
@@ -200,11 +198,9 @@ class DaskExecutor:
                 remaining -= len(group)
                 self.running = min(self.workers, remaining)
                 if future.status == "error":
-                    for task in group:
-                        yield task, None, describe_error(future.exception())
+                    yield [(task, None, describe_error(future.exception())) for task in group]
                 else:
-                    for task, (result, error) in zip(group, future.result()):
-                        yield task, result, error
+                    yield [(task, result, error) for task, (result, error) in zip(group, future.result())]
         finally:
             for future in futures:
                 future.cancel()
