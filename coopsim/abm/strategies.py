@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
+from coopsim.lazy_import import numpy as np
 
 from pydantic import Field
 

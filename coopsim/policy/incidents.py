@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
+from coopsim.lazy_import import numpy as np
 
 if TYPE_CHECKING:
     from coopsim.scenario.spec import IncidentSpec

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-import numpy as np
+from coopsim.lazy_import import numpy as np
 
 if TYPE_CHECKING:
     from coopsim.policy.base import Intervention, RoundRules, Targets
