@@ -170,13 +170,13 @@ class Engine:
             if len(self.strategies) == 1:
                 actions[:] = chosen
             else:
-                actions = np.where(entries.group == group, chosen, actions)
+                actions = np.where(entries.masks[group], chosen, actions)
         if self.dynamics[0].tremble > 0:
             actions ^= self.uniforms(actions.shape[1]) < self.tremble
         outcome = self._settle(entries, actions)
         self._observe(entries, actions)
         for group, strategy in enumerate(self.strategies):
-            strategy.learn(entries, entries.group == group, outcome, self)
+            strategy.learn(entries, entries.masks[group], outcome, self)
         if self._next != self._round_end:  # pragma: no cover - guard
             raise RuntimeError("a round drew fewer uniforms than its draw plan says")
         self.round += 1

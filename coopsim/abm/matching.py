@@ -14,11 +14,12 @@ their partners in the same order, so entry k's partner entry is ``partner[k]`` i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass
 class Entries:
     """A round's entries (arrays (B, E)): labs ``me`` and partners ``other``; ``lab`` and
     ``pair`` index the flattened (B, N) and (B, N, N) arrays (``b*N + me``,
@@ -32,10 +33,17 @@ class Entries:
     cell: np.ndarray
     group: np.ndarray
     partner: np.ndarray
+    n_groups: int
 
     def partners(self, values: np.ndarray) -> np.ndarray:
         """For each entry, the value of its partner's entry in the same match."""
         return values[:, self.partner]
+
+    @cached_property
+    def masks(self) -> list[np.ndarray]:
+        """For each strategy group, which entries are its labs' (kept: fixed matchings reuse
+        their entries every round)."""
+        return [self.group == g for g in range(self.n_groups)]
 
 
 def entries_of(first: np.ndarray, second: np.ndarray, n_labs: int, strategy_of_lab: np.ndarray) -> Entries:
@@ -44,7 +52,8 @@ def entries_of(first: np.ndarray, second: np.ndarray, n_labs: int, strategy_of_l
     lab = np.arange(me.shape[0])[:, None] * n_labs + me
     half = first.shape[1]
     partner = (np.arange(2 * half) + half) % max(2 * half, 1)
-    return Entries(me, other, lab, lab * n_labs + other, lab * 4, strategy_of_lab[me], partner)
+    return Entries(me, other, lab, lab * n_labs + other, lab * 4, strategy_of_lab[me], partner,
+                   int(strategy_of_lab.max()) + 1)
 
 
 class Matching:
