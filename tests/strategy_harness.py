@@ -30,9 +30,9 @@ class Scripted(Strategy):
 
         moves: str = Field(pattern="^[CD]+$", description="Moves by round, e.g. 'CD' alternates.")
 
-    def decide(self, entries, model):
-        move = self.spec.moves[(model.steps - 1) % len(self.spec.moves)]
-        return np.full(entries.index.size, MOVE[move], dtype=np.int8)
+    def decide(self, entries, engine, uniform):
+        move = self.spec.moves[engine.round % len(self.spec.moves)]
+        return np.full(entries.me.shape, MOVE[move], dtype=np.int8)
 
 
 @contextmanager

@@ -120,7 +120,7 @@ def test_beliefs_never_move_without_observability():
     labs = [("trust_best_response", 3, {"trust": 0.7}), ("always_defect", 2, {"trust": 0.2})]
     model = run(make_scenario(labs, rounds=30, observability=0.0))
     table = model.datacollector.get_agent_vars_dataframe()
-    assert np.allclose(model.memory.belief[:3], 0.7) and np.allclose(model.memory.belief[3:], 0.2)
+    assert np.allclose(model.memory.belief[0][:3], 0.7) and np.allclose(model.memory.belief[0][3:], 0.2)
     assert table["trust"].groupby(level="AgentID").nunique().eq(1).all()
 
 
@@ -128,7 +128,7 @@ def test_beliefs_are_beta_posterior_means():
     # prior mean 0.5, strength 4; partner always defects, seen every round
     labs = [({"type": "trust_best_response", "prior_strength": 4}, 1), ("always_defect", 1)]
     model = run(make_scenario(labs, rounds=6))
-    assert model.memory.belief[0, 1] == pytest.approx(2 / (4 + 6))
+    assert model.memory.belief[0][0, 1] == pytest.approx(2 / (4 + 6))
 
 
 # --------------------------------------------------------------------------- trust best response

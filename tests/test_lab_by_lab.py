@@ -90,7 +90,7 @@ def test_the_report_has_the_lab_table_and_charts(three_labs):
     drawn = next(r for r in rows if r["lab"] == "Newcomer" and r["variant"] == "joint research"
                  and r["measure"].startswith("Long-run cooperation"))
     assert drawn["mean"] == pytest.approx(joint["cooperation_mean"])
-    title = spec["title"]["text"]
+    title = _one_line(spec["title"]["text"])
     worst = table.loc[(table["variant"] == "joint_research"), ["kind", "cooperation_mean"]].set_index("kind")["cooperation_mean"]
     assert f"Frontier lab cooperates {percent(worst.min())}" in title and worst.idxmin() == "Frontier lab"
 
@@ -134,7 +134,7 @@ def test_per_variant_chart_draws_the_critical_trust_the_policy_moves():
     assert panels[0]["title"]["subtitle"] == "cooperating never pays (the lines do not cross)"
     assert critical_rules(spec, panels[0]) == []
     assert critical_rules(spec, panels[1]) == critical_rules(spec, panels[2]) == pytest.approx([1 / 3])
-    assert spec["title"]["text"] == ("Cooperating never pays in no collaboration; cooperating pays above "
+    assert _one_line(spec["title"]["text"]) == ("Cooperating never pays in no collaboration; cooperating pays above "
                                      "trust 0.333 in joint research and late joint research")
 
 
@@ -153,3 +153,8 @@ def test_no_crossing_is_claimed_outside_trust_0_to_1(threshold, region, drawn):
     assert bool(rules) == drawn == (crossing(lab) is not None)
     real = (P - S) / ((R - T) - (S - P))  # 0.5: where these lines truly cross
     assert np.isclose(real * R + (1 - real) * S, real * T + (1 - real) * P)
+
+
+def _one_line(title) -> str:
+    """A chart title as one line (the theme wraps long titles into a list of lines)."""
+    return " ".join(title) if isinstance(title, list) else title

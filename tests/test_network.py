@@ -74,8 +74,8 @@ def test_ring_imitation_matches_a_hand_calculation():
         model = LabModel(scenario, rng=np.random.default_rng(seed))
         model.step()
         # each kind is one strategy object holding its labs' actions for the next round
-        actions.append(np.where(model.strategy_of_lab == 0, model.strategies[0].action,
-                                model.strategies[-1].action))
+        actions.append(np.where(model.strategy_of_lab == 0, model.strategies[0].action[0],
+                                model.strategies[-1].action[0]))
     names = [agent.name for agent in model.agents]
     second = pd.DataFrame(1 - np.array(actions), columns=names)  # 1 = cooperates in round 1
     assert (second["C 2"] == 1).all() and (second["D 2"] == 0).all()
@@ -204,7 +204,7 @@ def test_engine_plays_the_mesa_models_round(network, observability):
     engine = ImitationEngine(scenario, np.random.default_rng(11))
     result = engine.run(60, 15)
     mesa_rounds = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    assert np.array_equal(model.strategies[0].action, result.action)
+    assert np.array_equal(model.strategies[0].action[0], result.action)
     assert mesa_rounds["cooperation_rate"].tolist() == result.rounds["cooperation_rate"].tolist()
     for column in ("mean_trust", "welfare", "lab_payoffs"):
         assert np.allclose(mesa_rounds[column], result.rounds[column], rtol=1e-12), column

@@ -80,3 +80,19 @@ def test_impossible_targets_are_bad_input(intervention, network, message):
     extra = {"network": network} if network else {}
     with pytest.raises(ValueError, match=message):
         make_scenario([("always_cooperate", 4)], interventions=[intervention], **extra)
+
+
+def test_two_subsidies_for_different_labs_pay_each_only_its_own_lab():
+    # Round robin of three cooperators (2 matches each per round, R = 3). A subsidy of 2 per
+    # cooperative match for Alpha and one of 5 for Beta: Alpha earns 2 x (3 + 2) = 10, Beta
+    # 2 x (3 + 5) = 16, Gamma 2 x 3 = 6; subsidies paid 2 x 2 + 2 x 5 = 14 per round. (The
+    # second targeted subsidy once reached every lab through an array shared with its trial copy.)
+    scenario = make_scenario(
+        [lab("Alpha", "always_cooperate"), lab("Beta", "always_cooperate"), lab("Gamma", "always_cooperate")],
+        rounds=2,
+        interventions=[{"type": "safety_subsidy", "amount": 2, "targets": {"labs": ["Alpha"]}},
+                       {"type": "safety_subsidy", "amount": 5, "targets": {"labs": ["Beta"]}}],
+    )
+    model = play(scenario)
+    assert model.datacollector.get_model_vars_dataframe()["subsidies_paid"].tolist() == [14.0, 14.0]
+    assert model.lab_payoff == [10, 16, 6]

@@ -331,7 +331,8 @@ def results_saved(folder: Path) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm", "sigkill"])
 def test_an_interrupted_sweep_leaves_no_worker_running(how, tmp_path):
-    scenario = small_scenario(tmp_path, "Sweep", rounds=300, replicates=2)
+    # long enough that the sweep is still running when the signal comes (tasks run in batches)
+    scenario = small_scenario(tmp_path, "Sweep", rounds=3000, replicates=2)
     out = tmp_path / "sweep"
     command = [sys.executable, "-m", "coopsim", "sweep", str(scenario), "--set", "game.trust=0:1:400",
                "--workers", "2", "--out", str(out), "-q"]

@@ -228,8 +228,8 @@ class CopyCat(Strategy):
     class Spec(Strict):
         """Cooperates in even rounds."""
 
-    def decide(self, entries, model):
-        return np.full(entries.index.size, (model.steps - 1) % 2, dtype=np.int8)
+    def decide(self, entries, engine, uniform):
+        return np.full(entries.me.shape, engine.round % 2, dtype=np.int8)
 
 
 def test_a_new_intervention_and_strategy_are_one_class_plus_one_line():

@@ -93,7 +93,7 @@ def test_interrupted_sweep_resumes_without_rerunning(plan, tmp_path):
 
 def test_killed_process_leaves_results_and_rerun_completes(tmp_path):
     scenario = tmp_path / "s.yaml"
-    scenario.write_text(SCENARIO.replace("rounds: 30", "rounds: 400").replace("replicates: 2", "replicates: 6"))
+    scenario.write_text(SCENARIO.replace("rounds: 30", "rounds: 4000").replace("replicates: 2", "replicates: 6"))
     out = tmp_path / "sweep"
     command = [sys.executable, "-m", "coopsim", "sweep", str(scenario), "--workers", "1", "--out", str(out), "-q"]
     process = subprocess.Popen(command, start_new_session=True)
@@ -117,14 +117,14 @@ def test_killed_process_leaves_results_and_rerun_completes(tmp_path):
 
 
 def test_a_failing_task_is_reported_and_the_rest_finish(tmp_path, monkeypatch):
-    real = executors.run_task
+    real = executors.run_tasks
 
-    def flaky(task, seed):
-        if task.point == 2:
+    def flaky(tasks, seed):  # a batch holding a task of point 2 fails; the others finish
+        if any(task.point == 2 for task in tasks):
             raise RuntimeError("boom")
-        return real(task, seed)
+        return real(tasks, seed)
 
-    monkeypatch.setattr(executors, "run_task", flaky)
+    monkeypatch.setattr(executors, "run_tasks", flaky)
     path = tmp_path / "s.yaml"
     path.write_text(SCENARIO)
     result = CliRunner().invoke(app, ["sweep", str(path), "--workers", "1", "--out", str(tmp_path / "o")])

@@ -1,6 +1,8 @@
 """The iterated agent-based model: N labs over rounds, under policy interventions.
 
-- :mod:`coopsim.abm.model`: the Mesa model (one round = match, decide, pay, observe, learn);
+- :mod:`coopsim.abm.engine`: one round (match, decide, pay, observe, learn) for a batch of runs;
+- :mod:`coopsim.abm.model`: the Mesa model, driving the engine with a batch of one run;
+- :mod:`coopsim.abm.batch`: many runs grouped by shape, each on its own random stream;
 - :mod:`coopsim.abm.agents`: thin LabAgents and the per-pair memory of observed actions;
 - :mod:`coopsim.abm.strategies`: decision rules with their metadata, a registry keyed by
   ``strategy.type`` (shared with ``evolve``);
@@ -19,6 +21,7 @@ _EXPORTS = {
     "RunResult": "coopsim.abm.runner",
     "SimulationResult": "coopsim.abm.runner",
     "replicate_seed": "coopsim.abm.runner",
+    "run_batch": "coopsim.abm.batch",
     "simulate": "coopsim.abm.runner",
     "simulate_one": "coopsim.abm.runner",
     "summarise": "coopsim.abm.runner",

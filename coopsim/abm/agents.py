@@ -74,16 +74,18 @@ class PairMemory:
     trust is measured the same way for every lab. The memory also keeps the last action seen
     (for tit-for-tat) and whether a defection was ever seen (for grim trigger).
 
-    Arrays are (labs x labs), row i being lab i's view; they are updated through flat views
-    indexed by ``pair = i * N + j`` (1-d fancy indexing is several times faster than 2-d)."""
+    Arrays are (runs x labs x labs), one (labs x labs) block per run of a batch
+(:mod:`coopsim.abm.engine`), row i being lab i's view; they are updated through flat views
+indexed by ``pair = (b * N + i) * N + j`` (1-d fancy indexing is several times faster)."""
 
     def __init__(self, trust: np.ndarray, prior_strength: np.ndarray):
-        n = trust.size
-        self.alpha = np.repeat((trust * prior_strength)[:, None], n, axis=1)  # w*tau + c
-        self.strength = np.repeat(prior_strength[:, None], n, axis=1)  # w + n
-        self.belief = np.repeat(trust[:, None], n, axis=1)
-        self.last_seen = np.full((n, n), NOT_SEEN, dtype=np.int8)
-        self.seen_defection = np.zeros((n, n), dtype=bool)
+        """``trust`` and ``prior_strength``: (runs, labs)."""
+        n = trust.shape[1]
+        self.alpha = np.repeat((trust * prior_strength)[:, :, None], n, axis=2)  # w*tau + c
+        self.strength = np.repeat(prior_strength[:, :, None], n, axis=2)  # w + n
+        self.belief = np.repeat(trust[:, :, None], n, axis=2)
+        self.last_seen = np.full(self.belief.shape, NOT_SEEN, dtype=np.int8)
+        self.seen_defection = np.zeros(self.belief.shape, dtype=bool)
         self._alpha = self.alpha.ravel()
         self._strength = self.strength.ravel()
         self._belief = self.belief.ravel()
@@ -91,8 +93,8 @@ class PairMemory:
         self._seen_defection = self.seen_defection.ravel()
 
     def observe(self, pair: np.ndarray, action: np.ndarray) -> None:
-        """For each k, a lab sees its partner play action[k]; pair[k] is the flat (lab, partner)
-        index, each appearing at most once per call."""
+        """For each k, a lab sees its partner play action[k]; pair[k] is the flat (run, lab,
+        partner) index, each appearing at most once per call."""
         defected = action == DEFECT
         self._alpha[pair] += ~defected
         self._strength[pair] += 1
@@ -101,7 +103,7 @@ class PairMemory:
         self._seen_defection[pair] |= defected
 
     def belief_of(self, pair: np.ndarray) -> np.ndarray:
-        """Belief that the partner cooperates, for flat (lab, partner) indices."""
+        """Belief that the partner cooperates, for flat indices."""
         return self._belief[pair]
 
     def last_seen_of(self, pair: np.ndarray) -> np.ndarray:
@@ -113,6 +115,8 @@ class PairMemory:
         return self._seen_defection[pair]
 
     def mean_belief(self) -> np.ndarray:
-        """Each lab's belief averaged over all other labs (its own diagonal entry excluded)."""
-        n = self.belief.shape[0]
-        return (self.belief.sum(axis=1) - self.belief.diagonal()) / (n - 1)
+        """(runs, labs): each lab's belief averaged over all other labs (its own diagonal entry
+        excluded)."""
+        n = self.belief.shape[1]
+        diagonal = np.diagonal(self.belief, axis1=1, axis2=2)
+        return (self.belief.sum(axis=2) - diagonal) / (n - 1)

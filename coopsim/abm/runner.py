@@ -3,7 +3,9 @@
 Seeds. Replicate r of the variant at position v (in ``resolve_variants`` order) runs on its own
 stream ``numpy.random.SeedSequence([scenario.seed, v, r])``, so every run is independent and
 reproducible on its own (serially, in parallel or alone), and the same scenario and seed give
-identical tables.
+identical tables. :func:`simulate` plays a variant's replicates as one batch
+(:mod:`coopsim.abm.batch`); :func:`simulate_one` plays one replicate on the Mesa model
+(:class:`~coopsim.abm.model.LabModel`), the reference, and gives the same tables.
 
 Tables (one row per ...):
 
@@ -39,6 +41,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from coopsim.abm.batch import RunRecords, run_batch
 from coopsim.abm.model import AGENT_REPORTERS, MODEL_REPORTERS, LabModel
 from coopsim.abm.strategies import STRATEGIES
 from coopsim.policy.base import base_rules, make_intervention
@@ -100,6 +103,30 @@ def simulate_one(
     labs = collector.get_agent_vars_dataframe().reset_index().merge(identity, on="AgentID")
     labs["round"] = labs["Step"] - 1
     labs = labs[["round", *LAB_COLUMNS, *AGENT_REPORTERS]].copy()
+    labs.insert(labs.columns.get_loc("cooperation"), "action", action_labels(labs["cooperation"]))
+    labs = _label(labs, labels)
+    return RunResult(rounds=rounds, labs=labs)
+
+
+def records_tables(scenario: Scenario, variant_name: str, replicate: int, records: RunRecords) -> RunResult:
+    """The tables of one run of the batched engine: the same rows, columns and types as
+    :func:`simulate_one` makes from the Mesa model's DataCollector."""
+    labels = {"variant": variant_name, "replicate": replicate}
+    rounds = pd.DataFrame({"round": np.arange(scenario.dynamics.rounds)}
+                          | {name: records.model[name] for name in MODEL_REPORTERS})
+    rounds = _label(rounds, labels)
+    labs_of_scenario = expand_labs(scenario)
+    n_rounds, n_labs = scenario.dynamics.rounds, len(labs_of_scenario)
+    identity = {
+        "lab": [lab.name for lab in labs_of_scenario],
+        "kind": [lab.kind for lab in labs_of_scenario],
+        "strategy": [lab.strategy.type for lab in labs_of_scenario],
+    }
+    labs = pd.DataFrame(
+        {"round": np.repeat(np.arange(n_rounds), n_labs)}
+        | {column: np.tile(np.array(values, dtype=object), n_rounds) for column, values in identity.items()}
+        | {name: records.labs[name].ravel() for name in AGENT_REPORTERS}
+    )
     labs.insert(labs.columns.get_loc("cooperation"), "action", action_labels(labs["cooperation"]))
     labs = _label(labs, labels)
     return RunResult(rounds=rounds, labs=labs)
@@ -170,7 +197,8 @@ def simulate(
     """Run every variant of ``scenario`` for ``dynamics.replicates`` replicates each (once when
     the variant is deterministic).
 
-    ``progress(done, total)`` is called after each finished replicate."""
+    A variant's replicates run as one batch (:func:`coopsim.abm.batch.run_batch`);
+    ``progress(done, total)`` is called after each finished variant."""
     variants = resolve_variants(scenario)
     deterministic = {name: is_deterministic(variant) for name, variant in variants.items()}
     replicates = {
@@ -180,11 +208,12 @@ def simulate(
     total = sum(replicates.values())
     runs: list[RunResult] = []
     for variant_index, (name, variant) in enumerate(variants.items()):
-        for replicate in range(replicates[name]):
-            seed = replicate_seed(scenario.seed, variant_index, replicate)
-            runs.append(simulate_one(variant, name, replicate, seed))
-            if progress is not None:
-                progress(len(runs), total)
+        count = replicates[name]
+        seeds = [replicate_seed(scenario.seed, variant_index, r) for r in range(count)]
+        for replicate, records in enumerate(run_batch([variant] * count, seeds)):
+            runs.append(records_tables(variant, name, replicate, records))
+        if progress is not None:
+            progress(len(runs), total)
     rounds = pd.concat([run.rounds for run in runs], ignore_index=True)
     labs = pd.concat([run.labs for run in runs], ignore_index=True)
     fractions = {name: v.dynamics.long_run_fraction for name, v in variants.items()}
@@ -192,19 +221,32 @@ def simulate(
     return SimulationResult(rounds=rounds, labs=labs, summary=summary)
 
 
-def replicate_measures(table: pd.DataFrame, fraction: float) -> tuple[dict[str, pd.Series], int]:
-    """Per replicate of a ``rounds`` table (one variant): long-run cooperation (mean
-    cooperation rate over the last ``long_run_rounds`` rounds), cumulative incidents and total
-    welfare; and the number of long-run rounds."""
-    n_rounds = int(table["round"].max()) + 1
-    tail = long_run_rounds(n_rounds, fraction)
-    per_replicate = table.groupby("replicate", sort=True)
-    late = table[table["round"] >= n_rounds - tail]
+def run_measures(cooperation: np.ndarray, incidents: np.ndarray, welfare: np.ndarray,
+                 fraction: float) -> dict[str, float]:
+    """One run's measures from its per-round cooperation rate, incidents and welfare: long-run
+    cooperation (mean cooperation rate over the last :func:`long_run_rounds` rounds),
+    cumulative incidents and total welfare. The one definition behind the run's summary, sweeps
+    and sensitivity analyses."""
+    tail = long_run_rounds(len(cooperation), fraction)
     return {
-        "long_run_cooperation": late.groupby("replicate", sort=True)["cooperation_rate"].mean(),
-        "cumulative_incidents": per_replicate["incidents"].sum(),
-        "welfare": per_replicate["welfare"].sum(),
-    }, tail
+        "long_run_cooperation": float(np.mean(cooperation[-tail:])),
+        "cumulative_incidents": float(np.sum(incidents)),
+        "welfare": float(np.sum(welfare)),
+    }
+
+
+def replicate_measures(table: pd.DataFrame, fraction: float) -> tuple[dict[str, pd.Series], int]:
+    """Per replicate of a ``rounds`` table (one variant): :func:`run_measures`, as series indexed
+    by replicate; and the number of long-run rounds."""
+    n_rounds = int(table["round"].max()) + 1
+    per_replicate = {
+        replicate: run_measures(part["cooperation_rate"].to_numpy(), part["incidents"].to_numpy(),
+                                part["welfare"].to_numpy(), fraction)
+        for replicate, part in table.sort_values(["replicate", "round"], kind="stable").groupby("replicate", sort=True)
+    }
+    frame = pd.DataFrame.from_dict(per_replicate, orient="index")
+    frame.index.name = "replicate"
+    return {name: frame[name] for name in frame.columns}, long_run_rounds(n_rounds, fraction)
 
 
 def long_run_rounds(rounds: int, fraction: float) -> int:

@@ -1,21 +1,23 @@
 """Decision rules: a registry of small classes keyed by the scenario's ``labs[].strategy.type``.
 
-One strategy object serves every lab that shares the same strategy spec, and decides for all of
-their matches of a round in one numpy call. A round's matches are given as *entries*
-(:class:`~coopsim.abm.model.Entries`): entry k is lab ``me[k]`` playing against ``other[k]``,
-``pair[k] = me[k] * N + other[k]`` (every match gives two entries). Actions are
-cooperate = 0 and defect = 1; a strategy returns the *intended* action of each of its entries
-(trembles are applied afterwards by the model), and may learn from the round's outcome.
+One strategy object serves every lab that shares the same strategy spec, in every run of a
+batch (:mod:`coopsim.abm.engine`; the runs may give the spec different numbers, so parameters
+are (runs, 1) arrays), and decides for all matches of a round in one numpy call. A round's
+matches are given as *entries* (:class:`~coopsim.abm.matching.Entries`, arrays (runs,
+entries)): entry k of run b is lab ``me[b, k]`` playing against ``other[b, k]``. Actions are
+cooperate = 0 and defect = 1; a strategy returns an *intended* action for every entry (the
+engine keeps those of its own labs' entries, then applies trembles), and may learn from the
+round's outcome.
 
 Deterministic strategies read the shared :class:`~coopsim.abm.agents.PairMemory`; stochastic
-ones draw from the model's generator, in a fixed order, so runs are reproducible.
+ones use uniforms the engine hands them from each run's own stream, so runs are reproducible.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
+from coopsim.lazy_import import numpy as np
 
 from pydantic import Field
 
@@ -24,12 +26,14 @@ from coopsim.scenario.base import Probability, Strict
 from coopsim.theory.stage_game import COOPERATE, DEFECT, best_response_action
 
 if TYPE_CHECKING:
-    from coopsim.abm.model import Entries, LabModel, RoundOutcome
+    from coopsim.abm.engine import Engine, RoundOutcome
+    from coopsim.abm.matching import Entries
 
 
 
 class Strategy:
-    """A decision rule for the labs in ``labs`` (indices into the model's arrays).
+    """A decision rule for the labs in ``labs`` (indices into the engine's arrays); ``specs``
+    holds the rule's spec in each run of the batch.
 
     Metadata, defined once here and shared with ``evolve`` and the charts: ``short_name`` (the
     name used in population games, e.g. ``TFT``), ``meaning`` (one line in words), ``colour``
@@ -42,22 +46,30 @@ class Strategy:
     meaning: ClassVar[str]
     colour: ClassVar[str]
     stochastic: ClassVar[bool] = False
+    draws_decisions: ClassVar[bool] = False  # takes one uniform per entry in decide
+    learning_draws: int = 0  # uniforms per round taken in learn
 
-    def __init__(self, spec, labs: np.ndarray, model: LabModel):
-        self.spec = spec
+    def __init__(self, specs: list, labs: np.ndarray, engine: Engine):
+        self.specs = specs
+        self.spec = specs[0]
         self.labs = labs
 
-    def prior_strength(self) -> float:
+    def parameter(self, name: str) -> np.ndarray:
+        """A spec field in every run, as a (runs, 1) column."""
+        return np.array([getattr(spec, name) for spec in self.specs], dtype=float)[:, None]
+
+    def prior_strength(self) -> float | np.ndarray:
         """Strength (pseudo-observations) of the Beta prior its labs' beliefs start from."""
         return TrustBestResponse.Spec.model_fields["prior_strength"].default
 
-    def decide(self, entries: Entries, model: LabModel) -> np.ndarray:
-        """Intended action (0 cooperate, 1 defect) of lab me[k] against lab other[k]."""
+    def decide(self, entries: Entries, engine: Engine, uniform: np.ndarray | None) -> np.ndarray:
+        """Intended action (0 cooperate, 1 defect) of lab me[b, k] against lab other[b, k];
+        ``uniform``: one uniform per entry when some strategy of the run draws them."""
         raise NotImplementedError
 
-    def learn(self, entries: Entries, outcome: RoundOutcome, model: LabModel) -> None:
-        """Update internal state after a round, from this strategy's entries of ``outcome``
-        (default: no learning)."""
+    def learn(self, entries: Entries, mine: np.ndarray, outcome: RoundOutcome, engine: Engine) -> None:
+        """Update internal state after a round from ``outcome``; ``mine`` marks the entries of
+        this strategy's labs (default: no learning)."""
 
 
 STRATEGIES = Registry("strategy")
@@ -65,13 +77,13 @@ STRATEGIES = Registry("strategy")
 register = STRATEGIES.register  # @register("type") adds a class to STRATEGIES
 
 
-def make_strategy(spec, labs: np.ndarray, model: LabModel) -> Strategy:
-    """The strategy object for a validated spec and the labs that use it."""
-    return STRATEGIES[spec.type](spec, labs, model)
+def make_strategy(specs: list, labs: np.ndarray, engine: Engine) -> Strategy:
+    """The strategy object for validated specs (one per run, all of one type) and its labs."""
+    return STRATEGIES[specs[0].type](specs, labs, engine)
 
 
-def _constant(action: int, size: int) -> np.ndarray:
-    return np.zeros(size, dtype=np.int8) + np.int8(action)
+def _constant(action: int, shape) -> np.ndarray:
+    return np.full(shape, action, dtype=np.int8)
 
 
 @register("always_cooperate")
@@ -85,8 +97,8 @@ class AlwaysCooperate(Strategy):
     meaning = "always develops responsibly"
     colour = "#009E73"
 
-    def decide(self, entries, model):
-        return _constant(COOPERATE, entries.index.size)
+    def decide(self, entries, engine, uniform):
+        return _constant(COOPERATE, entries.me.shape)
 
 
 @register("always_defect")
@@ -100,8 +112,8 @@ class AlwaysDefect(Strategy):
     meaning = "always cuts corners"
     colour = "#D55E00"
 
-    def decide(self, entries, model):
-        return _constant(DEFECT, entries.index.size)
+    def decide(self, entries, engine, uniform):
+        return _constant(DEFECT, entries.me.shape)
 
 
 @register("tit_for_tat")
@@ -116,8 +128,8 @@ class TitForTat(Strategy):
     meaning = "cooperates first, then repeats what the partner was last seen doing"
     colour = "#0072B2"
 
-    def decide(self, entries, model):
-        return (model.memory.last_seen_of(entries.pair) == DEFECT).astype(np.int8)
+    def decide(self, entries, engine, uniform):
+        return (engine.memory.last_seen_of(entries.pair) == DEFECT).astype(np.int8)
 
 
 @register("grim_trigger")
@@ -131,8 +143,8 @@ class GrimTrigger(Strategy):
     meaning = "cooperates until the partner is seen defecting once, then defects forever"
     colour = "#56B4E9"
 
-    def decide(self, entries, model):
-        return model.memory.seen_defection_of(entries.pair).astype(np.int8)
+    def decide(self, entries, engine, uniform):
+        return engine.memory.seen_defection_of(entries.pair).astype(np.int8)
 
 
 @register("trust_best_response")
@@ -160,14 +172,14 @@ class TrustBestResponse(Strategy):
     meaning = "best response to a learned belief that the partner cooperates"
     colour = "#E69F00"
 
-    def prior_strength(self) -> float:
-        return self.spec.prior_strength
+    def prior_strength(self):
+        return self.parameter("prior_strength")
 
-    def decide(self, entries, model):
-        if_cooperated, if_defected = model.decision_gains
-        belief = model.memory.belief_of(entries.pair)
-        advantage = belief * if_cooperated[entries.me] + (1 - belief) * if_defected[entries.me]
-        return best_response_action(advantage)
+    def decide(self, entries, engine, uniform):
+        rules = engine.rules
+        belief = engine.memory.belief_of(entries.pair)
+        if_cooperated, if_defected = rules.if_cooperated.ravel()[entries.lab], rules.if_defected.ravel()[entries.lab]
+        return best_response_action(belief * if_cooperated + (1 - belief) * if_defected)
 
 
 @register("reinforcement")
@@ -196,28 +208,29 @@ class Reinforcement(Strategy):
     meaning = "learns action values from its own rewards, exploring at random"
     colour = "#CC79A7"
     stochastic = True
+    draws_decisions = True
 
-    def __init__(self, spec, labs, model):
-        super().__init__(spec, labs, model)
-        table = model.initial_decision_payoffs
-        trust = model.trust[:, None]
-        self.q = trust * table[:, :, COOPERATE] + (1 - trust) * table[:, :, DEFECT]
+    def __init__(self, specs, labs, engine):
+        super().__init__(specs, labs, engine)
+        table = np.stack([t.initial_decision_payoffs for t in engine.distinct])[engine.member_timeline]
+        trust = engine.trust[:, :, None]
+        self.q = trust * table[:, :, :, COOPERATE] + (1 - trust) * table[:, :, :, DEFECT]  # (B, N, 2)
+        self.epsilon = self.parameter("exploration")
+        self.rate = np.repeat(self.parameter("learning_rate"), 2 * engine.n_labs, axis=1).ravel()
 
-    def decide(self, entries, model):
-        epsilon = self.spec.exploration
-        greedy = (self.q[:, DEFECT] > self.q[:, COOPERATE])[entries.me]
-        draw = model.rng.random(entries.index.size)
-        explored = draw >= epsilon / 2  # uniform action: defect iff draw in [eps/2, eps)
-        return np.where(draw < epsilon, explored, greedy).astype(np.int8)
+    def decide(self, entries, engine, uniform):
+        greedy = (self.q[:, :, DEFECT] > self.q[:, :, COOPERATE]).ravel()[entries.lab]
+        explored = uniform >= self.epsilon / 2  # uniform action: defect iff draw in [eps/2, eps)
+        return np.where(uniform < self.epsilon, explored, greedy).astype(np.int8)
 
-    def learn(self, entries, outcome, model):
-        n = self.q.shape[0]
-        key = entries.me * 2 + outcome.actions[entries.index]
-        totals = np.bincount(key, weights=outcome.reward[entries.index], minlength=2 * n)
-        counts = np.bincount(key, minlength=2 * n)
+    def learn(self, entries, mine, outcome, engine):
+        size = self.q.size
+        key = (entries.lab * 2 + outcome.actions)[mine]
+        totals = np.bincount(key, weights=outcome.reward[mine], minlength=size)
+        counts = np.bincount(key, minlength=size)
         played = counts > 0
         q = self.q.reshape(-1)
-        q[played] += self.spec.learning_rate * (totals[played] / counts[played] - q[played])
+        q[played] += self.rate[played] * (totals[played] / counts[played] - q[played])
 
 
 @register("imitation")
@@ -255,26 +268,34 @@ class Imitation(Strategy):
     colour = "#999999"
     stochastic = True
 
-    def __init__(self, spec, labs, model):
-        super().__init__(spec, labs, model)
-        self.action = np.zeros(model.n_labs, dtype=np.int8)
-        starts = model.rng.random(labs.size) >= spec.initial_cooperation
-        self.action[labs] = starts
+    def __init__(self, specs, labs, engine):
+        super().__init__(specs, labs, engine)
+        self.learning_draws = 3 * labs.size
+        self.beta = self.parameter("selection_intensity")
+        self.action = np.zeros((engine.size, engine.n_labs), dtype=np.int8)
+        starts = engine.initial_uniforms(labs.size) >= self.parameter("initial_cooperation")
+        self.action[:, labs] = starts
 
-    def decide(self, entries, model):
-        return self.action[entries.me]
+    def decide(self, entries, engine, uniform):
+        return self.action.ravel()[entries.lab]
 
-    def learn(self, entries, outcome, model):
+    def learn(self, entries, mine, outcome, engine):
         # here, so that validating a scenario needs neither scipy nor networkx
         from coopsim.abm.network_engine import choose_models, compared_payoff, fermi_accepts
 
         labs = self.labs
-        pick, accept, adopt = model.rng.random((3, labs.size))
-        chosen = choose_models(labs, pick, model.n_labs, model.network)
+        draws = engine.uniforms(3 * labs.size).reshape(engine.size, 3, labs.size)
+        pick, accept, adopt = draws[:, 0], draws[:, 1], draws[:, 2]
+        chosen = choose_models(labs, pick, engine.n_labs, engine.network)
+        chosen_flat = chosen + np.arange(engine.size)[:, None] * engine.n_labs
+
+        def of_chosen(values):
+            return values.ravel()[chosen_flat]
+
         played = outcome.matches > 0
-        accumulated = model.network is not None and model.network.accumulated
+        accumulated = engine.network is not None and engine.network.accumulated
         compared = compared_payoff(outcome.payoff, outcome.matches, accumulated)
-        accepts = fermi_accepts(accept, self.spec.selection_intensity, compared[chosen] - compared[labs])
-        copy = played[labs] & played[chosen] & accepts
-        copied = adopt >= outcome.cooperation[chosen]
-        self.action[labs] = np.where(copy, copied, self.action[labs])
+        accepts = fermi_accepts(accept, self.beta, of_chosen(compared) - compared[:, labs])
+        copy = played[:, labs] & of_chosen(played) & accepts
+        copied = adopt >= of_chosen(outcome.cooperation)
+        self.action[:, labs] = np.where(copy, copied, self.action[:, labs])

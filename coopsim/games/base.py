@@ -17,6 +17,7 @@ Capabilities (``None`` on :class:`GameModel` means "not provided"):
   a sweep or sensitivity analysis, one value per :class:`Measure` the model declares in
   ``measures``. With ``measure_exact`` the values are exact (closed forms, stationary
   distributions): they are computed once per grid point and variant, not per replicate;
+  ``measure_batch(scenarios, seeds)`` computes many at once (by default one by one);
 * ``phase(scenario, x, y, source) -> DataFrame`` -- the model's phase diagram over two axes
   (:class:`coopsim.analyses.phase.Axis`), one row per cell, mapped by ``phase_maps``.
 
@@ -108,6 +109,13 @@ class GameModel:
     measure: ClassVar[Callable | None] = None
     measures: ClassVar[tuple[Measure, ...]] = ()
     measure_exact: ClassVar[bool] = False  # one computation per grid point, not per replicate
+
+    @classmethod
+    def measure_batch(cls, scenarios: list, seeds: list) -> list[dict[str, Any]]:
+        """``measure`` of many (resolved scenario, seed) pairs; a model that can play them
+        together overrides this (the lab model: one batch on the batched engine). The values
+        must equal ``measure``'s for each pair, whatever the grouping."""
+        return [cls.measure(scenario, "", 0, seed) for scenario, seed in zip(scenarios, seeds)]
     phase: ClassVar[Callable | None] = None
     # Map name -> (column of the phase table, chart title, legend title).
     phase_maps: ClassVar[dict[str, tuple[str, str, str]]] = {}

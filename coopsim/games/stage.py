@@ -72,14 +72,26 @@ SIMULATED_MEASURES = (
 
 
 def _measure(scenario: Scenario, variant: str, replicate: int, seed: Any) -> dict[str, float]:
-    """One replicate of the iterated lab model: long-run cooperation (mean cooperation rate over
-    the last ``dynamics.long_run_fraction`` of the rounds), incidents and welfare over the run,
-    exactly as the run's summary computes them (:func:`coopsim.abm.runner.replicate_measures`)."""
-    from coopsim.abm.runner import replicate_measures, simulate_one
+    """One replicate of the iterated lab model on the Mesa model: long-run cooperation (mean
+    cooperation rate over the last ``dynamics.long_run_fraction`` of the rounds), incidents and
+    welfare over the run, exactly as the run's summary computes them
+    (:func:`coopsim.abm.runner.run_measures`)."""
+    from coopsim.abm.runner import run_measures, simulate_one
 
     rounds = simulate_one(scenario, variant, replicate, seed).rounds
-    measures, _ = replicate_measures(rounds, scenario.dynamics.long_run_fraction)
-    return {name: float(values.iloc[0]) for name, values in measures.items()}
+    return run_measures(rounds["cooperation_rate"].to_numpy(), rounds["incidents"].to_numpy(),
+                        rounds["welfare"].to_numpy(), scenario.dynamics.long_run_fraction)
+
+
+def _measure_batch(scenarios: list[Scenario], seeds: list) -> list[dict[str, float]]:
+    """:func:`_measure` of many runs, played together on the batched engine (same values)."""
+    from coopsim.abm.batch import run_batch
+    from coopsim.abm.runner import run_measures
+
+    records = run_batch(scenarios, seeds, labs=False)
+    return [run_measures(run.model["cooperation_rate"], run.model["incidents"], run.model["welfare"],
+                         scenario.dynamics.long_run_fraction)
+            for scenario, run in zip(scenarios, records)]
 
 
 def _phase(scenario: Scenario, x: Any, y: Any, source: str) -> Any:
@@ -99,6 +111,10 @@ class StageGameModel(GameModel):
     measures = SIMULATED_MEASURES
     measure = staticmethod(_measure)
     phase = staticmethod(_phase)
+
+    @classmethod
+    def measure_batch(cls, scenarios: list, seeds: list) -> list[dict[str, float]]:
+        return _measure_batch(scenarios, seeds)
     phase_maps = {
         "game-class": ("game_class", "Which game do the labs play?", "game class"),
         "equilibria": ("equilibria", "Which outcomes are equilibria?",

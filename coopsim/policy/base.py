@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
+from coopsim.lazy_import import numpy as np
 from pydantic import Field, model_validator
 
 from coopsim.registry import Registry

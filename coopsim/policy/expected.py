@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
+from coopsim.lazy_import import numpy as np
 
 from coopsim.policy.base import Intervention, RoundRules, base_rules, make_intervention
 from coopsim.policy.incidents import expected_cost_matrix, external_cost_per_defection

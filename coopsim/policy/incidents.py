@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
+from coopsim.lazy_import import numpy as np
 
 if TYPE_CHECKING:
     from coopsim.scenario.spec import IncidentSpec
@@ -58,7 +58,8 @@ def external_cost_per_defection(incidents: IncidentSpec, n_labs: int, defector_p
 
 @dataclass(slots=True)
 class IncidentDraw:
-    """The incidents of one round.
+    """The incidents of one round, for a batch of B runs (arrays (B, E) per match entry, (B, N)
+    per lab, (B,) per run).
 
     ``caused`` marks the match entries (one per lab per match) whose defection caused an
     incident; ``entry_cost`` is what that entry's lab pays for the incident it caused itself (C
@@ -70,34 +71,35 @@ class IncidentDraw:
     entry_cost: np.ndarray
     lab_cost: np.ndarray
     caused_by_lab: np.ndarray
-    count: int
-    total_cost: float
+    count: np.ndarray
+    total_cost: np.ndarray
 
 
 def draw_incidents(
-    me: np.ndarray,
+    lab: np.ndarray,
     defected: np.ndarray,
-    incidents: IncidentSpec,
+    uniform: np.ndarray | None,
+    probability: np.ndarray,
+    cost: np.ndarray,
     n_labs: int,
-    defector_pays: bool,
-    rng: np.random.Generator,
+    defector_pays: np.ndarray,
 ) -> IncidentDraw:
-    """Draw one Bernoulli(q) trial per defecting entry and charge the costs.
+    """One Bernoulli(q) trial per defecting entry, and the costs, for B runs at once.
 
-    ``me[k]`` is the lab of match entry k and ``defected[k]`` whether it defected. No random
-    numbers are drawn when q = 0 (the stream then depends only on the scenario, as it must)."""
-    if incidents.probability == 0:
-        none, zero = np.zeros(me.size, dtype=bool), np.zeros(n_labs)
-        return IncidentDraw(none, np.zeros(me.size), zero, zero, 0, 0.0)
-    caused = defected & (rng.random(me.size) < incidents.probability)
-    caused_by_lab = np.bincount(me, weights=caused, minlength=n_labs)
-    count = int(np.count_nonzero(caused))
-    if defector_pays:
-        entry_cost = caused * incidents.cost
-        lab_cost = caused_by_lab * incidents.cost
-    else:
-        share = incidents.cost / n_labs
-        entry_cost = caused * share
-        lab_cost = np.empty(n_labs)
-        lab_cost.fill(count * share)
-    return IncidentDraw(caused, entry_cost, lab_cost, caused_by_lab, count, count * incidents.cost)
+    ``lab[b, k]`` is the flat lab index (b*N + lab) of entry k of run b, ``defected[b, k]``
+    whether it defected, ``uniform`` one uniform per entry (None when no run can have an
+    incident: q = 0 draws nothing); ``probability``, ``cost`` and ``defector_pays`` are per run."""
+    size = lab.shape[0]
+    if uniform is None:
+        zero = np.zeros((size, n_labs))
+        return IncidentDraw(np.zeros(lab.shape, dtype=bool), np.zeros(lab.shape), zero, zero,
+                            np.zeros(size, dtype=np.int64), np.zeros(size))
+    caused = defected & (uniform < probability[:, None])
+    caused_by_lab = np.bincount(lab[caused], minlength=size * n_labs).reshape(size, n_labs)
+    count = np.count_nonzero(caused, axis=1)
+    pays = defector_pays[:, None]
+    share = np.where(defector_pays, cost, cost / n_labs)[:, None]
+    entry_cost = caused * share
+    lab_cost = np.where(pays, caused_by_lab * cost[:, None], (count * (cost / n_labs))[:, None])
+    return IncidentDraw(caused, entry_cost, lab_cost, caused_by_lab.astype(float), count,
+                        count * cost)

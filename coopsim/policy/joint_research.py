@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from coopsim.lazy_import import numpy as np
 from pydantic import Field
 
 from coopsim.policy.base import INTERVENTIONS, Intervention, InterventionBase, RoundRules

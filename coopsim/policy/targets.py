@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-import numpy as np
+from coopsim.lazy_import import numpy as np
 
 if TYPE_CHECKING:
     from coopsim.policy.base import Intervention, RoundRules, Targets
@@ -72,7 +72,10 @@ def apply_to(intervention: Intervention, rules: RoundRules, mask: np.ndarray | N
     if mask is None:
         intervention.apply(rules)
         return
+    # The trial owns every array an intervention may change in place (``subsidy += a`` on a
+    # per-lab array left by an earlier targeted subsidy would otherwise reach every lab).
     trial = replace(rules, true=rules.true.copy(), perceived=rules.perceived.copy(),
+                    subsidy=np.copy(rules.subsidy) if isinstance(rules.subsidy, np.ndarray) else rules.subsidy,
                     audits=list(rules.audits), transfers=list(rules.transfers))
     intervention.apply(trial)
     rows = mask[:, None, None]

@@ -3,7 +3,7 @@ here by pledges that labs choose to make)."""
 
 from __future__ import annotations
 
-import numpy as np
+from coopsim.lazy_import import numpy as np
 from pydantic import Field
 
 from coopsim.policy.base import (

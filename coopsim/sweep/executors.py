@@ -1,7 +1,9 @@
 """Where sweep tasks run: in this process, a local process pool, or an existing Dask cluster.
 
-Each executor yields ``(task, result, error)`` as tasks finish, in completion order, and reports
-how many tasks are running. Results do not depend on the executor: seeds come from the task.
+Tasks travel in groups (:func:`groups`) that a worker plays as one batch
+(:func:`coopsim.sweep.task.run_tasks`). Each executor yields, as groups finish (in completion
+order), the list of their ``(task, result, error)``, and reports how many tasks are running. Results do not depend on the executor or the
+grouping: seeds come from the task, and every run of a batch has its own stream.
 
 An interrupted local sweep leaves no worker behind: Ctrl-C and SIGTERM stop the pool at once
 (workers ignore Ctrl-C themselves and are terminated by the main process, which then raises
@@ -12,6 +14,7 @@ kernel to end it when the main process dies, even by SIGKILL.
 from __future__ import annotations
 
 import ctypes
+import math
 import multiprocessing
 import os
 import signal
@@ -23,11 +26,36 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from coopsim.sweep.plan import Task
-from coopsim.sweep.task import run_task
+from coopsim.sweep.task import run_tasks
 
 # fork: workers inherit the loaded modules, so a pool starts in milliseconds, not seconds.
 START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 Outcome = tuple[Task, dict[str, Any] | None, str | None]
+MAX_GROUP = 1024  # tasks per batch: bounds the time between saved results, not the results
+GROUPS_PER_WORKER = 8  # so that workers finish together and progress moves
+
+
+def groups(tasks: list[Task], workers: int) -> list[list[Task]]:
+    """Consecutive tasks in groups of at most MAX_GROUP, about GROUPS_PER_WORKER per worker."""
+    size = max(1, min(MAX_GROUP, math.ceil(len(tasks) / (workers * GROUPS_PER_WORKER))))
+    return [tasks[start:start + size] for start in range(0, len(tasks), size)]
+
+
+def run_group(tasks: list[Task], base_seed: int) -> list[tuple[dict[str, Any] | None, str | None]]:
+    """(result, error) of each task, played as one batch; if the batch fails, each task alone,
+    so that an error names its task and the others still finish."""
+    try:
+        return [(row, None) for row in run_tasks(tasks, base_seed)]
+    except Exception as exc:  # noqa: BLE001 - a failed task is reported, the rest go on
+        if len(tasks) == 1:
+            return [(None, describe_error(exc))]
+    outcomes = []
+    for task in tasks:
+        try:
+            outcomes.append((run_tasks([task], base_seed)[0], None))
+        except Exception as exc:  # noqa: BLE001
+            outcomes.append((None, describe_error(exc)))
+    return outcomes
 
 
 def describe_error(exc: BaseException) -> str:
@@ -46,13 +74,10 @@ class SerialExecutor:
         self.workers = 1
         self.running = 0
 
-    def run(self, tasks: list[Task], base_seed: int) -> Iterator[Outcome]:
-        for task in tasks:
+    def run(self, tasks: list[Task], base_seed: int) -> Iterator[list[Outcome]]:
+        for group in groups(tasks, 1):
             self.running = 1
-            try:
-                yield task, run_task(task, base_seed), None
-            except Exception as exc:  # noqa: BLE001 - a failed task is reported, the rest go on
-                yield task, None, describe_error(exc)
+            yield [(task, result, error) for task, (result, error) in zip(group, run_group(group, base_seed))]
         self.running = 0
 
 
@@ -108,21 +133,23 @@ class LocalExecutor:
         # The pool has no public way to end running tasks; its worker processes are kept here.
         self.processes = list((self.pool._processes or {}).values())
 
-    def run(self, tasks: list[Task], base_seed: int) -> Iterator[Outcome]:
+    def run(self, tasks: list[Task], base_seed: int) -> Iterator[list[Outcome]]:
         complete = False
         try:
             with _interrupts_call(self.end_workers):
-                pending = {self.pool.submit(run_task, task, base_seed): task for task in tasks}
+                pending = {self.pool.submit(run_group, group, base_seed): group
+                           for group in groups(tasks, self.workers)}
                 while pending:
-                    self.running = min(self.workers, len(pending))
+                    self.running = min(self.workers, sum(map(len, pending.values())))
                     finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        task = pending.pop(future)
+                        group = pending.pop(future)
                         error = future.exception()
                         if error is None:
-                            yield task, future.result(), None
+                            yield [(task, result, failure)
+                                   for task, (result, failure) in zip(group, future.result())]
                         else:
-                            yield task, None, describe_error(error)
+                            yield [(task, None, describe_error(error)) for task in group]
                 self.running = 0
                 complete = True
         finally:
@@ -156,23 +183,24 @@ class DaskExecutor:
         self.workers = max(1, sum(self.client.nthreads().values()))
         self.running = 0
 
-    def run(self, tasks: list[Task], base_seed: int) -> Iterator[Outcome]:
+    def run(self, tasks: list[Task], base_seed: int) -> Iterator[list[Outcome]]:
         from distributed import as_completed
 
         futures = {
-            self.client.submit(run_task, task, base_seed, key=f"coopsim-{task.key}-{base_seed}", pure=False): task
-            for task in tasks
+            self.client.submit(run_group, group, base_seed,
+                               key=f"coopsim-{group[0].key}-{len(group)}-{base_seed}", pure=False): group
+            for group in groups(tasks, self.workers)
         }
         try:
-            remaining = len(futures)
+            remaining = sum(map(len, futures.values()))
             for future in as_completed(list(futures)):
-                task = futures[future]
-                remaining -= 1
+                group = futures[future]
+                remaining -= len(group)
                 self.running = min(self.workers, remaining)
                 if future.status == "error":
-                    yield task, None, describe_error(future.exception())
+                    yield [(task, None, describe_error(future.exception())) for task in group]
                 else:
-                    yield task, future.result(), None
+                    yield [(task, result, error) for task, (result, error) in zip(group, future.result())]
         finally:
             for future in futures:
                 future.cancel()

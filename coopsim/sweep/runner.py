@@ -51,14 +51,15 @@ def execute(plan: SweepPlan, folder: Path, executor, progress: Progress | None =
     reused, failed, finished = len(plan.tasks) - len(todo), 0, 0
     if progress:
         progress(reused, len(plan.tasks), 0, 0)
-    for task, result, error in executor.run(todo, plan.scenario.seed):
-        if error is None:
-            store.add_result(result)
-            finished += 1
-        else:
-            failed += 1
-            store.add_failure({"key": task.key, "point": dict(task.parameters), "variant": task.variant,
-                               "replicate": task.replicate, "error": error})
+    for outcomes in executor.run(todo, plan.scenario.seed):  # one finished group of tasks
+        results = [result for _, result, error in outcomes if error is None]
+        store.add_results(results)
+        finished += len(results)
+        for task, _, error in outcomes:
+            if error is not None:
+                failed += 1
+                store.add_failure({"key": task.key, "point": dict(task.parameters), "variant": task.variant,
+                                   "replicate": task.replicate, "error": error})
         if progress:
             progress(reused + finished, len(plan.tasks), executor.running, failed)
     if progress:

@@ -1,5 +1,5 @@
-"""Append-only storage of sweep results: one JSON line per finished task, flushed to disk as it
-completes. A line cut short by a kill is ignored on reading, so the task simply runs again."""
+"""Append-only storage of sweep results: one JSON line per finished task, flushed to disk as its
+group of tasks completes (one write and one fsync per group). A line cut short by a kill is ignored on reading, so the task simply runs again."""
 
 from __future__ import annotations
 
@@ -46,18 +46,20 @@ class ResultStore:
         """Failures recorded by this run."""
         return list(_read_lines(self.failures_path))
 
-    def add_result(self, record: dict[str, Any]) -> None:
-        """Persist one finished task now."""
-        _append(self.results_path, record)
+    def add_results(self, records: list[dict[str, Any]]) -> None:
+        """Persist finished tasks now."""
+        _append(self.results_path, records)
 
     def add_failure(self, record: dict[str, Any]) -> None:
         """Persist one failed task now."""
-        _append(self.failures_path, record)
+        _append(self.failures_path, [record])
 
 
-def _append(path: Path, record: dict[str, Any]) -> None:
+def _append(path: Path, records: list[dict[str, Any]]) -> None:
+    if not records:
+        return
     with path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(record) + "\n")
+        handle.write("".join(json.dumps(record) + "\n" for record in records))
         handle.flush()
         os.fsync(handle.fileno())
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
+from coopsim.lazy_import import numpy as np
 
 COOPERATE, DEFECT = 0, 1
 ACTIONS = ("cooperate", "defect")

@@ -1,0 +1,247 @@
+"""The round of the iterated model, for a batch of B runs at once (B = 1 for the Mesa model).
+
+Every array has a leading batch axis: run b of the batch is member b, with its own scenario (a
+:class:`~coopsim.abm.timeline.Timeline`; members may share one) and its own random stream. The
+members of one batch have the same *shape* (:func:`shape_key`): lab count, matching or network,
+which labs share a strategy and its type, the interventions' kinds and the draws each round
+makes; they may differ in every number (payoffs, trust, tremble, incident odds, fines, ...).
+
+One round (:meth:`Engine.step`), per member exactly as described in :mod:`coopsim.abm.model`:
+rules, matching, decisions, trembles, payoffs (stage payoff, audits and fines, subsidies,
+transfers, incidents), observation and memory, learning, records.
+
+Random numbers. Member b's stream is its own ``numpy.random.Generator``; after Mesa's own use
+of it (one integer, to seed the stdlib generator, see :func:`start_stream`), the stream is
+consumed as uniforms in [0, 1): first one per lab of each imitation strategy group (initial
+actions), then per round, in this order and only when the draw can change anything:
+matching (N, random pairs: the random order is the argsort of N uniforms), decisions (one per
+match entry, when a strategy decides at random), trembles (one per entry), audits (one per
+entry each), transfers (one per entry each: sanctions, rewards, pledges, in their
+interventions' order), incidents (one per entry), sightings (one per entry), learning (three
+per lab of each imitation group: model, acceptance, adoption). Uniforms are drawn ahead for
+several rounds at a time; a Generator's uniforms are the same however the calls are split, so a
+member's results depend only on its scenario and seed, never on the batch it ran in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from coopsim.abm.agents import PairMemory
+from coopsim.abm.matching import Matching, make_matching
+from coopsim.abm.rules import BatchRules
+from coopsim.abm.strategies import Strategy, make_strategy
+from coopsim.abm.timeline import DrawPlan, Timeline
+from coopsim.policy.base import entry_amounts
+from coopsim.policy.incidents import IncidentDraw, draw_incidents
+from coopsim.theory.stage_game import DEFECT
+
+UNIFORMS_AHEAD = 1 << 20  # uniforms drawn ahead per batch (bounds memory, not results)
+
+
+def start_stream(seed) -> np.random.Generator:
+    """The generator a Mesa model made from ``seed`` hands to the engine: Mesa draws one integer
+    to seed its stdlib generator (``mesa.Model.__init__``); tests check the two agree."""
+    rng = np.random.default_rng(seed)
+    rng.integers(np.iinfo(np.int32).max)
+    return rng
+
+
+@dataclass(slots=True)
+class RoundOutcome:
+    """One round of every member: per-entry arrays (B, E), per-lab arrays (B, N), per-member (B,).
+
+    reward: per entry, stage payoff + subsidy - fine + transfers - the entry's own incident
+    share; payoff: per lab, the same summed over its entries, minus all incident costs it
+    bears; cooperation: per lab, share of its matches in which it cooperated (NaN if it sat out)."""
+
+    actions: np.ndarray
+    reward: np.ndarray
+    payoff: np.ndarray
+    matches: np.ndarray
+    cooperation: np.ndarray
+    incidents: IncidentDraw
+    fines: np.ndarray
+    subsidies: np.ndarray
+
+
+def strategy_groups(scenario) -> tuple[list, np.ndarray]:
+    """The distinct strategy specs of a scenario's labs in order of first appearance, and each
+    lab's group number."""
+    from coopsim.games.stage import expand_labs
+
+    specs: dict = {}
+    labs = expand_labs(scenario)
+    of_lab = np.array([specs.setdefault(lab.strategy, len(specs)) for lab in labs], dtype=np.intp)
+    return list(specs), of_lab
+
+
+class Engine:
+    """B runs of one shape (see the module docstring). ``timelines[b]`` is member b's scenario,
+    ``streams[b]`` its generator; ``rounds`` bounds the rounds drawn ahead."""
+
+    def __init__(self, timelines: list[Timeline], streams: list[np.random.Generator],
+                 network, rounds: int):
+        first = timelines[0]
+        self.timelines, self.streams, self.network = timelines, streams, network
+        self.size, self.n_labs, self.rounds = len(timelines), first.n_labs, rounds
+        self.dynamics = [t.scenario.dynamics for t in timelines]
+        self.distinct = list({id(t): t for t in timelines}.values())
+        self.member_timeline = np.array([self.distinct.index(t) for t in timelines])
+        self.round = 0
+        self.plans = first.plans(rounds)
+        specs, self.strategy_of_lab = strategy_groups(first.scenario)
+        self.matching: Matching = make_matching(first.scenario, network, self.size, self.strategy_of_lab)
+        self.tremble = np.array([d.tremble for d in self.dynamics])[:, None]
+        self.rules = BatchRules(self)
+        member_specs = [strategy_groups(t.scenario)[0] for t in self.distinct]
+        self.trust = np.stack([t.trust for t in self.distinct])[self.member_timeline]
+        self.strategies: list[Strategy] = []
+        prior = np.empty((self.size, self.n_labs))
+        self._uniforms, self._next = np.empty((self.size, 0)), 0
+        for group in range(len(specs)):
+            labs = np.flatnonzero(self.strategy_of_lab == group)
+            group_specs = [member_specs[t][group] for t in self.member_timeline]
+            strategy = make_strategy(group_specs, labs, self)
+            prior[:, labs] = strategy.prior_strength()
+            self.strategies.append(strategy)
+        self.memory = PairMemory(self.trust, prior)
+        self._draws_decisions = any(s.draws_decisions for s in self.strategies)
+        self._round_sizes: dict[int, int] = {}
+
+    # ---------------------------------------------------------------- random numbers
+
+    def round_size(self, round_index: int) -> int:
+        """Uniforms drawn in a round (its draw plan; the same for every member)."""
+        if round_index not in self._round_sizes:
+            plan = self.plan_of(round_index)
+            d = self.dynamics[0]
+            per_entry = (self._draws_decisions + (d.tremble > 0) + plan.audits
+                         + sum(drawn for drawn, _, _ in plan.transfers)
+                         + (d.incidents.probability > 0) + plan.observe)
+            self._round_sizes[round_index] = (self.matching.draws + per_entry * self.matching.entries
+                                              + sum(s.learning_draws for s in self.strategies))
+        return self._round_sizes[round_index]
+
+    def plan_of(self, round_index: int) -> DrawPlan:
+        """The draw plan of a round (the same for every member)."""
+        if round_index < len(self.plans):
+            return self.plans[round_index]
+        return self.timelines[0].plan(round_index)
+
+    def initial_uniforms(self, count: int) -> np.ndarray:
+        """(B, count) uniforms for the members' set-up (drawn before any round's)."""
+        return np.stack([stream.random(count) for stream in self.streams])
+
+    def uniforms(self, count: int) -> np.ndarray:
+        """The next (B, count) uniforms of this round's block."""
+        if self._next + count > self._round_end:  # pragma: no cover - guard
+            raise RuntimeError("a round drew more uniforms than its draw plan allows")
+        block = self._uniforms[:, self._next:self._next + count]
+        self._next += count
+        return block
+
+    def _begin_round(self) -> None:
+        """Make this round's block available: when the uniforms drawn ahead are used up, draw
+        this round's and as many whole later rounds' as fit UNIFORMS_AHEAD."""
+        size = self.round_size(self.round)
+        if self._next == self._uniforms.shape[1]:
+            total, later = size, self.round + 1
+            budget = max(UNIFORMS_AHEAD // self.size, size)
+            while later < self.rounds and total + self.round_size(later) <= budget:
+                total += self.round_size(later)
+                later += 1
+            self._uniforms = np.stack([stream.random(total) for stream in self.streams])
+            self._next = 0
+        self._round_end = self._next + size
+
+    # ---------------------------------------------------------------- one round
+
+    def step(self) -> RoundOutcome:
+        """Play one round of every member; returns what happened."""
+        self._begin_round()
+        self.rules.update(self.round)
+        entries = self.matching.draw(self)
+        actions = np.zeros(entries.me.shape, dtype=np.intp)
+        decision = self.uniforms(entries.me.shape[1]) if self._draws_decisions else None
+        for group, strategy in enumerate(self.strategies):
+            chosen = strategy.decide(entries, self, decision)
+            if len(self.strategies) == 1:
+                actions[:] = chosen
+            else:
+                actions = np.where(entries.masks[group], chosen, actions)
+        if self.dynamics[0].tremble > 0:
+            actions ^= self.uniforms(actions.shape[1]) < self.tremble
+        outcome = self._settle(entries, actions)
+        self._observe(entries, actions)
+        for group, strategy in enumerate(self.strategies):
+            strategy.learn(entries, entries.masks[group], outcome, self)
+        if self._next != self._round_end:  # pragma: no cover - guard
+            raise RuntimeError("a round drew fewer uniforms than its draw plan says")
+        self.round += 1
+        return outcome
+
+    def _settle(self, entries, actions: np.ndarray) -> RoundOutcome:
+        """Stage payoffs, audits and fines, subsidies, transfers and incidents of one round."""
+        rules, n, size = self.rules, self.n_labs, self.size
+        lab, partners = entries.lab, entries.partners
+        cell = 2 * actions + partners(actions)
+        kept = rules.true.ravel()[entries.cell + cell]
+        defected = actions == DEFECT
+        fines, subsidies = np.zeros(size), np.zeros(size)
+        if rules.audits:
+            fined = sum(
+                fine.ravel()[lab] * (defected & (self.uniforms(lab.shape[1]) < detection[:, None]))
+                for detection, fine in rules.audits
+            )
+            kept, fines = kept - fined, fined.sum(axis=1)
+        if rules.any_subsidy:
+            paid = rules.subsidy.ravel()[lab] * ~defected
+            kept, subsidies = kept + paid, paid.sum(axis=1)
+        for transfer in rules.transfers:
+            if transfer.drawn:
+                happened = self.uniforms(lab.shape[1]) < transfer.chance[:, None]
+            elif transfer.certain.any():
+                happened = transfer.certain[:, None]
+            else:
+                continue
+            own, given = entry_amounts(transfer.to_actor, transfer.to_partner, entries.cell,
+                                       partners(entries.cell), actions, partners(actions), happened)
+            paid = own + partners(given)
+            kept = kept + paid
+            if transfer.public:
+                subsidies = subsidies + np.where(paid > 0, paid, 0.0).sum(axis=1)
+                fines = fines - np.where(paid < 0, paid, 0.0).sum(axis=1)
+        d = self.dynamics[0]
+        chance = self.uniforms(lab.shape[1]) if d.incidents.probability > 0 else None
+        incidents = draw_incidents(lab, defected, chance, rules.incident_odds, rules.incident_cost,
+                                   n, rules.defector_pays)
+        played = self.matching.played
+        cooperation = np.bincount(lab[~defected], minlength=size * n).reshape(size, n) / np.maximum(played, 1)
+        if self.matching.sitting_out:
+            cooperation[played == 0] = np.nan
+        payoff = np.bincount(lab.ravel(), weights=kept.ravel(), minlength=size * n).reshape(size, n)
+        return RoundOutcome(
+            actions=actions,
+            reward=kept - incidents.entry_cost,
+            payoff=payoff - incidents.lab_cost,
+            matches=played,
+            cooperation=cooperation,
+            incidents=incidents,
+            fines=fines,
+            subsidies=subsidies,
+        )
+
+    def _observe(self, entries, actions: np.ndarray) -> None:
+        """Each lab sees its partner's executed action with the round's observability."""
+        observability = self.rules.observability
+        if not (observability > 0).any():
+            return
+        pair, seen = entries.pair, entries.partners(actions)
+        if self.plan_of(self.round).observe:
+            visible = self.uniforms(pair.shape[1]) < observability[:, None]
+        else:
+            visible = np.broadcast_to((observability >= 1)[:, None], pair.shape)
+        self.memory.observe(pair[visible], seen[visible])
