@@ -50,7 +50,10 @@ GRID_ROWS = 400
 def zone_runs(p: dsair.DsairParams, x: str, x_values: np.ndarray) -> pd.DataFrame:
     """The zone map as rectangles: one per run of equal zone along ``p_r`` in each ``x`` column.
 
-    Columns ``x``, ``x2``, ``y``, ``y2`` (cell edges) and ``zone``."""
+    Columns ``x``, ``x2``, ``y``, ``y2`` and ``zone``. A rectangle reaches one cell past its own
+    right and top edges (not past the map's): the renderer anti-aliases every edge against the
+    white background, so cells that merely touch leave faint seams; drawn in order, each
+    rectangle covers the previous one's overhang, so the map shows each cell's own zone."""
     x_edges = np.asarray(x_values, dtype=float)
     y_edges = np.linspace(0.0, 1.0, GRID_ROWS + 1)
     x_mid, y_mid = (x_edges[:-1] + x_edges[1:]) / 2, (y_edges[:-1] + y_edges[1:]) / 2
@@ -61,8 +64,8 @@ def zone_runs(p: dsair.DsairParams, x: str, x_values: np.ndarray) -> pd.DataFram
         start = 0
         for j in range(1, len(y_mid) + 1):
             if j == len(y_mid) or zones[i, j] != zones[i, start]:
-                rows.append({"x": x_edges[i], "x2": x_edges[i + 1], "y": y_edges[start],
-                             "y2": y_edges[j], "zone": ZONE_LABELS[zones[i, start]]})
+                rows.append({"x": x_edges[i], "x2": x_edges[min(i + 2, len(x_mid))], "y": y_edges[start],
+                             "y2": y_edges[min(j + 1, len(y_mid))], "zone": ZONE_LABELS[zones[i, start]]})
                 start = j
     return pd.DataFrame(rows)
 
@@ -110,14 +113,11 @@ def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str,
                            range=[ZONE_COLOURS[z] for z in present])
     x_enc = alt.X("x:Q", title=AXIS_TITLES[x], scale=alt.Scale(domain=domain, nice=False))
     y_enc = alt.Y("y:Q", title=AXIS_TITLES["p_r"], scale=alt.Scale(domain=[0, 1], nice=False))
-    rects = alt.Chart(runs).mark_rect(opacity=1, strokeWidth=0.6).encode(
+    rects = alt.Chart(runs).mark_rect(opacity=1, strokeWidth=0).encode(
         x=x_enc, x2="x2:Q", y=y_enc, y2="y2:Q",
         color=alt.Color("zone:N", scale=zone_scale,
                         legend=alt.Legend(title="zone", orient="right", labelLimit=420,
                                           symbolType="square")),
-        # The same legend as the colour's, so Vega-Lite merges the two (no conflicting legend).
-        stroke=alt.Stroke("zone:N", scale=zone_scale,  # hides seams between cells
-                          legend=alt.Legend(title="zone", orient="right", labelLimit=420, symbolType="square")),
         tooltip=["zone:N"],
     )
     layers = [rects]
