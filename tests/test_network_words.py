@@ -39,6 +39,16 @@ def reports(tmp_path_factory):
     return saved
 
 
+def _guide_titles(vega) -> list[str]:
+    """The titles of every axis and legend in a compiled Vega spec."""
+    if isinstance(vega, list):
+        return [t for item in vega for t in _guide_titles(item)]
+    if not isinstance(vega, dict):
+        return []
+    found = [_text(g["title"]) for key in ("axes", "legends") for g in vega.get(key, []) if g.get("title")]
+    return found + [t for key, value in vega.items() if key not in ("data", "signals") for t in _guide_titles(value)]
+
+
 def _spec(report, name):
     return json.loads((report / "charts" / f"{name}.vl.json").read_text())
 
@@ -63,8 +73,13 @@ def test_network_charts_exist_and_speak_in_words(reports):
             assert "?" not in title, (stem, name, title)
             assert scenario.question.strip() in subtitle and f"seed {scenario.seed}" in subtitle, (stem, name)
             assert f"Scenario: {scenario.name}" in subtitle
-            words = _titles(vl_convert.vegalite_to_vega(spec)) + _legend_entries(spec)
+            vega = vl_convert.vegalite_to_vega(spec)
+            words = _titles(vega) + _legend_entries(spec)
             raw += [f"{stem}/{name}: {w}" for w in words if RAW.search(w)]
+            # Axis and legend titles are written out, capitalised; Vega-Lite's default would be
+            # the field's own (lower-case) name.
+            guides = _guide_titles(vega)
+            assert guides and all(t[0].isupper() for t in guides), (stem, name, guides)
     assert not raw, "\n".join(raw)
     assert any((report / "charts" / "network-drawing.vl.json").exists() for _, report in reports.values())
 
