@@ -1,46 +1,53 @@
-"""The DSAIR zone map is drawn without seams: every rectangle overhangs its right and upper
-neighbours (cells that merely touch leave anti-aliased light lines in the browser), and painting
-the rectangles in their order still shows each cell's own zone, as :func:`dsair.zone_map`
-computes it at the cell's centre."""
+"""The DSAIR zone maps of the bundled race scenarios are drawn without seams: every rectangle
+overhangs its right and upper neighbours (cells that merely touch leave anti-aliased light lines
+in the browser), and painting the rectangles in their order still shows each cell's own zone, as
+:func:`coopsim.theory.dsair.zone_map` computes it at the cell's centre. Read from the charts'
+own data, so the test does not depend on how the rectangles are computed."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from coopsim.analyses.run import run
 from coopsim.charts import races
+from coopsim.games.dsair import dsair_params
+from coopsim.scenario.loading import load_scenario
 from coopsim.theory import dsair
-
-EARLY = dsair.DsairParams(b=4, c=1, s=1.5, B=10_000, W=100, p_r=0.6, p_fo=0.0)
-LATE = dsair.DsairParams(b=4, c=1, s=1.5, B=1, W=100, p_r=0.6, p_fo=0.3)
+from tests.conftest import ROOT
 
 
-@pytest.mark.parametrize("p, x, edges", [
-    (EARLY, "s", np.linspace(1.0 + 1e-6, 3.0, 61)),
-    (EARLY, "p_fo", np.linspace(0.0, 1.0, 61)),
-    (LATE, "s", np.linspace(1.0 + 1e-6, 3.0, 61)),
-])
-def test_rectangles_overhang_and_paint_the_zone_map(monkeypatch, p, x, edges):
-    monkeypatch.setattr(races, "GRID_ROWS", 80)
-    runs = races.zone_runs(p, x, edges)
-    y_edges = np.linspace(0.0, 1.0, 81)
-    x_mid, y_mid = (edges[:-1] + edges[1:]) / 2, (y_edges[:-1] + y_edges[1:]) / 2
-    truth = dsair.zone_map(p, x, x_mid, "p_r", y_mid)["zone"].map(races.ZONE_LABELS).to_numpy()
-    truth = truth.reshape(len(x_mid), len(y_mid))
+def _rectangles(chart) -> pd.DataFrame:
+    spec = chart.to_dict()
+    return next(pd.DataFrame(rows) for rows in spec["datasets"].values() if rows and "x2" in rows[0])
+
+
+@pytest.mark.parametrize("stem", ["dsair-early-race", "dsair-late-race"])
+@pytest.mark.parametrize("x", ["s", "p_fo"])
+def test_zone_rectangles_overhang_and_paint_the_zone_map(stem, x):
+    scenario = load_scenario(ROOT / "scenarios" / f"{stem}.yaml")
+    runs = _rectangles(run(scenario).charts[f"dsair-zones-{x}-p_r"])
+    x_edges = np.append(np.sort(runs["x"].unique()), runs["x2"].max())
+    y_edges = np.linspace(0.0, 1.0, races.GRID_ROWS + 1)
+    x_mid, y_mid = (x_edges[:-1] + x_edges[1:]) / 2, (y_edges[:-1] + y_edges[1:]) / 2
+    truth = dsair.zone_map(dsair_params(scenario), x, x_mid, "p_r", y_mid)["zone"].map(races.ZONE_LABELS)
+    truth = truth.to_numpy().reshape(len(x_mid), len(y_mid))
     painted = np.full(truth.shape, None, dtype=object)
     for row in runs.itertuples():  # in order, as the renderer draws them
-        columns = (x_mid > row.x) & (x_mid < row.x2)
-        rows = (y_mid > row.y) & (y_mid < row.y2)
-        painted[np.ix_(columns, rows)] = row.zone
+        painted[np.ix_((x_mid > row.x) & (x_mid < row.x2), (y_mid > row.y) & (y_mid < row.y2))] = row.zone
     assert (painted == truth).all()
-    assert len(set(truth.ravel())) > 1  # the check above compares real boundaries
-    # No rectangle merely touches the next column or the next run: it reaches into them,
-    # except at the map's own right and top edges.
-    width = edges[1] - edges[0]
-    inner = runs[runs["x2"] < edges[-1]]
-    assert ((inner["x2"] - inner["x"]) > 1.5 * width).all()
-    assert runs["x2"].max() == edges[-1] and runs["y2"].max() == 1.0
-    below_top = runs[runs["y2"] < 1.0]
-    assert len(below_top) and all(
-        ((runs["x"] == r.x) & (runs["y"] < r.y2) & (runs["y"] >= r.y2 - 1 / 80 - 1e-12) & (runs["y"] > r.y)).any()
-        for r in below_top.itertuples())
+    # No rectangle merely touches the next column or the next run of its column: it reaches
+    # into them (except at the map's right and top edges).
+    width = x_edges[1] - x_edges[0]
+    inner = runs[runs["x2"] < x_edges[-1]]
+    assert len(inner) and ((inner["x2"] - inner["x"]) > 1.5 * width).all()
+    for column, part in runs.groupby("x"):
+        starts = part["y"].to_numpy()
+        assert (part["y2"].to_numpy()[:-1] > starts[1:]).all() and part["y2"].iloc[-1] == 1.0, column
+
+
+def test_the_bundled_maps_have_boundaries():
+    """The painting check above compares real zone boundaries, not a one-colour map."""
+    scenario = load_scenario(ROOT / "scenarios" / "dsair-early-race.yaml")
+    assert _rectangles(run(scenario).charts["dsair-zones-s-p_r"])["zone"].nunique() == 3
