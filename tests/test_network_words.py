@@ -191,3 +191,19 @@ def test_structure_headline_by_hand():
     assert structure_headline(comparison)[0] == "With audit frontier only, the network helps cooperation"
     overlap = {"v": _case("ring", 0.5, 0.3, 0.7, 0.4, 0.2, 0.6)}
     assert structure_headline(overlap)[0] == "The network makes no clear difference (the intervals overlap)"
+
+
+def test_scenario_section_says_who_meets_whom(reports):
+    """Not 'round robin matching' when labs play on a network: each variant's network in words,
+    the edge file by its name only (no machine's path)."""
+    expected = {"network-scale-free-cooperation": ["a scale-free network (average degree 4)",
+                                                   "a random regular network (4 neighbours each)"],
+                "network-frontier-labs": ["the network of the scenario's edge file (network-frontier-labs-edges.csv)"],
+                "network-degree-normalised-payoffs": ["labs comparing payoffs summed over their partners (total payoffs)",
+                                                      "labs comparing payoffs per partner (payoffs per partner)"]}
+    for stem, (scenario, report) in reports.items():
+        text = (report / "report.md").read_text()
+        line = next(line for line in text.splitlines() if line.startswith("Iterated model:"))
+        assert "matching" not in line and "labs play their neighbours on " in line, line
+        assert all(part in line for part in expected[stem]), line
+        assert str(ROOT) not in text

@@ -21,6 +21,7 @@ baseline. Measures:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 import networkx as nx
@@ -198,6 +199,19 @@ PAYOFF_WORDS = {"accumulated": "labs compare payoffs summed over their partners"
 STRUCTURE_WORDS = {"helped": "helps cooperation", "hurt": "hurts cooperation",
                    "no clear difference": "makes no clear difference"}
 BASELINE_WORDS = "when every lab meets every other"
+
+
+def network_description(variant: Scenario) -> str:
+    """Who meets whom in a variant, in words: 'a scale-free network (average degree 4), labs
+    comparing payoffs summed over their partners', or its matching when it has no network."""
+    spec = variant.dynamics.network
+    if spec is None:
+        return f"{variant.dynamics.matching.replace('_', ' ')} matching"
+    detail = {"complete": " (every lab plays every other)", "file": f" ({Path(spec.file or '').name})",
+              "scale_free": f" (average degree {spec.degree})",
+              "small_world": f" ({spec.degree} neighbours each, links rewired with probability {spec.rewiring:g})",
+              }.get(spec.type, f" ({spec.degree} neighbours each)")
+    return f"{NETWORK_WORDS[spec.type]}{detail}, {PAYOFF_WORDS[spec.payoffs].replace('compare', 'comparing')}"
 
 
 def _verdict(c: dict, on: str, full: str) -> str:
