@@ -66,10 +66,12 @@ def saved_value(report, table: str, row: str, column: str) -> float:
     return node[int(column)] if isinstance(node, list) else node[column]
 
 
-def shown(value: float, column: str) -> list[str]:
-    """The ways a quoted number may be printed."""
+def shown(value: float, column: str, row: str = "") -> list[str]:
+    """The ways a quoted number may be printed (a share as a percentage: the network's shares
+    of cooperating labs are the ``cooperating_labs`` and ``complete_graph`` objects)."""
     forms = [plain(value), f"{value:.3g}", threshold_text(value), f"{int(value):,}" if value == int(value) else ""]
-    if "cooperation" in column or column in ("AS", "AU", "CS", "low", "high") or "stationary" in column:
+    if ("cooperation" in column or column in ("AS", "AU", "CS", "low", "high") or "stationary" in column
+            or row.endswith((".cooperating_labs", ".complete_graph"))):
         forms += [percent(value), percent(value, sign=False)]
     return [f for f in forms if f]
 
@@ -93,7 +95,7 @@ def test_every_bundled_scenario_answers_its_question_with_numbers_from_its_data(
         for table, row, column, value in finding.values:
             assert value == pytest.approx(saved_value(report, table, row, column), rel=1e-9, abs=1e-12), \
                 (table, row, column)
-            assert any(form in finding.text for form in shown(value, column)), (value, finding.text)
+            assert any(form in finding.text for form in shown(value, column, row)), (value, finding.text)
 
 
 def test_the_run_prints_the_findings_and_the_report_starts_with_them(tmp_path):
