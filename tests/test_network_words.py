@@ -207,3 +207,28 @@ def test_scenario_section_says_who_meets_whom(reports):
         assert "matching" not in line and "labs play their neighbours on " in line, line
         assert all(part in line for part in expected[stem]), line
         assert str(ROOT) not in text
+
+
+def test_findings_put_each_variants_network_share_before_the_complete_graphs(reports):
+    """In the findings at the top of the report, each variant's share on its network comes
+    first and the complete graph's second (both from network.json), with the verdict their
+    intervals give."""
+    for stem, (scenario, report) in reports.items():
+        comparison = json.loads((report / "network.json").read_text())
+        text = (report / "report.md").read_text()
+        top = text[text.index("## Findings"):text.index("## The scenario")]
+        for name, c in comparison.items():
+            label = name.replace("_", " ")
+            helps = c["cooperating_labs"]["low"] > c["complete_graph"]["high"]
+            hurts = c["cooperating_labs"]["high"] < c["complete_graph"]["low"]
+            verdict = "helps cooperation" if helps else "hurts cooperation" if hurts else "makes no clear difference"
+            pattern = (rf"(with {re.escape(label)} {SHARE} of labs cooperate in the long run against {SHARE} when every "
+                       rf"lab meets every other \(the structure {verdict}|with {re.escape(label)} {SHARE} against {SHARE} "
+                       rf"\(the structure {verdict}|{SHARE} of labs cooperate in the long run \({re.escape(label)}\), "
+                       rf"against {SHARE} when every lab meets every other: the structure {verdict})")
+            found = re.search(pattern, top)
+            assert found, (stem, name, top)
+            on, full = re.findall(SHARE, found.group(0).replace(label, ""))
+            for (mean, low, high), key in ((on, "cooperating_labs"), (full, "complete_graph")):
+                assert mean == _pct(c[key]["mean"]), (stem, name, key, found.group(0))
+                assert (low, high) in (("", ""), (_pct(c[key]["low"]), _pct(c[key]["high"]))), (stem, name, key)
