@@ -113,11 +113,14 @@ def zone_map_chart(p: dsair.DsairParams, x: str, subtitle: str,
                            range=[ZONE_COLOURS[z] for z in present])
     x_enc = alt.X("x:Q", title=AXIS_TITLES[x], scale=alt.Scale(domain=domain, nice=False))
     y_enc = alt.Y("y:Q", title=AXIS_TITLES["p_r"], scale=alt.Scale(domain=[0, 1], nice=False))
-    rects = alt.Chart(runs).mark_rect(opacity=1, strokeWidth=0).encode(
+    rects = alt.Chart(runs).mark_rect(opacity=1, strokeWidth=0).encode(  # a stroke, even of the fill colour, draws seams
         x=x_enc, x2="x2:Q", y=y_enc, y2="y2:Q",
         color=alt.Color("zone:N", scale=zone_scale,
                         legend=alt.Legend(title="zone", orient="right", labelLimit=420,
                                           symbolType="square")),
+        # The same legend as the colour's, so Vega-Lite merges the two (no conflicting legend).
+        stroke=alt.Stroke("zone:N", scale=zone_scale,  # hides seams between cells
+                          legend=alt.Legend(title="zone", orient="right", labelLimit=420, symbolType="square")),
         tooltip=["zone:N"],
     )
     layers = [rects]
