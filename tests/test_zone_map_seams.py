@@ -47,6 +47,15 @@ def test_zone_rectangles_overhang_and_paint_the_zone_map(stem, x):
         assert (part["y2"].to_numpy()[:-1] > starts[1:]).all() and part["y2"].iloc[-1] == 1.0, column
 
 
+def test_cells_have_no_stroke():
+    """A stroke around each cell, even in the fill colour, draws faint stripes in Chromium (seen
+    in screenshots): the cells are drawn without one."""
+    spec = run(load_scenario(ROOT / "scenarios" / "dsair-early-race.yaml")).charts["dsair-zones-s-p_r"].to_dict()
+    marks = [layer["mark"] for layer in spec["layer"] if isinstance(layer.get("mark"), dict)
+             and layer["mark"].get("type") == "rect"]
+    assert marks and all(mark.get("strokeWidth", 0) == 0 for mark in marks)
+
+
 def test_the_bundled_maps_have_boundaries():
     """The painting check above compares real zone boundaries, not a one-colour map."""
     scenario = load_scenario(ROOT / "scenarios" / "dsair-early-race.yaml")
