@@ -107,7 +107,7 @@ def test_degree_title_quotes_the_extreme_classes_of_the_variant_where_they_diffe
         classes = _classes(labs)
         per_variant = {v: part.droplevel(0).sort_index() for v, part in classes.groupby(level=0, sort=False)}
         gaps = {v: abs(part.iloc[-1] - part.iloc[0]) for v, part in per_variant.items() if len(part) > 1}
-        title = " ".join(_spec(report, "cooperation-by-degree")["title"]["text"])
+        title = _text(_spec(report, "cooperation-by-degree")["title"]["text"])
         if not gaps:
             assert title.startswith("Each variant's labs fall in one degree class"), title
             continue
@@ -116,14 +116,14 @@ def test_degree_title_quotes_the_extreme_classes_of_the_variant_where_they_diffe
         top, bottom = part.iloc[-1], part.iloc[0]
         top_class = f"{part.index[-1]}-{2 * part.index[-1] - 1}" if part.index[-1] > 1 else "1"
         low_class = f"{part.index[0]}-{2 * part.index[0] - 1}" if part.index[0] > 1 else "1"
-        numbers = re.fullmatch(r".*Labs with (\S+) neighbours?: (\d+\.\d)% of the time in the long run; "
-                               r"with (\S+): (\d+\.\d)%", title)
+        numbers = re.fullmatch(r".*: labs with (\S+) neighbours? (\d+\.\d)% of the time in the long run, "
+                               r"with (\S+) (\d+\.\d)%", title)
         assert numbers, title
         assert numbers.groups() == (top_class, _pct(top), low_class, _pct(bottom)), (stem, title)
         if len(labs["variant"].unique()) > 1:
             assert f"With {variant.replace('_', ' ')}, " in title
         word = "alike" if _pct(top) == _pct(bottom) else "more" if top > bottom else "less"
-        assert word in title.split("Labs with")[0], title
+        assert word in title.split(": labs with")[0], title
 
 
 def test_drawing_title_quotes_the_network_share_and_the_complete_graphs(reports):
@@ -136,7 +136,7 @@ def test_drawing_title_quotes_the_network_share_and_the_complete_graphs(reports)
         gaps = {v: abs(c["cooperating_labs"]["mean"] - c["complete_graph"]["mean"]) for v, c in comparison.items()}
         variant = max(gaps, key=gaps.get)
         c = comparison[variant]
-        title = " ".join(_spec(report, "network-drawing")["title"]["text"])
+        title = _text(_spec(report, "network-drawing")["title"]["text"])
         found = re.search(SHARE + r" of labs cooperate, against " + SHARE + " when every lab meets every other", title)
         assert found, title
         # the network's share: the mean over its labs of each lab's long-run cooperation (no lab
@@ -163,15 +163,15 @@ def test_degree_headline_by_hand():
     # a: classes 1 (10%) .. 8-15 (90%): gap 0.8; b: 2-3 (50%) .. 4-7 (40%): gap 0.1 -> a, "more"
     table = _table([("a", "1", 1, 5, 0.1), ("a", "2-3", 2, 3, 0.3), ("a", "8-15", 8, 1, 0.9),
                     ("b", "2-3", 2, 4, 0.5), ("b", "4-7", 4, 4, 0.4)])
-    assert degree_headline(table) == ["With a, the best-connected labs cooperate more",
-                                      "Labs with 8-15 neighbours: 90.0% of the time in the long run; with 1: 10.0%"]
-    assert degree_headline(table[table["variant"] == "b"]) == [
-        "The best-connected labs cooperate less", "Labs with 4-7 neighbours: 40.0% of the time in the long run; with 2-3: 50.0%"]
+    assert degree_headline(table) == ("With a, the best-connected labs cooperate more: labs with 8-15 neighbours "
+                                      "90.0% of the time in the long run, with 1 10.0%")
+    assert degree_headline(table[table["variant"] == "b"]) == (
+        "The best-connected labs cooperate less: labs with 4-7 neighbours 40.0% of the time in the long run, with 2-3 50.0%")
     alike = _table([("a", "2-3", 2, 3, 0.5), ("a", "4-7", 4, 3, 0.5004)])
-    assert degree_headline(alike)[0] == "The best- and least connected labs cooperate alike"
+    assert degree_headline(alike).startswith("The best- and least connected labs cooperate alike: ")
     one = _table([("random_regular", "4-7", 4, 10, 0.0)])
-    assert degree_headline(one) == ["Each variant's labs fall in one degree class",
-                                    "Labs with 4-7 neighbours: 0.0% of the time in the long run"]
+    assert degree_headline(one) == ("Each variant's labs fall in one degree class: labs with 4-7 neighbours "
+                                    "cooperate 0.0% of the time in the long run")
 
 
 def _case(network, mean, low, high, c_mean, c_low, c_high):
@@ -184,13 +184,13 @@ def test_structure_headline_by_hand():
     comparison = {"no_policy": _case("file", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
                   "audit_frontier_only": _case("file", 0.584, 0.472, 0.848, 1 / 3, 1 / 3, 1 / 3),
                   "audit_everyone": _case("file", 0.2, 0.1, 0.3, 0.5, 0.4, 0.6)}
-    assert structure_headline(comparison) == [
-        "With audit everyone, the network hurts cooperation",
-        "20.0% [10.0, 30.0] of labs cooperate, against 50.0% [40.0, 60.0] when every lab meets every other"]
+    assert structure_headline(comparison) == (
+        "With audit everyone, the network hurts cooperation: "
+        "20.0% [10.0, 30.0] of labs cooperate, against 50.0% [40.0, 60.0] when every lab meets every other")
     del comparison["audit_everyone"]
-    assert structure_headline(comparison)[0] == "With audit frontier only, the network helps cooperation"
+    assert structure_headline(comparison).startswith("With audit frontier only, the network helps cooperation: 58.4%")
     overlap = {"v": _case("ring", 0.5, 0.3, 0.7, 0.4, 0.2, 0.6)}
-    assert structure_headline(overlap)[0] == "The network makes no clear difference (the intervals overlap)"
+    assert structure_headline(overlap).startswith("The network makes no clear difference (the intervals overlap): ")
 
 
 def test_scenario_section_says_who_meets_whom(reports):

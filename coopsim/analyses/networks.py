@@ -270,51 +270,51 @@ def _same_network(comparison: dict) -> list[list[str]]:
     return [list(comparison)] if len(shapes) == 1 and comparison else [[name] for name in comparison]
 
 
-def structure_headline(comparison: dict) -> list[str]:
-    """Title of the network drawing (two lines: the verdict, then the numbers): in the variant
-    whose network moves the share of cooperating labs furthest from the complete graph's, e.g.
-    ['With audit frontier only, the network helps cooperation', '58.4% [47.2, 84.8] of labs
-    cooperate, against 33.3% when every lab meets every other']."""
+def structure_headline(comparison: dict) -> str:
+    """Title of the network drawing (the verdict, then the numbers): in the variant whose
+    network moves the share of cooperating labs furthest from the complete graph's, e.g. 'With
+    audit frontier only, the network helps cooperation: 58.4% [47.2, 84.8] of labs cooperate,
+    against 33.3% when every lab meets every other'."""
     gap = {name: abs(c["cooperating_labs"]["mean"] - c["complete_graph"]["mean"])
            for name, c in comparison.items() if c["network"] != "complete"}
     if not gap:
         name, c = next(iter(comparison.items()))
-        return [f"Every lab meets every other: {_shares(Writer(), name, c)[0]} of labs cooperate"]
+        return f"Every lab meets every other: {_shares(Writer(), name, c)[0]} of labs cooperate"
     name = max(gap, key=gap.get)  # the first of equals: scenario order
     c = comparison[name]
     on, full = _shares(Writer(), name, c)
     where = f"With {words(name)}, the" if len(comparison) > 1 else "The"
-    return [f"{where} network {_verdict(c, on, full)}", f"{on} of labs cooperate, against {full} {BASELINE_WORDS}"]
+    return f"{where} network {_verdict(c, on, full)}: {on} of labs cooperate, against {full} {BASELINE_WORDS}"
 
 
 def _neighbours(degree_class: str) -> str:
     return f"{degree_class} neighbour" + ("" if degree_class == "1" else "s")
 
 
-def degree_headline(degree_table: pd.DataFrame) -> list[str]:
-    """Title of the cooperation-by-degree chart (two lines: the claim, then the numbers): in the
-    variant where the best-connected and the least connected degree classes differ most, their
-    long-run cooperation (the mean over the class's labs in ``network_degree.csv``), e.g.
-    ['With scale free, the best-connected labs cooperate more', 'Labs with 64-127 neighbours:
-    100.0% of the time in the long run; with 2-3: 88.7%']."""
+def degree_headline(degree_table: pd.DataFrame) -> str:
+    """Title of the cooperation-by-degree chart (the claim, then the numbers): in the variant
+    where the best-connected and the least connected degree classes differ most, their long-run
+    cooperation (the mean over the class's labs in ``network_degree.csv``), e.g. 'With scale
+    free, the best-connected labs cooperate more: labs with 64-127 neighbours 100.0% of the
+    time in the long run, with 2-3 88.7%'."""
     table = degree_table.dropna(subset=["long_run_cooperation"]).sort_values("lowest_degree", kind="stable")
     several = degree_table["variant"].nunique() > 1
     ends = {variant: (part.iloc[0], part.iloc[-1]) for variant, part in table.groupby("variant", sort=False)
             if len(part) > 1}
     if not ends:
-        return ["Each variant's labs fall in one degree class"] + [
-            f"{'With ' + words(row.variant) + ', l' if several else 'L'}abs with {_neighbours(row.degree_class)}: "
-            f"{percent(row.long_run_cooperation)} of the time in the long run" for row in table.itertuples()]
+        return "Each variant's labs fall in one degree class: " + "; ".join(
+            f"{'with ' + words(row.variant) + ', ' if several else ''}labs with {_neighbours(row.degree_class)} "
+            f"cooperate {percent(row.long_run_cooperation)} of the time in the long run" for row in table.itertuples())
     gaps = {variant: abs(top.long_run_cooperation - low.long_run_cooperation) for variant, (low, top) in ends.items()}
     variant = max(gaps, key=gaps.get)
     low, top = ends[variant]
     where = f"With {words(variant)}, the" if several else "The"
-    numbers = (f"Labs with {_neighbours(top.degree_class)}: {percent(top.long_run_cooperation)} of the time "
-               f"in the long run; with {low.degree_class}: {percent(low.long_run_cooperation)}")
+    numbers = (f"labs with {_neighbours(top.degree_class)} {percent(top.long_run_cooperation)} of the time "
+               f"in the long run, with {low.degree_class} {percent(low.long_run_cooperation)}")
     if percent(top.long_run_cooperation) == percent(low.long_run_cooperation):
-        return [f"{where} best- and least connected labs cooperate alike", numbers]
+        return f"{where} best- and least connected labs cooperate alike: {numbers}"
     more = "more" if top.long_run_cooperation > low.long_run_cooperation else "less"
-    return [f"{where} best-connected labs cooperate {more}", numbers]
+    return f"{where} best-connected labs cooperate {more}: {numbers}"
 
 
 def network_markdown(comparison: dict, degree_table: pd.DataFrame) -> str:

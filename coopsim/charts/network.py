@@ -19,7 +19,7 @@ PANEL = 300  # side of one network panel when several variants are drawn (two pe
 
 
 def degree_class_chart(degree_table: pd.DataFrame, variants: list[str], subtitle: str,
-                       title: str | list[str]) -> alt.TopLevelMixin:
+                       title: str) -> alt.TopLevelMixin:
     """Bars: mean long-run cooperation of the labs in each degree class, per variant."""
     order = degree_table.sort_values("lowest_degree")["degree_class"].drop_duplicates().tolist()
     data = degree_table.assign(variant=degree_table["variant"].map(variant_label)).rename(
@@ -43,7 +43,7 @@ def degree_class_chart(degree_table: pd.DataFrame, variants: list[str], subtitle
 
 
 def network_drawing_chart(network_labs: pd.DataFrame, edges: pd.DataFrame, variants: list[str],
-                          subtitle: str, title: str | list[str]) -> alt.TopLevelMixin:
+                          subtitle: str, title: str) -> alt.TopLevelMixin:
     """The network of each drawable variant: links as thin lines, labs as dots sized by degree
     and coloured by long-run cooperation; several variants two panels to a row."""
     labs_all = network_labs.rename(columns={"long_run_cooperation": "cooperation"})
