@@ -6,6 +6,8 @@ own data, so the test does not depend on how the rectangles are computed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -31,8 +33,9 @@ def test_zone_rectangles_overhang_and_paint_the_zone_map(stem, x):
     x_edges = np.append(np.sort(runs["x"].unique()), runs["x2"].max())
     y_edges = np.linspace(0.0, 1.0, races.GRID_ROWS + 1)
     x_mid, y_mid = (x_edges[:-1] + x_edges[1:]) / 2, (y_edges[:-1] + y_edges[1:]) / 2
-    truth = dsair.zone_map(dsair_params(scenario), x, x_mid, "p_r", y_mid)["zone"].map(races.ZONE_LABELS)
-    truth = truth.to_numpy().reshape(len(x_mid), len(y_mid))
+    xs, ys = np.meshgrid(x_mid, y_mid, indexing="ij")  # cell centres, x column i and p_r row j
+    zones = dsair.zone(replace(dsair_params(scenario), **{x: xs, "p_r": ys}))
+    truth = np.vectorize(races.ZONE_LABELS.get, otypes=[object])(zones)
     painted = np.full(truth.shape, None, dtype=object)
     for row in runs.itertuples():  # in order, as the renderer draws them
         painted[np.ix_((x_mid > row.x) & (x_mid < row.x2), (y_mid > row.y) & (y_mid < row.y2))] = row.zone
