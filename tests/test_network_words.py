@@ -116,8 +116,8 @@ def test_degree_title_quotes_the_extreme_classes_of_the_variant_where_they_diffe
         top, bottom = part.iloc[-1], part.iloc[0]
         top_class = f"{part.index[-1]}-{2 * part.index[-1] - 1}" if part.index[-1] > 1 else "1"
         low_class = f"{part.index[0]}-{2 * part.index[0] - 1}" if part.index[0] > 1 else "1"
-        numbers = re.fullmatch(r".*: labs with (\S+) neighbours? (\d+\.\d)% of the time in the long run, "
-                               r"with (\S+) (\d+\.\d)%", title)
+        numbers = re.fullmatch(r".*: labs with (\S+) neighbours? cooperate (\d+\.\d)% of the time in the long run, "
+                               r"those with (\S+) neighbours? (\d+\.\d)%", title)
         assert numbers, title
         assert numbers.groups() == (top_class, _pct(top), low_class, _pct(bottom)), (stem, title)
         if len(labs["variant"].unique()) > 1:
@@ -164,9 +164,10 @@ def test_degree_headline_by_hand():
     table = _table([("a", "1", 1, 5, 0.1), ("a", "2-3", 2, 3, 0.3), ("a", "8-15", 8, 1, 0.9),
                     ("b", "2-3", 2, 4, 0.5), ("b", "4-7", 4, 4, 0.4)])
     assert degree_headline(table) == ("With a, the best-connected labs cooperate more: labs with 8-15 neighbours "
-                                      "90.0% of the time in the long run, with 1 10.0%")
+                                      "cooperate 90.0% of the time in the long run, those with 1 neighbour 10.0%")
     assert degree_headline(table[table["variant"] == "b"]) == (
-        "The best-connected labs cooperate less: labs with 4-7 neighbours 40.0% of the time in the long run, with 2-3 50.0%")
+        "The best-connected labs cooperate less: labs with 4-7 neighbours cooperate 40.0% of the time in the long "
+        "run, those with 2-3 neighbours 50.0%")
     alike = _table([("a", "2-3", 2, 3, 0.5), ("a", "4-7", 4, 3, 0.5004)])
     assert degree_headline(alike).startswith("The best- and least connected labs cooperate alike: ")
     one = _table([("random_regular", "4-7", 4, 10, 0.0)])

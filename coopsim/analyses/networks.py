@@ -295,8 +295,8 @@ def degree_headline(degree_table: pd.DataFrame) -> str:
     """Title of the cooperation-by-degree chart (the claim, then the numbers): in the variant
     where the best-connected and the least connected degree classes differ most, their long-run
     cooperation (the mean over the class's labs in ``network_degree.csv``), e.g. 'With scale
-    free, the best-connected labs cooperate more: labs with 64-127 neighbours 100.0% of the
-    time in the long run, with 2-3 88.7%'."""
+    free, the best-connected labs cooperate more: labs with 64-127 neighbours cooperate 100.0% of
+    the time in the long run, those with 2-3 neighbours 88.5%'."""
     table = degree_table.dropna(subset=["long_run_cooperation"]).sort_values("lowest_degree", kind="stable")
     several = degree_table["variant"].nunique() > 1
     ends = {variant: (part.iloc[0], part.iloc[-1]) for variant, part in table.groupby("variant", sort=False)
@@ -309,8 +309,8 @@ def degree_headline(degree_table: pd.DataFrame) -> str:
     variant = max(gaps, key=gaps.get)
     low, top = ends[variant]
     where = f"With {words(variant)}, the" if several else "The"
-    numbers = (f"labs with {_neighbours(top.degree_class)} {percent(top.long_run_cooperation)} of the time "
-               f"in the long run, with {low.degree_class} {percent(low.long_run_cooperation)}")
+    numbers = (f"labs with {_neighbours(top.degree_class)} cooperate {percent(top.long_run_cooperation)} of the "
+               f"time in the long run, those with {_neighbours(low.degree_class)} {percent(low.long_run_cooperation)}")
     if percent(top.long_run_cooperation) == percent(low.long_run_cooperation):
         return f"{where} best- and least connected labs cooperate alike: {numbers}"
     more = "more" if top.long_run_cooperation > low.long_run_cooperation else "less"
