@@ -67,11 +67,12 @@ def saved_value(report, table: str, row: str, column: str) -> float:
 
 
 def shown(value: float, column: str, row: str = "") -> list[str]:
-    """The ways a quoted number may be printed (a share of the stationary distribution, of any
-    strategy, as a percentage)."""
+    """The ways a quoted number may be printed (as a percentage: a share of the stationary
+    distribution, of any strategy, and the network's shares of cooperating labs, the
+    ``cooperating_labs`` and ``complete_graph`` objects)."""
     forms = [plain(value), f"{value:.3g}", threshold_text(value), f"{int(value):,}" if value == int(value) else ""]
     if ("cooperation" in column or column in ("AS", "AU", "CS", "low", "high") or "stationary" in column
-            or row.endswith("stationary")):
+            or row.endswith(("stationary", ".cooperating_labs", ".complete_graph"))):
         forms += [percent(value), percent(value, sign=False)]
     return [f for f in forms if f]
 

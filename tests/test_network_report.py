@@ -37,9 +37,8 @@ def test_run_compares_the_network_with_the_complete_graph_and_rebuilds(write_yam
     assert (out / "data" / "labs.csv").exists()
     report = (out / "report.md").read_text()
     section = report[report.index("## Networks"):report.index("## Provenance")]
-    assert ("50.0% of labs cooperate in the long run (95% bootstrap interval 50.0% to 50.0%, 2 replicates), "
-            "against 0.0% (0.0% to 0.0%) when every lab meets every other: the network structure "
-            "**helped** cooperation") in section
+    assert ("50.0% of labs cooperate in the long run, against 0.0% when every lab meets every other "
+            "(95% BCa bootstrap intervals across 2 replicates): the structure **helps cooperation**") in section
     assert (out / "charts" / "network-drawing.png").exists()
     assert (out / "charts" / "cooperation-by-degree.svg").exists()
 

@@ -1,5 +1,5 @@
 """The new parts of `coopsim run`'s report (lab-by-lab charts, the expected-payoff chart per
-variant, the race models' findings and charts) render in headless Chromium with no console
+variant, the race models' findings and charts, the network charts) render in headless Chromium with no console
 message."""
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ def pages(tmp_path_factory):
                                          {"dynamics.rounds": 40, "dynamics.replicates": 2}),
         "dsair-early-race": load_scenario(ROOT / "scenarios" / "dsair-early-race.yaml"),
         "precipice": load_scenario(ROOT / "scenarios" / "precipice-private-information.yaml"),
+        "network": with_overrides(load_scenario(ROOT / "scenarios" / "network-frontier-labs.yaml"),
+                                  {"dynamics.rounds": 40, "dynamics.replicates": 2}),
     }
     patch = pytest.MonkeyPatch()
     patch.setattr(folder, "CHART_FORMATS", ("json",))  # index.html embeds every spec itself
@@ -39,6 +41,7 @@ def pages(tmp_path_factory):
     ("joint-research", {"expected-payoff-by-variant"}),
     ("dsair-early-race", {"dsair-zones-s-p_r", "dsair-zones-p_fo-p_r"}),
     ("precipice", {"precipice-disaster-vs-mu"}),
+    ("network", {"cooperation-by-degree", "network-drawing"}),
 ])
 def test_renders_without_console_messages(pages, tmp_path, name, charts):
     page = pages[name] / "index.html"

@@ -51,17 +51,22 @@ class Writer:
 
     def share(self, table: pd.DataFrame, row: str, measure: str = LONG_RUN, name: str = "summary") -> str:
         """'97.9% [97.2, 98.6]': a share with its interval, from ``{measure}_mean/_low/_high``."""
-        mean, low, high = (self.quote(name, row, f"{measure}_{part}", table.loc[row, f"{measure}_{part}"])
-                           for part in ("mean", "low", "high"))
-        if low == high == mean:  # identical replicates (or one): no interval to show
-            return percent(mean)
-        return f"{percent(mean)} [{percent(low, sign=False)}, {percent(high, sign=False)}]"
+        return interval_text(*(self.quote(name, row, f"{measure}_{part}", table.loc[row, f"{measure}_{part}"])
+                               for part in ("mean", "low", "high")))
 
     def number(self, table: pd.DataFrame, row: str, column: str, name: str = "summary") -> str:
         return plain(self.quote(name, row, column, table.loc[row, column]))
 
     def finding(self, text: str, caveat: bool = False) -> Finding:
         return Finding(text, tuple(self.values), caveat)
+
+
+def interval_text(mean: float, low: float, high: float) -> str:
+    """'97.9% [97.2, 98.6]': a share with its 95% interval; '100.0%' when the interval is the
+    mean itself (identical replicates, or one)."""
+    if low == high == mean:
+        return percent(mean)
+    return f"{percent(mean)} [{percent(low, sign=False)}, {percent(high, sign=False)}]"
 
 
 def words(name: str) -> str:
@@ -78,12 +83,14 @@ def run_findings(result: Any) -> list[Finding]:
     """Every finding of a run (a :class:`coopsim.analyses.run.RunResult`), caveats last."""
     from coopsim.analyses.findings_caveats import caveats
     from coopsim.analyses.findings_races import race_findings
+    from coopsim.analyses.networks import network_findings
 
     findings: list[Finding] = []
     summary = result.tables.get("summary")
     if summary is not None and len(summary):
         findings += _variants(result.scenario, summary.set_index("variant"))
         findings += _labs(result.tables.get("lab_summary"))
+        findings += network_findings(result.extras.get("network"))
     if result.oneshot is not None:
         findings += _oneshot(result.oneshot)
     findings += race_findings(result)

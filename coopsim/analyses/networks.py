@@ -21,6 +21,7 @@ baseline. Measures:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 import networkx as nx
@@ -32,7 +33,9 @@ from coopsim.abm.network_engine import ImitationEngine, engine_obstacle
 from coopsim.abm.runner import SimulationResult, long_run_rounds, replicate_seed, simulate_one, summarise
 from coopsim.scenario.loading import resolve_variants, with_overrides
 from coopsim.scenario.spec import Scenario
-from coopsim.theory.intervals import mean_interval
+from coopsim.analyses.findings import Writer, interval_text, words
+from coopsim.analyses.headlines import percent
+from coopsim.theory.intervals import interval_method, mean_interval
 from coopsim.games.stage import expand_labs
 
 DRAWN_LABS = 300  # networks up to this size are drawn in the report
@@ -186,31 +189,156 @@ def degree_classes(network_labs: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["position", "lowest_degree"], kind="stable").drop(columns="position").reset_index(drop=True)
 
 
+NETWORK_WORDS = {
+    "complete": "the complete graph", "ring": "a ring", "small_world": "a small-world network",
+    "scale_free": "a scale-free network", "random_regular": "a random regular network",
+    "file": "the network of the scenario's edge file",
+}
+PAYOFF_WORDS = {"accumulated": "labs compare payoffs summed over their partners",
+                "average": "labs compare payoffs per partner"}
+STRUCTURE_WORDS = {"helped": "helps cooperation", "hurt": "hurts cooperation",
+                   "no clear difference": "makes no clear difference"}
+BASELINE_WORDS = "when every lab meets every other"
+
+
+def network_description(variant: Scenario) -> str:
+    """Who meets whom in a variant, in words: 'a scale-free network (average degree 4), labs
+    comparing payoffs summed over their partners', or its matching when it has no network."""
+    spec = variant.dynamics.network
+    if spec is None:
+        return f"{variant.dynamics.matching.replace('_', ' ')} matching"
+    detail = {"complete": " (every lab plays every other)", "file": f" ({Path(spec.file or '').name})",
+              "scale_free": f" (average degree {spec.degree})",
+              "small_world": f" ({spec.degree} neighbours each, links rewired with probability {spec.rewiring:g})",
+              }.get(spec.type, f" ({spec.degree} neighbours each)")
+    return f"{NETWORK_WORDS[spec.type]}{detail}, {PAYOFF_WORDS[spec.payoffs].replace('compare', 'comparing')}"
+
+
+def _verdict(c: dict, on: str, full: str) -> str:
+    """'helps cooperation', 'makes no clear difference (the intervals overlap)', ..."""
+    overlap = " (the intervals overlap)" if c["structure"] == "no clear difference" and on != full else ""
+    return STRUCTURE_WORDS[c["structure"]] + overlap
+
+
+def _shares(w, name: str, c: dict) -> tuple[str, str]:
+    """The network's and the complete graph's long-run shares of cooperating labs as printed,
+    each number quoted from ``network.json``."""
+    return tuple(interval_text(*(w.quote("network", f"{name}.{key}", part, c[key][part])
+                                 for part in ("mean", "low", "high")))
+                 for key in ("cooperating_labs", "complete_graph"))
+
+
+def _network_words(w, name: str, c: dict) -> str:
+    """'a scale-free network (1,000 labs, average degree 3.99)', numbers quoted from ``network.json``."""
+    labs = w.quote("network", name, "labs", c["labs"])
+    if c["network"] == "complete":
+        return f"the complete graph ({labs:,.0f} labs, every lab meets every other)"
+    return f"{NETWORK_WORDS[c['network']]} ({labs:,.0f} labs, average degree " \
+           f"{w.quote('network', name, 'mean_degree', c['mean_degree']):.3g})"
+
+
+def network_findings(comparison: dict | None) -> list:
+    """The long-run share of cooperating labs on each variant's network against the complete
+    graph's, and whether the structure helped (the verdict of :func:`_compare`): one finding
+    when every variant plays on the same network (it is described once), else one per variant."""
+    comparison = comparison or {}
+    findings = []
+    for group in _same_network(comparison):
+        w = Writer()
+        where = f"On {_network_words(w, group[0], comparison[group[0]])}, "
+        shares = {name: _shares(w, name, comparison[name]) for name in group}
+        if len(group) > 1:
+            clauses = [f"with {words(name)} {on}" + (f" of labs cooperate in the long run against {full} {BASELINE_WORDS}"
+                                                      if not i else f" against {full}")
+                       + f" (the structure {_verdict(comparison[name], on, full)})"
+                       for i, (name, (on, full)) in enumerate(shares.items())]
+            text = where + "; ".join(clauses) + "."
+        else:
+            name, (on, full) = group[0], shares[group[0]]
+            c = comparison[name]
+            named = f" ({words(name)})" if len(comparison) > 1 else ""
+            text = where + (f"{on} of labs cooperate in the long run{named}." if c["network"] == "complete" else
+                            f"{on} of labs cooperate in the long run{named}, against {full} {BASELINE_WORDS}: "
+                            f"the structure {_verdict(c, on, full)}.")
+        findings.append(w.finding(text))
+    return findings
+
+
+def _same_network(comparison: dict) -> list[list[str]]:
+    """The variants in one group when they share network type, size and average degree, else one each."""
+    shapes = {(c["network"], c["labs"], c["mean_degree"]) for c in comparison.values()}
+    return [list(comparison)] if len(shapes) == 1 and comparison else [[name] for name in comparison]
+
+
+def structure_headline(comparison: dict) -> str:
+    """Title of the network drawing (the verdict, then the numbers): in the variant whose
+    network moves the share of cooperating labs furthest from the complete graph's, e.g. 'With
+    audit frontier only, the network helps cooperation: 58.4% [47.2, 84.8] of labs cooperate,
+    against 33.3% when every lab meets every other'."""
+    gap = {name: abs(c["cooperating_labs"]["mean"] - c["complete_graph"]["mean"])
+           for name, c in comparison.items() if c["network"] != "complete"}
+    if not gap:
+        name, c = next(iter(comparison.items()))
+        return f"Every lab meets every other: {_shares(Writer(), name, c)[0]} of labs cooperate"
+    name = max(gap, key=gap.get)  # the first of equals: scenario order
+    c = comparison[name]
+    on, full = _shares(Writer(), name, c)
+    where = f"With {words(name)}, the" if len(comparison) > 1 else "The"
+    return f"{where} network {_verdict(c, on, full)}: {on} of labs cooperate, against {full} {BASELINE_WORDS}"
+
+
+def _neighbours(degree_class: str) -> str:
+    return f"{degree_class} neighbour" + ("" if degree_class == "1" else "s")
+
+
+def degree_headline(degree_table: pd.DataFrame) -> str:
+    """Title of the cooperation-by-degree chart (the claim, then the numbers): in the variant
+    where the best-connected and the least connected degree classes differ most, their long-run
+    cooperation (the mean over the class's labs in ``network_degree.csv``), e.g. 'With scale
+    free, the best-connected labs cooperate more: labs with 64-127 neighbours cooperate 100.0% of
+    the time in the long run, those with 2-3 neighbours 88.5%'."""
+    table = degree_table.dropna(subset=["long_run_cooperation"]).sort_values("lowest_degree", kind="stable")
+    several = degree_table["variant"].nunique() > 1
+    ends = {variant: (part.iloc[0], part.iloc[-1]) for variant, part in table.groupby("variant", sort=False)
+            if len(part) > 1}
+    if not ends:
+        return "Each variant's labs fall in one degree class: " + "; ".join(
+            f"{'with ' + words(row.variant) + ', ' if several else ''}labs with {_neighbours(row.degree_class)} "
+            f"cooperate {percent(row.long_run_cooperation)} of the time in the long run" for row in table.itertuples())
+    gaps = {variant: abs(top.long_run_cooperation - low.long_run_cooperation) for variant, (low, top) in ends.items()}
+    variant = max(gaps, key=gaps.get)
+    low, top = ends[variant]
+    where = f"With {words(variant)}, the" if several else "The"
+    numbers = (f"labs with {_neighbours(top.degree_class)} cooperate {percent(top.long_run_cooperation)} of the "
+               f"time in the long run, those with {_neighbours(low.degree_class)} {percent(low.long_run_cooperation)}")
+    if percent(top.long_run_cooperation) == percent(low.long_run_cooperation):
+        return f"{where} best- and least connected labs cooperate alike: {numbers}"
+    more = "more" if top.long_run_cooperation > low.long_run_cooperation else "less"
+    return f"{where} best-connected labs cooperate {more}: {numbers}"
+
+
 def network_markdown(comparison: dict, degree_table: pd.DataFrame) -> str:
-    """The findings: did the structure help, with the numbers, and cooperation by degree class."""
+    """The network section: each variant's network and payoff convention, the finding (did the
+    structure help, with the numbers), and cooperation by degree class."""
     lines = []
-    for variant, c in comparison.items():
-        on, full = c["cooperating_labs"], c["complete_graph"]
-        helped = {"helped": "the network structure **helped** cooperation",
-                  "hurt": "the network structure **hurt** cooperation",
-                  "no clear difference": "the structure made **no clear difference** (the intervals overlap)"}
-        lines += [
-            f"**{variant}**: on the {c['network'].replace('_', '-')} network ({c['labs']} labs, average "
-            f"degree {c['mean_degree']:.2f}, largest {c['max_degree']}; {c['payoffs']} payoffs), "
-            f"{on['mean']:.1%} of labs cooperate in the long run (95% bootstrap interval {on['low']:.1%} to "
-            f"{on['high']:.1%}, {c['replicates']} replicate{'s' if c['replicates'] != 1 else ''}), against {full['mean']:.1%} "
-            f"({full['low']:.1%} to {full['high']:.1%}) when every lab meets every other: "
-            f"{helped[c['structure']]}." if c["network"] != "complete" else
-            f"**{variant}**: the complete graph is the well-mixed baseline itself: {on['mean']:.1%} of "
-            f"labs cooperate in the long run ({on['low']:.1%} to {on['high']:.1%}).",
-            "",
-        ]
+    for name, c in comparison.items():
+        on, full = _shares(Writer(), name, c)
+        replicates = f"{c['replicates']} replicate{'s' if c['replicates'] != 1 else ''}"
+        method = f"95% {interval_method(SHARE_BOUNDS)} intervals across {replicates}"
+        text = (f"**{words(name)}**: {NETWORK_WORDS[c['network']]}, {c['labs']:,} labs (average degree "
+                f"{c['mean_degree']:.3g}, largest {c['max_degree']}); {PAYOFF_WORDS[c['payoffs']]}. ")
+        if c["network"] == "complete":
+            text += f"{on} of labs cooperate in the long run ({method})."
+        else:
+            text += (f"{on} of labs cooperate in the long run, against {full} {BASELINE_WORDS} ({method}): "
+                     f"the structure **{_verdict(c, on, full)}**.")
+        lines += [text, ""]
     if not degree_table.empty:
         lines += ["Long-run cooperation by degree class (labs with that many neighbours):", "",
-                  "| variant | degree | labs | long-run cooperation |", "|---|---|---|---|"]
+                  "| policy variant | neighbours | labs | long-run cooperation |", "|---|---|---|---|"]
         for row in degree_table.itertuples():
-            value = "n/a" if pd.isna(row.long_run_cooperation) else f"{row.long_run_cooperation:.1%}"
-            lines.append(f"| {row.variant} | {row.degree_class} | {row.labs} | {value} |")
+            value = "n/a" if pd.isna(row.long_run_cooperation) else percent(row.long_run_cooperation)
+            lines.append(f"| {words(row.variant)} | {row.degree_class} | {row.labs} | {value} |")
     return "\n".join(lines)
 
 
@@ -225,10 +353,12 @@ def add_network_section(result, subtitle: str) -> None:
     degree_table = result.tables["network_degree"]
     names = []
     if not degree_table.empty:
-        result.charts["cooperation-by-degree"] = network_charts.degree_class_chart(degree_table, variants, subtitle)
+        result.charts["cooperation-by-degree"] = network_charts.degree_class_chart(
+            degree_table, variants, subtitle, degree_headline(degree_table))
         names.append("cooperation-by-degree")
     if "network_edges" in result.tables:
         result.charts["network-drawing"] = network_charts.network_drawing_chart(
-            result.tables["network_labs"], result.tables["network_edges"], variants, subtitle)
+            result.tables["network_labs"], result.tables["network_edges"], variants, subtitle,
+            structure_headline(comparison))
         names.append("network-drawing")
     result.sections.append(("Networks", network_markdown(comparison, degree_table), names))

@@ -1,63 +1,75 @@
 """Charts of labs on networks: cooperation by degree class, and the network drawn with each lab
-coloured by its long-run cooperation (networkx spring-layout positions, drawn by Altair)."""
+coloured by its long-run cooperation (networkx spring-layout positions, drawn by Altair). Titles
+state the finding (:func:`coopsim.analyses.networks.degree_headline` and ``structure_headline``);
+the subtitle keeps the question, scenario and seed."""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
+from coopsim.charts.dynamics import VARIANT_TITLE
 from coopsim.charts.theme import HEIGHT, WIDTH, themed, variant_label, variant_scale
 
 COOPERATION_SCALE = alt.Scale(domain=[0, 1], scheme="viridis")
+COOPERATION_TITLE = "Long-run cooperation (share of choices)"
+DEGREE_TITLE = "Degree (number of neighbours)"
 LABELLED_LABS = 30
+PANEL = 300  # side of one network panel when several variants are drawn (two per row)
 
 
-def degree_class_chart(degree_table: pd.DataFrame, variants: list[str], subtitle: str) -> alt.TopLevelMixin:
+def degree_class_chart(degree_table: pd.DataFrame, variants: list[str], subtitle: str,
+                       title: str) -> alt.TopLevelMixin:
     """Bars: mean long-run cooperation of the labs in each degree class, per variant."""
     order = degree_table.sort_values("lowest_degree")["degree_class"].drop_duplicates().tolist()
-    degree_table = degree_table.assign(variant=degree_table["variant"].map(variant_label))
+    data = degree_table.assign(variant=degree_table["variant"].map(variant_label)).rename(
+        columns={"degree_class": "neighbours", "long_run_cooperation": "cooperation"})
     variants = [variant_label(v) for v in variants]
-    chart = alt.Chart(degree_table).mark_bar().encode(
-        x=alt.X("degree_class:N", sort=order, title="degree class (number of neighbours)",
-                axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("variant:N", sort=list(variants)),
-        y=alt.Y("long_run_cooperation:Q", title="long-run cooperation (share of choices)",
-                scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("variant:N", scale=variant_scale(variants), title="variant"),
-        tooltip=["variant:N", "degree_class:N", "labs:Q",
-                 alt.Tooltip("long_run_cooperation:Q", format=".1%")],
-    ).properties(width=WIDTH, height=HEIGHT)
-    return themed(chart, "Do well-connected labs cooperate more?", subtitle)
+    x = alt.X("neighbours:N", sort=order, title="Degree class (number of neighbours)", axis=alt.Axis(labelAngle=0))
+    offset = alt.XOffset("variant:N", sort=list(variants))
+    y = alt.Y("cooperation:Q", title=COOPERATION_TITLE, scale=alt.Scale(domain=[0, 1]))
+    bars = alt.Chart(data).mark_bar().encode(
+        x=x, xOffset=offset, y=y,
+        color=alt.Color("variant:N", scale=variant_scale(variants), title=VARIANT_TITLE),
+        tooltip=[alt.Tooltip("variant:N", title=VARIANT_TITLE),
+                 alt.Tooltip("neighbours:N", title="Neighbours"), alt.Tooltip("labs:Q", title="Labs"),
+                 alt.Tooltip("cooperation:Q", format=".1%", title="Long-run cooperation")],
+    )
+    # Each bar's value above it: a share of 0 is a result, and without its label it would not show.
+    values = alt.Chart(data).mark_text(dy=-6, fontSize=10, color="#333333").encode(
+        x=x, xOffset=offset, y=y, text=alt.Text("cooperation:Q", format=".0%"))
+    chart = alt.layer(bars, values).properties(width=WIDTH, height=HEIGHT)
+    return themed(chart, title, subtitle + " · bars: mean over the class's labs and the replicates")
 
 
 def network_drawing_chart(network_labs: pd.DataFrame, edges: pd.DataFrame, variants: list[str],
-                          subtitle: str) -> alt.TopLevelMixin:
+                          subtitle: str, title: str) -> alt.TopLevelMixin:
     """The network of each drawable variant: links as thin lines, labs as dots sized by degree
-    and coloured by long-run cooperation."""
+    and coloured by long-run cooperation; several variants two panels to a row."""
+    labs_all = network_labs.rename(columns={"long_run_cooperation": "cooperation"})
+    drawn = [v for v in variants if labs_all[(labs_all["variant"] == v) & labs_all["x"].notna()].size]
+    side = WIDTH if len(drawn) == 1 else PANEL
     panels = []
-    for variant in variants:
-        labs = network_labs[(network_labs["variant"] == variant) & network_labs["x"].notna()]
-        if labs.empty:
-            continue
+    for variant in drawn:
+        labs = labs_all[(labs_all["variant"] == variant) & labs_all["x"].notna()]
         where = labs.set_index("lab")[["x", "y"]]
         links = edges[edges["variant"] == variant]
         links = links.join(where, on="source").join(where.rename(columns={"x": "x2", "y": "y2"}), on="target")
-        axis = dict(axis=None)
-        lines = alt.Chart(links).mark_rule(color="#bbbbbb", strokeWidth=0.7).encode(
-            x=alt.X("x:Q", **axis), y=alt.Y("y:Q", **axis), x2="x2:Q", y2="y2:Q"
-        )
+        x, y = alt.X("x:Q", axis=None), alt.Y("y:Q", axis=None)
+        lines = alt.Chart(links).mark_rule(color="#bbbbbb", strokeWidth=0.7).encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
         dots = alt.Chart(labs).mark_circle(opacity=0.95, stroke="#333333", strokeWidth=0.4).encode(
-            x=alt.X("x:Q", **axis), y=alt.Y("y:Q", **axis),
-            color=alt.Color("long_run_cooperation:Q", scale=COOPERATION_SCALE,
-                            title="long-run cooperation"),
-            size=alt.Size("degree:Q", title="degree", scale=alt.Scale(range=[20, 400])),
-            tooltip=["lab:N", "kind:N", "degree:Q", alt.Tooltip("long_run_cooperation:Q", format=".1%")],
+            x=x, y=y,
+            color=alt.Color("cooperation:Q", scale=COOPERATION_SCALE, title=COOPERATION_TITLE,
+                            legend=alt.Legend(titleLimit=400)),
+            size=alt.Size("degree:Q", title=DEGREE_TITLE, scale=alt.Scale(range=[20, 400 * side / WIDTH])),
+            tooltip=[alt.Tooltip("lab:N", title="Lab"), alt.Tooltip("kind:N", title="Kind of lab"),
+                     alt.Tooltip("degree:Q", title="Neighbours"),
+                     alt.Tooltip("cooperation:Q", format=".1%", title="Long-run cooperation")],
         )
         layers = lines + dots
         if len(labs) <= LABELLED_LABS:  # small networks: name every lab
-            layers += alt.Chart(labs).mark_text(dy=-12, fontSize=11, color="#333333").encode(
-                x=alt.X("x:Q", **axis), y=alt.Y("y:Q", **axis), text="lab:N"
-            )
-        panels.append(layers.properties(width=WIDTH, height=WIDTH, title=variant_label(variant)))
-    chart = alt.vconcat(*panels) if len(panels) > 1 else panels[0]
-    return themed(chart, "Who cooperates in the network?", subtitle)
+            layers += alt.Chart(labs).mark_text(dy=-12, fontSize=11, color="#333333").encode(x=x, y=y, text="lab:N")
+        panels.append(layers.properties(width=side, height=side, title=variant_label(variant)))
+    chart = panels[0] if len(panels) == 1 else alt.concat(*panels, columns=2)
+    return themed(chart, title, subtitle + "\ncolour: each lab's long-run cooperation (mean over replicates)"
+                                           " · size: its number of neighbours")

@@ -72,14 +72,17 @@ def zone_runs(zones: np.ndarray, x_edges: np.ndarray, y_edges: np.ndarray) -> pd
     """The zone map as rectangles: one per run of equal zone along ``p_r`` in each ``x`` column.
 
     ``zones[i, j]`` is the zone of the cell in x column ``i`` and p_r row ``j``. Columns ``x``,
-    ``x2``, ``y``, ``y2`` (cell edges) and ``zone``."""
+    ``x2``, ``y``, ``y2`` and ``zone``. A rectangle reaches one cell past its own right and top
+    edges (not past the map's): the renderer anti-aliases every edge against the white
+    background, so cells that merely touch leave faint seams; drawn in order, each rectangle
+    covers the previous one's overhang, so the map shows each cell's own zone."""
     rows = []
     for i in range(zones.shape[0]):
         start = 0
         for j in range(1, zones.shape[1] + 1):
             if j == zones.shape[1] or zones[i, j] != zones[i, start]:
-                rows.append({"x": x_edges[i], "x2": x_edges[i + 1], "y": y_edges[start],
-                             "y2": y_edges[j], "zone": ZONE_LABELS[zones[i, start]]})
+                rows.append({"x": x_edges[i], "x2": x_edges[min(i + 2, zones.shape[0])], "y": y_edges[start],
+                             "y2": y_edges[min(j + 1, zones.shape[1])], "zone": ZONE_LABELS[zones[i, start]]})
                 start = j
     return pd.DataFrame(rows)
 
@@ -121,11 +124,10 @@ def zone_map_chart(p: dsair.DsairParams, x: str, zones: np.ndarray, subtitle: st
                            range=[ZONE_COLOURS[z] for z in present])
     x_enc = alt.X("x:Q", title=AXIS_TITLES[x], scale=alt.Scale(domain=domain, nice=False))
     y_enc = alt.Y("y:Q", title=AXIS_TITLES["p_r"], scale=alt.Scale(domain=[0, 1], nice=False))
-    rects = alt.Chart(runs).mark_rect(opacity=1, strokeWidth=0.6).encode(
+    # No stroke: one even in the fill colour draws faint stripes (zone_runs' overhang hides the seams).
+    rects = alt.Chart(runs).mark_rect(opacity=1, strokeWidth=0).encode(
         x=x_enc, x2="x2:Q", y=y_enc, y2="y2:Q",
         color=alt.Color("zone:N", scale=zone_scale, legend=ZONE_LEGEND),
-        # The same field, scale and legend: one legend, and no seams between cells.
-        stroke=alt.Stroke("zone:N", scale=zone_scale, legend=ZONE_LEGEND),
         tooltip=["zone:N"],
     )
     layers = [rects]

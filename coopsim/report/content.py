@@ -15,6 +15,7 @@ import pandas as pd
 
 from coopsim.policy import INTERVENTIONS, PAPER_STRATEGIES
 from coopsim.policy.expected import inactive
+from coopsim.analyses import networks
 from coopsim.analyses.findings import findings_markdown, run_findings
 from coopsim.analyses.labs import LAB_MEASURES, kinds_differ
 from coopsim.theory.intervals import interval_method
@@ -111,7 +112,7 @@ def scenario_in_words(scenario: Scenario) -> str:
     lines += [
         "",
         f"Iterated model: {d.rounds} rounds, {d.replicates} replicates per variant, "
-        f"{d.matching.replace('_', ' ')} matching, partners' actions observed with probability "
+        f"{who_meets_whom(scenario)}{'; ' if networks.has_network(scenario) else ', '}partners' actions observed with probability "
         f"{fmt(d.observability)}, trembles {fmt(d.tremble)}. "
         + (f"Each defection causes an incident with probability {fmt(incidents.probability)} "
            f"costing {fmt(incidents.cost)}, borne by "
@@ -120,6 +121,17 @@ def scenario_in_words(scenario: Scenario) -> str:
     ]
     lines += ["", interventions_in_words(scenario)]
     return "\n".join(lines)
+
+
+def who_meets_whom(scenario: Scenario) -> str:
+    """'round robin matching', or each variant's network (said once when every variant shares it)."""
+    if not networks.has_network(scenario):
+        return f"{scenario.dynamics.matching.replace('_', ' ')} matching"
+    described = {name: networks.network_description(v) for name, v in resolve_variants(scenario).items()}
+    if len(set(described.values())) == 1:
+        return "labs play their neighbours on " + next(iter(described.values()))
+    return "labs play their neighbours on " + "; ".join(
+        f"{text} ({name.replace('_', ' ')})" for name, text in described.items())
 
 
 def interventions_in_words(scenario: Scenario) -> str:
