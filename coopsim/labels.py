@@ -104,6 +104,17 @@ def measure_label(measure: str) -> str:
     return words(measure).capitalize()
 
 
+def is_share(measure: str) -> bool:
+    """Whether a measure is a share in [0, 1] (by the bounds a model declares for it)."""
+    from coopsim.games import GAMES
+
+    for model in GAMES.values():
+        for declared in model.measures:
+            if declared.name == measure:
+                return declared.bounds is not None and tuple(declared.bounds) == (0.0, 1.0)
+    return False
+
+
 def measure_words(measure: str) -> str:
     """A measure inside a sentence: 'long-run cooperation'."""
     label = measure_label(measure)

@@ -323,3 +323,22 @@ def test_sweep_findings_follow_the_models_share_and_name_variants_the_sweep_cann
     assert not any(t.startswith("In fixed risk") for t in texts)
     caveats = [f.text for f in findings if f.caveat]
     assert any(t.startswith("Fixed risk sets its own") and "same at every grid point" in t for t in caveats)
+
+
+def test_sensitivity_findings_read_a_share_in_percent_and_round_off_moves_as_none():
+    """A stationary share that a parameter moves by 1e-14 is not 'moved most' by it: below 0.1
+    percentage points the finding says no parameter moves it; a real move is read in percent."""
+    import pandas as pd
+
+    from coopsim.analyses.sensitivity_findings import LABEL, oat_findings
+
+    def row(variant, label, low, high):
+        return {"variant": variant, "parameter": "game.B", LABEL: label, "low_value": 5000.0,
+                "high_value": 15000.0, "stationary_safe_play_at_low": low,
+                "stationary_safe_play_at_high": high, "stationary_safe_play_effect": high - low}
+
+    table = pd.DataFrame([row("flat", "Prize", 1e-14, 7e-43), row("moving", "Prize", 0.2, 0.75)])
+    texts = [f.text for f in oat_findings(table, ("stationary_safe_play",), "sensitivity-oat")]
+    assert texts[0] == ("In flat, no parameter moves share of safe play by as much as 0.1 percentage "
+                        "points within the ranges tried.")
+    assert "from 20.0% at prize 5,000 to 75.0% at 15,000" in texts[1]

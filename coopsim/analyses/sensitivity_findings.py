@@ -13,19 +13,27 @@ from __future__ import annotations
 import pandas as pd
 
 from coopsim.analyses.findings import Finding, percent, plain
-from coopsim.labels import in_sentence, measure_words, words
+from coopsim.labels import in_sentence, is_share, measure_words, words
 
 LABEL = "parameter label"
 
 
 def _effect(metric: str, value: float) -> str:
-    if metric == "long_run_cooperation":
+    """An effect: percentage points for a share, else the measure's own units."""
+    if is_share(metric):
         return f"{'+' if value >= 0 else '-'}{abs(100 * value):.1f} points"
     return ("+" if value >= 0 else "-") + plain(abs(value))
 
 
 def _level(metric: str, value: float) -> str:
-    return percent(value) if metric == "long_run_cooperation" else plain(value)
+    return percent(value) if is_share(metric) else plain(value)
+
+
+def _moves(metric: str, effects: pd.Series) -> bool:
+    """Whether any effect shows at the precision findings print (0.1 percentage points for a
+    share: smaller moves, such as 1e-14 of a stationary distribution, read as none)."""
+    largest = float(effects.abs().max())
+    return largest >= 0.0005 if is_share(metric) else largest > 0
 
 
 def oat_findings(table: pd.DataFrame, metrics: tuple[str, ...], name: str) -> list[Finding]:
@@ -40,8 +48,9 @@ def oat_findings(table: pd.DataFrame, metrics: tuple[str, ...], name: str) -> li
                 values.append((name, str(row), column, float(table.loc[row, column])))
                 return float(table.loc[row, column])
 
-            if not ranked[f"{metric}_effect"].abs().any():
-                findings.append(Finding(f"In {words(variant)}, no parameter moves {measure_words(metric)} "
+            if not _moves(metric, ranked[f"{metric}_effect"]):
+                by = " by as much as 0.1 percentage points" if is_share(metric) else ""
+                findings.append(Finding(f"In {words(variant)}, no parameter moves {measure_words(metric)}{by} "
                                         "within the ranges tried.", caveat=True))
                 continue
             name_top = in_sentence(entry[LABEL])
@@ -49,7 +58,7 @@ def oat_findings(table: pd.DataFrame, metrics: tuple[str, ...], name: str) -> li
                     f"{_level(metric, q(top, f'{metric}_at_low'))} at {name_top} {plain(q(top, 'low_value'))} to "
                     f"{_level(metric, q(top, f'{metric}_at_high'))} at {plain(q(top, 'high_value'))}")
             others = [f"{in_sentence(ranked.loc[k, LABEL])} ({_effect(metric, q(k, f'{metric}_effect'))})"
-                      for k in ranked.index[1:3] if ranked.loc[k, f"{metric}_effect"]]
+                      for k in ranked.index[1:3] if _moves(metric, ranked.loc[[k], f"{metric}_effect"])]
             if others:
                 text += "; next: " + ", ".join(others)
             findings.append(Finding(text + ".", tuple(values)))
