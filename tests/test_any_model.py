@@ -330,7 +330,7 @@ def test_sensitivity_findings_read_a_share_in_percent_and_round_off_moves_as_non
     percentage points the finding says no parameter moves it; a real move is read in percent."""
     import pandas as pd
 
-    from coopsim.analyses.sensitivity_findings import LABEL, oat_findings
+    from coopsim.analyses.sensitivity_findings import LABEL, oat_findings, oat_headline
 
     def row(variant, label, low, high):
         return {"variant": variant, "parameter": "game.B", LABEL: label, "low_value": 5000.0,
@@ -342,3 +342,7 @@ def test_sensitivity_findings_read_a_share_in_percent_and_round_off_moves_as_non
     assert texts[0] == ("In flat, no parameter moves share of safe play by as much as 0.1 percentage "
                         "points within the ranges tried.")
     assert "from 20.0% at prize 5,000 to 75.0% at 15,000" in texts[1]
+    # The chart's title names the largest move in any variant, not the first variant's.
+    assert oat_headline(table, "stationary_safe_play") == "Prize moves share of safe play most (in moving)"
+    assert oat_headline(table.iloc[:1], "stationary_safe_play") == (
+        "No parameter moves share of safe play within the ranges tried")

@@ -65,6 +65,18 @@ def oat_findings(table: pd.DataFrame, metrics: tuple[str, ...], name: str) -> li
     return findings
 
 
+def oat_headline(table: pd.DataFrame, metric: str) -> str:
+    """A tornado chart's title: the parameter with the largest effect on ``metric`` in any
+    variant (named when there are several), or that none moves it (see :func:`_moves`)."""
+    effects = table[f"{metric}_effect"].abs()
+    if not _moves(metric, effects):
+        return f"No parameter moves {measure_words(metric)} within the ranges tried"
+    top = table.loc[effects.idxmax()]
+    where = f" (in {words(top['variant'])})" if table["variant"].nunique() > 1 else ""
+    text = f"{in_sentence(top[LABEL])} moves {measure_words(metric)} most{where}"
+    return text[0].upper() + text[1:]
+
+
 def with_intervals(table: pd.DataFrame) -> pd.DataFrame:
     """The Sobol table with each index's 95% interval as columns (S1_low, S1_high, ST_low,
     ST_high: estimate -+ SALib's confidence half-width), as the findings quote them."""

@@ -216,14 +216,12 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
     table.insert(table.columns.get_loc("parameter") + 1, sfind.LABEL,
                  [field_label(scenario, path) for path in table["parameter"]])
     name = f"sensitivity-{method}"
-    subtitle = chart_subtitle(scenario, f"{runs:,} runs")
+    subtitle = chart_subtitle(scenario, f"{runs:,} exact computations" if exact else f"{runs:,} runs")
     charts = {}
     if method == "oat":
         findings = sfind.oat_findings(table, ranked, name)
         for metric in ranked:
-            first = table[table["variant"] == table["variant"].iloc[0]]
-            top = first.loc[first[f"{metric}_effect"].abs().idxmax(), sfind.LABEL]
-            title = _sentence_case(f"{in_sentence(top)} moves {measure_words(metric)} most")
+            title = sfind.oat_headline(table, metric)
             charts[f"oat-{metric.replace('_', '-')}"] = sa_charts.tornado_chart(
                 table, metric, subtitle, title, measure_label(metric))
         per_point = "each point computed once (exact)" if exact else f"{replicates} replicate(s) per point"
