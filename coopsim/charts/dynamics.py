@@ -60,8 +60,7 @@ def intervention_windows(resolved: dict, n_rounds: int) -> pd.DataFrame:
                 continue  # never opens in this run (the findings say so)
             window = f"from round {spec.start}" + ("" if spec.end is None else f" to {last}")
             if spec.targets is not None:
-                window += (f", on {', '.join(spec.targets.labs)}" if spec.targets.labs
-                           else f", on the {spec.targets.highest_degree} best-connected labs")
+                window += f", on {spec.targets.in_words()}"
             rows.append({"variant": variant_label(name), "first round": spec.start, "last round": last,
                          "intervention": f"{spec.type.replace('_', ' ')} {window}"})
     return pd.DataFrame(rows, columns=["variant", "first round", "last round", "intervention"])

@@ -182,6 +182,12 @@ class Targets(Strict):
             raise ValueError("give exactly one of `labs` or `highest_degree`")
         return self
 
+    def in_words(self) -> str:
+        """'only Frontier lab, Mid lab' or 'the 3 best-connected labs'."""
+        if self.labs is not None:
+            return "only " + ", ".join(self.labs)
+        return f"the {self.highest_degree} best-connected labs"
+
 
 class InterventionBase(Strict):
     """Fields every intervention has: its window, its public cost and the labs it targets."""

@@ -1,0 +1,49 @@
+"""The report's tables name variants and targets in words, as the charts and findings do."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from coopsim.policy.base import Targets
+from coopsim.report.content import interventions_in_words, iterated_summary, lab_by_lab
+from coopsim.scenario.loading import load_scenario
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+RAW = re.compile(r"[a-z]+\\?_[a-z]+|[{}\[\]]")  # snake_case (escaped or not) or a Python dict/list
+
+
+def _first_column(table: str) -> list[str]:
+    return [line.split("|")[1].strip() for line in table.splitlines()
+            if line.startswith("|") and not line.startswith("|---")][1:]
+
+
+def test_the_interventions_table_says_variants_and_targets_in_words():
+    scenario = load_scenario(SCENARIOS / "network-frontier-labs.yaml")
+    table = interventions_in_words(scenario)
+    assert _first_column(table) == ["no policy", "audit frontier only", "audit everyone"]
+    assert "on only Frontier A, Frontier B, Frontier C" in table
+    assert not RAW.search(table), table
+
+
+def test_targets_in_words():
+    assert Targets(labs=["Frontier lab", "Mid lab"]).in_words() == "only Frontier lab, Mid lab"
+    assert Targets(highest_degree=3).in_words() == "the 3 best-connected labs"
+
+
+def _row(variant: str, **extra) -> dict:
+    return {"variant": variant, "replicates": 2, **extra}
+
+
+def test_the_results_and_lab_tables_name_variants_in_words():
+    scenario = load_scenario(SCENARIOS / "network-frontier-labs.yaml")
+    summary = pd.DataFrame([_row(v, **{f"{m}_{s}": 0.5 for m in ("long_run_cooperation", "cumulative_incidents",
+                                                                   "welfare") for s in ("mean", "low", "high")})
+                            for v in ("no_policy", "audit_frontier_only")])
+    assert _first_column(iterated_summary(summary, scenario)) == ["no policy", "audit frontier only"]
+    labs = pd.DataFrame([_row(v, kind="Frontier", labs=3, **{f"{m}_{s}": 0.5 for m in ("cooperation", "payoff",
+                                                                                      "trust") for s in ("mean", "low", "high")})
+                         for v in ("no_policy", "audit_frontier_only")])
+    assert _first_column(lab_by_lab(labs, scenario)) == ["no policy", "audit frontier only"]
