@@ -47,3 +47,25 @@ def test_the_results_and_lab_tables_name_variants_in_words():
                                                                                       "trust") for s in ("mean", "low", "high")})
                          for v in ("no_policy", "audit_frontier_only")])
     assert _first_column(lab_by_lab(labs, scenario)) == ["no policy", "audit frontier only"]
+
+
+def test_no_trust_chart_when_no_lab_acts_on_trust(tmp_path, monkeypatch):
+    """Every lab of network-scale-free-cooperation imitates (a rule that never reads its belief):
+    the report leaves the trust chart out and says why in one line. The same scenario with
+    best-responding labs, whose choice is the sign of EV(C) - EV(D) at their belief, keeps it."""
+    from coopsim.analyses.run import run
+    from coopsim.report import folder
+    from coopsim.report.content import NO_TRUST_CHART
+    from coopsim.scenario.loading import with_overrides
+
+    monkeypatch.setattr(folder, "CHART_FORMATS", ("json",), raising=False)
+    short = {"dynamics.rounds": 20, "dynamics.replicates": 1, "labs[0].count": 40}
+    imitators = with_overrides(load_scenario(SCENARIOS / "network-scale-free-cooperation.yaml"), short)
+    responders = with_overrides(imitators, {"labs[0].strategy": {"type": "trust_best_response"}})
+    for scenario, drawn in ((imitators, False), (responders, True)):
+        result = run(scenario)
+        assert ("trust-over-time" in result.charts) == drawn
+        report = folder.write_report(result, tmp_path / str(drawn))
+        text = (report / "report.md").read_text()
+        assert (NO_TRUST_CHART in text) != drawn
+        assert (report / "charts" / "trust-over-time.vl.json").is_file() == drawn

@@ -43,10 +43,12 @@ VARIANT_TITLE = "Policy variant"
 ZERO_MEANS_ABSENT = ("incidents", "welfare", "cumulative_incidents")
 
 
-def drawn_time_series(rounds: pd.DataFrame) -> list[str]:
-    """The time-series charts worth drawing for a ``rounds`` table, in order."""
+def drawn_time_series(rounds: pd.DataFrame, trust_used: bool = True) -> list[str]:
+    """The time-series charts worth drawing for a ``rounds`` table, in order; no trust chart
+    when no lab's decision rule acts on trust (``trust_used`` False)."""
     return [name for name, (column, *_) in TIME_SERIES.items()
-            if column not in ZERO_MEANS_ABSENT or rounds[column].abs().any()]
+            if (column not in ZERO_MEANS_ABSENT or rounds[column].abs().any())
+            and (trust_used or column != "mean_trust")]
 
 
 def intervention_windows(resolved: dict, n_rounds: int) -> pd.DataFrame:

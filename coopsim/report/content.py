@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from coopsim.abm.strategies import trust_drives_decisions
 from coopsim.policy import INTERVENTIONS, PAPER_STRATEGIES
 from coopsim.policy.expected import inactive
 from coopsim.analyses import networks
@@ -52,6 +53,10 @@ class Block:
     content: str
 
 
+NO_TRUST_CHART = ("No chart of trust over time: no lab's decision rule acts on trust (the belief that "
+                  "a partner cooperates), so it would show a belief nobody uses.")
+
+
 def md(text: str) -> Block:
     return Block("markdown", text.strip() + "\n")
 
@@ -70,6 +75,8 @@ def report_blocks(result, manifest: dict[str, Any]) -> list[Block]:
                    chart("expected-payoff-vs-trust"), chart("expected-payoff-by-variant"), chart("what-if")]
     if "summary" in result.tables:
         blocks += [md(iterated_summary(result.tables["summary"], scenario)), chart("variant-summary")]
+        if not trust_drives_decisions(scenario):
+            blocks.append(md(NO_TRUST_CHART))
         for name in ("cooperation-over-time", "trust-over-time", "cumulative-incidents", "welfare-over-time"):
             blocks.append(chart(name))
     if kinds_differ(result.tables.get("lab_summary")):
