@@ -158,7 +158,10 @@ def build_charts(result: RunResult) -> None:
         result.sections.append((model.solution_title, model.solution_markdown(solution, heading_level=3),
                                 list(model_charts)))
     if measured is not None:
-        result.sections.append(("The race played by agents", model.dynamics_markdown(measured, heading_level=3), []))
+        measured_charts = model.dynamics_charts(measured, subtitle)
+        result.charts.update(measured_charts)
+        result.sections.append(("The race played by agents", model.dynamics_markdown(measured, heading_level=3),
+                                list(measured_charts)))
     if evolved is not None:
         result.sections.append(("Evolutionary dynamics", evolve_markdown(evolved, heading_level=3),
                                 list(evolution_charts)))

@@ -36,6 +36,7 @@ CHART_TITLES = {
     "dsair-zones-s-p_r": "DSAIR zones over speed and disaster risk",
     "dsair-zones-p_fo-p_r": "DSAIR zones over detection and disaster risk",
     "precipice-disaster-vs-mu": "Probability of disaster against the capability range mu",
+    "race-shares-by-degree": "Long-run strategy shares by degree class on each network",
     "what-if": "What if: move the sliders to recompute the one-shot game in the page",
     "variant-summary": "Variants compared",
     "cooperation-over-time": "Cooperation over time",
