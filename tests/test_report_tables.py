@@ -24,12 +24,14 @@ def test_the_interventions_table_says_variants_and_targets_in_words():
     scenario = load_scenario(SCENARIOS / "network-frontier-labs.yaml")
     table = interventions_in_words(scenario)
     assert _first_column(table) == ["no policy", "audit frontier only", "audit everyone"]
-    assert "on only Frontier A, Frontier B, Frontier C" in table
+    assert "| targets only Frontier A, Frontier B and Frontier C; detection probability 0.8, fine 3 |" in table
     assert not RAW.search(table), table
 
 
 def test_targets_in_words():
-    assert Targets(labs=["Frontier lab", "Mid lab"]).in_words() == "only Frontier lab, Mid lab"
+    assert Targets(labs=["Frontier lab", "Mid lab"]).in_words() == "only Frontier lab and Mid lab"
+    assert Targets(labs=["A", "B", "C"]).in_words() == "only A, B and C"
+    assert Targets(labs=["A"]).in_words() == "only A"
     assert Targets(highest_degree=3).in_words() == "the 3 best-connected labs"
 
 

@@ -183,9 +183,9 @@ class Targets(Strict):
         return self
 
     def in_words(self) -> str:
-        """'only Frontier lab, Mid lab' or 'the 3 best-connected labs'."""
+        """'only Frontier lab and Mid lab' or 'the 3 best-connected labs'."""
         if self.labs is not None:
-            return "only " + ", ".join(self.labs)
+            return "only " + (self.labs[0] if len(self.labs) == 1 else ", ".join(self.labs[:-1]) + " and " + self.labs[-1])
         return f"the {self.highest_degree} best-connected labs"
 
 

@@ -157,14 +157,14 @@ def interventions_in_words(scenario: Scenario) -> str:
             params = intervention.model_dump(
                 exclude={"type", "start", "end", "cost_per_round", "targets"}, exclude_none=True
             )
-            aimed = [f"on {intervention.targets.in_words()}"] if intervention.targets is not None else []
+            aimed = [f"targets {intervention.targets.in_words()}"] if intervention.targets is not None else []
             end = "end" if intervention.end is None else str(intervention.end - 1)
             if index in no_ops:
                 end += f" (does nothing: {no_ops[index]})"
             strategy = INTERVENTIONS[intervention.type].paper_strategy
             lines.append(
                 f"| {plain(words(name))} | {words(intervention.type)} | {intervention.start}–{end} | "
-                + ", ".join(aimed + [f"{words(k)} {_value(v)}" for k, v in params.items()])
+                + "; ".join(aimed + [", ".join(f"{words(k)} {_value(v)}" for k, v in params.items())])
                 + f" | {fmt(intervention.cost_per_round)} | {strategy}. {PAPER_STRATEGIES[strategy]} |"
             )
     return "\n".join(lines) if count else "No policy interventions."
