@@ -71,3 +71,14 @@ def test_no_trust_chart_when_no_lab_acts_on_trust(tmp_path, monkeypatch):
         text = (report / "report.md").read_text()
         assert (NO_TRUST_CHART in text) != drawn
         assert (report / "charts" / "trust-over-time.vl.json").is_file() == drawn
+
+
+def test_the_evolve_variants_table_names_variants_in_words():
+    from coopsim.analyses.evolution import evolve
+    from coopsim.analyses.evolution_text import evolve_markdown
+
+    scenario = load_scenario(SCENARIOS / "dsair-early-race.yaml")
+    table = evolve_markdown(evolve(scenario)).split("# Variants", 1)[1]
+    names = [name.replace("_", " ") for name in scenario.variants]
+    assert len(names) >= 2 and any(" " in name for name in names)
+    assert _first_column(table.strip()) == names
