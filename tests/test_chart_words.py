@@ -206,3 +206,60 @@ def test_parameter_labels_come_from_the_scenario_language():
     assert class_words("asymmetric:(boundary:harmony|stag_hunt)|chicken") == \
         "asymmetric: boundary between harmony and stag hunt for the row lab, chicken for the column lab"
     assert equilibria_words("CC+DD+mixed") == "both cooperate, both defect or a mixed equilibrium"
+
+
+def _short(scenario):
+    """The scenario with fewer rounds and replicates when it sets up an iterated model."""
+    from coopsim.scenario.errors import ScenarioError
+
+    if "dynamics" not in scenario.model_fields_set:
+        return scenario
+    try:
+        return with_overrides(scenario, SHORT)
+    except ScenarioError:  # rounds shorter than one race (DSAIR): keep the rounds
+        return with_overrides(scenario, {"dynamics.replicates": 2})
+
+
+def _every_title(charts: dict) -> list[str]:
+    return [title for name, chart in charts.items()
+            for title in _titles(vl_convert.vegalite_to_vega(chart.to_dict()))]
+
+
+def test_no_chart_title_of_run_or_evolve_asks_a_question():
+    """Every title (chart, panel, axis, legend) in each bundled scenario's `coopsim run` and
+    `coopsim evolve` report states something; the question belongs in the subtitle."""
+    from coopsim.analyses import evolution
+    from coopsim.report.folder import build_manifest
+    from coopsim.report.sections import evolve_report
+
+    asked, scanned = [], 0
+    for path in SCENARIOS:
+        scenario = _short(load_scenario(path))
+        reports = {"run": run(scenario).charts}
+        try:
+            result = evolution.evolve(scenario)
+        except Exception as exc:  # a model with no strategies to evolve (the precipice) says so
+            assert "not a set of strategies to evolve" in str(exc), (path.stem, exc)
+        else:
+            reports["evolve"] = evolve_report(scenario, result, build_manifest(scenario, "evolve", "evolve")).charts
+        for command, charts in reports.items():
+            titles = _every_title(charts)
+            scanned += len(titles)
+            asked += [f"{path.stem} {command}: {t}" for t in titles if t.rstrip().endswith("?")]
+    assert scanned > 100
+    assert not asked, "\n".join(asked)
+
+
+def test_what_if_title_states_the_verdict_at_the_scenarios_values():
+    """By hand: R 3, T 5, S -2, P -1 at trust 0.8: EV(C) = 2.4 - 0.4 = 2, EV(D) = 4 - 0.2 = 3.8,
+    and K = (R - T) - (S - P) = -1 keeps tau* = (P - S) / K = -1 outside [0, 1]. With R 5, T 3:
+    tau* = 1 / 3; at trust 0.2 EV(C) = 1 - 1.6 = -0.6 < EV(D) = 0.6 - 0.8 = -0.2."""
+    from coopsim.charts.what_if import verdict_title
+
+    race = {"shared_upside": 3, "advantage": 5, "exposure": 2, "shared_downside": 1}
+    assert verdict_title(race, 0.8) == ("Defecting pays more at trust 0.8 (3.8 against 2 for cooperating); "
+                                        "no level of trust changes that in this prisoner's dilemma")
+    hunt = {**race, "shared_upside": 5, "advantage": 3}
+    assert verdict_title(hunt, 0.2) == ("Defecting pays more at trust 0.2 (-0.2 against -0.6 for cooperating); "
+                                        "the critical trust is 0.333 in this stag hunt")
+    assert verdict_title(hunt, 0.8).startswith("Cooperating pays more at trust 0.8")

@@ -80,7 +80,7 @@ def test_the_report_has_the_lab_table_and_charts(three_labs):
     section = text[text.index("## Lab by lab"):]
     table = result.tables["lab_summary"]
     for _, row in table.iterrows():
-        assert f"| {row['variant'].replace('_', chr(92) + '_')} | {row['kind']} | {row['labs']} |" in section
+        assert f"| {row['variant'].replace('_', ' ')} | {row['kind']} | {row['labs']} |" in section
     charts = {p.name.split(".")[0] for p in (report / "charts").glob("*.vl.json")}
     assert {"labs-compared", "cooperation-by-lab-over-time", "expected-payoff-by-variant"} <= charts
     spec = json.loads((report / "charts" / "labs-compared.vl.json").read_text())

@@ -243,3 +243,39 @@ def test_targeted_punishment_on_a_network_acts_on_the_targeted_labs_only(write_y
     plain = NetworkRace(params, graph, ("AS", "AU"), 1.0, np.random.default_rng(0), None, initial).races(0)
     # Edges in order: (Alpha, Beta), (Alpha, Small 2), (Beta, Small 1); race payoff per round.
     assert (punished - plain) == pytest.approx(np.array([[0, -5], [0, 0], [-5, 0]]))
+
+
+def test_each_strategys_share_by_degree_and_its_chart():
+    """Per degree class the strategies' long-run shares sum to 1 (every playing lab plays one),
+    and the classes' shares weighted by their labs give back each strategy's long-run share of
+    all labs (the same labs, generations and replicates, grouped differently). The chart draws
+    exactly those shares, the well-mixed end of Eq. 2 as a rule, and a title quoting them."""
+    import json
+
+    from coopsim.games.dsair import Dsair
+    from coopsim.games.dsair_network import network_race_headline
+
+    scenario = loads_scenario(FILE_SCENARIO.replace("{file: edges.csv}", "{type: scale_free, degree: 2}")
+                              .replace("rounds: 20", "rounds: 30").replace("count: 2", "count: 12"))
+    result = network_race_dynamics(scenario)
+    variant = result["variants"]["baseline"]
+    classes = variant["by_degree"]["classes"]
+    assert len(classes) >= 2
+    for c in classes:
+        assert sum(c["shares"].values()) == pytest.approx(1.0)
+    labs = sum(c["labs"] for c in classes)
+    for strategy in ("AS", "AU"):
+        pooled = sum(c["labs"] * c["shares"][strategy] for c in classes) / labs
+        assert pooled == pytest.approx(variant["long_run"][strategy]["mean"])
+    charts = Dsair.dynamics_charts(result, "subtitle")
+    spec = json.dumps(charts["race-shares-by-degree"].to_dict())
+    rows = [row for rows in charts["race-shares-by-degree"].to_dict()["datasets"].values() for row in rows]
+    drawn = {(r["neighbours"], r["strategy"]): r["share"] for r in rows if "strategy" in r}
+    assert drawn == {(c["degree_class"], s): c["shares"][s] for c in classes for s in ("AS", "AU")} | {
+        ("all labs", s): variant["long_run"][s]["mean"] for s in ("AS", "AU")}
+    end = variant["well_mixed"]["end"]
+    assert end is not None and any(r.get("share") == end and "well mixed" in r.get("text", "") for r in rows)
+    title = network_race_headline(result)
+    assert title == (f"Long-run share of AS: {100 * variant['long_run']['AS']['mean']:.1f}% on baseline; "
+                     f"a well-mixed population ends at {100 * end:.1f}%")
+    assert title in spec

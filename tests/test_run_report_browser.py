@@ -26,6 +26,8 @@ def pages(tmp_path_factory):
         "precipice": load_scenario(ROOT / "scenarios" / "precipice-private-information.yaml"),
         "network": with_overrides(load_scenario(ROOT / "scenarios" / "network-frontier-labs.yaml"),
                                   {"dynamics.rounds": 40, "dynamics.replicates": 2}),
+        "dsair-network-race": with_overrides(load_scenario(ROOT / "scenarios" / "dsair-network-race.yaml"),
+                                             {"dynamics.rounds": 30, "dynamics.replicates": 2}),
     }
     patch = pytest.MonkeyPatch()
     patch.setattr(folder, "CHART_FORMATS", ("json",))  # index.html embeds every spec itself
@@ -42,6 +44,7 @@ def pages(tmp_path_factory):
     ("dsair-early-race", {"dsair-zones-s-p_r", "dsair-zones-p_fo-p_r"}),
     ("precipice", {"precipice-disaster-vs-mu"}),
     ("network", {"cooperation-by-degree", "network-drawing"}),
+    ("dsair-network-race", {"race-shares-by-degree"}),
 ])
 def test_renders_without_console_messages(pages, tmp_path, name, charts):
     page = pages[name] / "index.html"

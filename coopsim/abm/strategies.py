@@ -39,13 +39,16 @@ class Strategy:
     name used in population games, e.g. ``TFT``), ``meaning`` (one line in words), ``colour``
     (hex, Okabe-Ito) and ``stochastic`` (whether its decisions or learning draw random numbers;
     a scenario whose labs all use deterministic strategies, without trembles or partial
-    observability, gives identical replicates)."""
+    observability, gives identical replicates); ``acts_on_trust`` (whether its lab's trust, the
+    belief that a partner cooperates, enters its decisions: without such a lab a trust chart shows
+    a belief nobody acts on)."""
 
     type: ClassVar[str]
     short_name: ClassVar[str]
     meaning: ClassVar[str]
     colour: ClassVar[str]
     stochastic: ClassVar[bool] = False
+    acts_on_trust: ClassVar[bool] = False
     draws_decisions: ClassVar[bool] = False  # takes one uniform per entry in decide
     learning_draws: int = 0  # uniforms per round taken in learn
 
@@ -75,6 +78,14 @@ class Strategy:
 STRATEGIES = Registry("strategy")
 
 register = STRATEGIES.register  # @register("type") adds a class to STRATEGIES
+
+
+def trust_drives_decisions(scenario) -> bool:
+    """Whether some lab, in the scenario or one of its variants, decides with its trust."""
+    from coopsim.scenario.loading import resolve_variants
+
+    return any(STRATEGIES[lab.strategy.type].acts_on_trust
+               for variant in (scenario, *resolve_variants(scenario).values()) for lab in variant.labs)
 
 
 def make_strategy(specs: list, labs: np.ndarray, engine: Engine) -> Strategy:
@@ -171,6 +182,7 @@ class TrustBestResponse(Strategy):
     short_name = "TBR"
     meaning = "best response to a learned belief that the partner cooperates"
     colour = "#E69F00"
+    acts_on_trust = True
 
     def prior_strength(self):
         return self.parameter("prior_strength")
@@ -209,6 +221,7 @@ class Reinforcement(Strategy):
     colour = "#CC79A7"
     stochastic = True
     draws_decisions = True
+    acts_on_trust = True  # its action values start at the expected values at the lab's trust
 
     def __init__(self, specs, labs, engine):
         super().__init__(specs, labs, engine)

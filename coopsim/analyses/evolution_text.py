@@ -7,6 +7,7 @@ from typing import Any
 
 from coopsim.analyses.oneshot_text import fmt, markdown_table
 from coopsim.games import GAMES
+from coopsim.labels import words
 
 
 def leaders_text(stationary: dict[str, float]) -> str:
@@ -84,7 +85,7 @@ def evolve_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
         lines += markdown_table(
             ["variant", *names, "most abundant", *(["zone (AS vs AU)"] if zones else [])],
             [
-                [name, *[v["stationary"].get(s) for s in names], leaders_text(v["stationary"]),
+                [words(name), *[v["stationary"].get(s) for s in names], leaders_text(v["stationary"]),
                  *([v["zone"]] if zones else [])]
                 for name, v in result["variants"].items()
             ],

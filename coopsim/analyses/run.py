@@ -20,6 +20,7 @@ import pandas as pd
 
 from coopsim.analyses import headlines, networks
 from coopsim.abm import simulate
+from coopsim.abm.strategies import trust_drives_decisions
 from coopsim.analyses import evolution
 from coopsim.analyses.evolution_text import evolve_markdown
 from coopsim.analyses.labs import kinds_differ, lab_summary
@@ -133,7 +134,7 @@ def build_charts(result: RunResult) -> None:
         means = {measure: summary.set_index("variant")[f"{measure}_mean"]
                  for measure in (headlines.LONG_RUN, headlines.INCIDENTS, headlines.WELFARE)}
         means["long_run_trust"] = headlines.long_run_means(rounds, summary, "mean_trust")
-        for name in dynamics_charts.drawn_time_series(rounds):
+        for name in dynamics_charts.drawn_time_series(rounds, trust_drives_decisions(scenario)):
             measure = dynamics_charts.TIME_SERIES[name][2]
             result.charts[name] = dynamics_charts.time_series_chart(
                 rounds, name, variants, subtitle, headlines.headline(means[measure], measure), windows)
@@ -157,7 +158,10 @@ def build_charts(result: RunResult) -> None:
         result.sections.append((model.solution_title, model.solution_markdown(solution, heading_level=3),
                                 list(model_charts)))
     if measured is not None:
-        result.sections.append(("The race played by agents", model.dynamics_markdown(measured, heading_level=3), []))
+        measured_charts = model.dynamics_charts(measured, subtitle)
+        result.charts.update(measured_charts)
+        result.sections.append(("The race played by agents", model.dynamics_markdown(measured, heading_level=3),
+                                list(measured_charts)))
     if evolved is not None:
         result.sections.append(("Evolutionary dynamics", evolve_markdown(evolved, heading_level=3),
                                 list(evolution_charts)))

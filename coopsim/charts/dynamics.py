@@ -43,10 +43,12 @@ VARIANT_TITLE = "Policy variant"
 ZERO_MEANS_ABSENT = ("incidents", "welfare", "cumulative_incidents")
 
 
-def drawn_time_series(rounds: pd.DataFrame) -> list[str]:
-    """The time-series charts worth drawing for a ``rounds`` table, in order."""
+def drawn_time_series(rounds: pd.DataFrame, trust_used: bool = True) -> list[str]:
+    """The time-series charts worth drawing for a ``rounds`` table, in order; no trust chart
+    when no lab's decision rule acts on trust (``trust_used`` False)."""
     return [name for name, (column, *_) in TIME_SERIES.items()
-            if column not in ZERO_MEANS_ABSENT or rounds[column].abs().any()]
+            if (column not in ZERO_MEANS_ABSENT or rounds[column].abs().any())
+            and (trust_used or column != "mean_trust")]
 
 
 def intervention_windows(resolved: dict, n_rounds: int) -> pd.DataFrame:
@@ -60,8 +62,7 @@ def intervention_windows(resolved: dict, n_rounds: int) -> pd.DataFrame:
                 continue  # never opens in this run (the findings say so)
             window = f"from round {spec.start}" + ("" if spec.end is None else f" to {last}")
             if spec.targets is not None:
-                window += (f", on {', '.join(spec.targets.labs)}" if spec.targets.labs
-                           else f", on the {spec.targets.highest_degree} best-connected labs")
+                window += f", on {spec.targets.in_words()}"
             rows.append({"variant": variant_label(name), "first round": spec.start, "last round": last,
                          "intervention": f"{spec.type.replace('_', ' ')} {window}"})
     return pd.DataFrame(rows, columns=["variant", "first round", "last round", "intervention"])

@@ -182,7 +182,7 @@ def invasion_diagram(result: dict[str, Any]) -> alt.LayerChart:
     ]
     return alt.layer(*layers).resolve_scale(color="independent").properties(
         width=DIAGRAM_SIZE, height=height,
-        title=alt.TitleParams("How does selection move the population?", fontSize=13,
+        title=alt.TitleParams("How selection moves the population", fontSize=13,
                               anchor="middle"),
     )
 
@@ -218,16 +218,16 @@ def stationary_bars(result: dict[str, Any]) -> alt.LayerChart:
     )
     return (bars + text).properties(
         width=230, height=max(90, 48 * len(names)),
-        title=alt.TitleParams("Where does it spend its time?", fontSize=13, anchor="middle"),
+        title=alt.TitleParams("Share of time in each strategy", fontSize=13, anchor="middle"),
     )
 
 
-def stationary_invasion_chart(result: dict[str, Any], subtitle: str, title: str | None = None) -> alt.TopLevelMixin:
+def stationary_invasion_chart(result: dict[str, Any], subtitle: str, title: str) -> alt.TopLevelMixin:
     """Stationary distribution bars beside the invasion diagram."""
     chart = alt.hconcat(stationary_bars(result), invasion_diagram(result), spacing=30)
     return themed(
         chart,
-        title or f"Which strategy takes over a population of {result['population']} labs?",
+        title,
         [
             subtitle,
             _settings_line(result) + ".",
@@ -237,7 +237,7 @@ def stationary_invasion_chart(result: dict[str, Any], subtitle: str, title: str 
     ).configure_legend(labelLimit=400)
 
 
-def replicator_chart(result: dict[str, Any], subtitle: str, title: str | None = None) -> alt.TopLevelMixin:
+def replicator_chart(result: dict[str, Any], subtitle: str, title: str) -> alt.TopLevelMixin:
     """Strategy shares over time under the replicator dynamics (infinite population)."""
     rep = result["replicator"]
     names = result["strategies"]
@@ -257,13 +257,13 @@ def replicator_chart(result: dict[str, Any], subtitle: str, title: str | None = 
     ).properties(width=WIDTH, height=HEIGHT)
     return themed(
         chart,
-        title or "In an infinite population, which strategy grows? (replicator dynamics)",
+        title,
         [subtitle, "Starting from equal shares; no mutation, selection only. Strategies that "
          "earn the same against everyone present (e.g. AS and CS) move together."],
     )
 
 
-def variant_stationary_chart(result: dict[str, Any], subtitle: str, title: str | None = None) -> alt.TopLevelMixin:
+def variant_stationary_chart(result: dict[str, Any], subtitle: str, title: str) -> alt.TopLevelMixin:
     """Each variant's stationary distribution as one stacked bar."""
     names = result["strategies"]
     labels = {
@@ -296,6 +296,6 @@ def variant_stationary_chart(result: dict[str, Any], subtitle: str, title: str |
     chart = (bars + text).properties(width=WIDTH, height=max(80, 44 * len(variants)))
     return themed(
         chart,
-        title or "Which strategy wins under each variant?",
+        title,
         [subtitle, _settings_line(result) + "."],
     )

@@ -25,7 +25,7 @@ def degree_class_chart(degree_table: pd.DataFrame, variants: list[str], subtitle
     data = degree_table.assign(variant=degree_table["variant"].map(variant_label)).rename(
         columns={"degree_class": "neighbours", "long_run_cooperation": "cooperation"})
     variants = [variant_label(v) for v in variants]
-    x = alt.X("neighbours:N", sort=order, title="Degree class (number of neighbours)", axis=alt.Axis(labelAngle=0))
+    x = alt.X("neighbours:N", sort=order, title="Number of neighbours", axis=alt.Axis(labelAngle=0))
     offset = alt.XOffset("variant:N", sort=list(variants))
     y = alt.Y("cooperation:Q", title=COOPERATION_TITLE, scale=alt.Scale(domain=[0, 1]))
     bars = alt.Chart(data).mark_bar().encode(
@@ -73,3 +73,58 @@ def network_drawing_chart(network_labs: pd.DataFrame, edges: pd.DataFrame, varia
     chart = panels[0] if len(panels) == 1 else alt.concat(*panels, columns=2)
     return themed(chart, title, subtitle + "\ncolour: each lab's long-run cooperation (mean over replicates)"
                                            " · size: its number of neighbours")
+
+
+RACE_PANEL = 150  # width of one variant's panel of the race on a network (three to a row)
+ALL_LABS = "all labs"
+
+
+def race_degree_chart(result: dict, subtitle: str, title: str) -> alt.TopLevelMixin:
+    """The DSAIR race on a network (:func:`coopsim.games.dsair_network.network_race_dynamics`):
+    per variant, stacked bars of each strategy's long-run share of the labs in each degree class
+    (and of all labs), with a dashed rule where a well-mixed population from half AS ends (Eq. 2;
+    AS is the bottom of the stack, so the rule reads against its bar)."""
+    from coopsim.charts.evolution import strategy_scale
+
+    strategies = result["strategies"]
+    rows, references = [], []
+    for name, v in result["variants"].items():
+        classes = [(ALL_LABS, None, {s: v["long_run"][s]["mean"] for s in strategies})]
+        classes += [(c["degree_class"], c["labs"], c["shares"]) for c in v["by_degree"]["classes"]]
+        rows += [{"variant": variant_label(name), "neighbours": label, "labs": labs, "strategy": s,
+                  "order": k, "share": shares[s]}
+                 for label, labs, shares in classes for k, s in enumerate(strategies)]
+        if (w := v["well_mixed"]) is not None and w["end"] is not None:
+            references.append({"variant": variant_label(name), "share": w["end"],
+                               "text": f"well mixed (Eq. 2): {w['end']:.0%} {strategies[0]}"})
+    data = pd.DataFrame(rows)
+    order = [ALL_LABS] + [c for c in data["neighbours"].drop_duplicates() if c != ALL_LABS]
+    x = alt.X("neighbours:N", sort=order, title="Number of neighbours",
+              axis=alt.Axis(labelAngle=-45))
+    y = {"title": "Long-run share of labs", "scale": alt.Scale(domain=[0, 1]), "axis": alt.Axis(format="%")}
+    panels = []
+    for index, variant in enumerate(dict.fromkeys(data["variant"])):
+        own = data[data["variant"] == variant]
+        if index % 3:  # the row's first panel names the axis
+            y = {**y, "title": None}
+        else:
+            y = {**y, "title": "Long-run share of labs"}
+        layers = [alt.Chart(own).mark_bar().encode(
+            x=x, y=alt.Y("share:Q", stack="zero", **y),
+            color=alt.Color("strategy:N", scale=strategy_scale(strategies), sort=strategies,
+                            legend=alt.Legend(title="Strategy")),
+            order=alt.Order("order:Q"),
+            tooltip=[alt.Tooltip("neighbours:N", title="Neighbours"), alt.Tooltip("labs:Q", title="Labs"),
+                     alt.Tooltip("strategy:N", title="Strategy"),
+                     alt.Tooltip("share:Q", format=".1%", title="Long-run share")])]
+        reference = pd.DataFrame([r for r in references if r["variant"] == variant])
+        if not reference.empty:
+            layers.append(alt.Chart(reference).mark_rule(strokeDash=[5, 4], color="#222222", strokeWidth=1.5)
+                          .encode(y=alt.Y("share:Q", **y)))
+            layers.append(alt.Chart(reference).mark_text(align="left", x=2, dy=-7, fontSize=10, color="#222222")
+                          .encode(y=alt.Y("share:Q", **y), text="text:N"))
+        panels.append(alt.layer(*layers).properties(width=RACE_PANEL, height=HEIGHT - 60, title=variant))
+    chart = alt.concat(*panels, columns=3) if len(panels) > 1 else panels[0]
+    return themed(chart, title, subtitle + "\nbars: each strategy's share of long-run generations, mean over the"
+                                           " class's labs and the replicates · dashed: where a well-mixed"
+                                           " population from half AS ends")

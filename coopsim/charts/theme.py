@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import altair as alt
 
+from coopsim.labels import words
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 FONT = "Helvetica, Arial, sans-serif"
 WIDTH, HEIGHT = 520, 300
@@ -60,7 +62,7 @@ def wrap(text: str, width: int) -> list[str]:
 
 def variant_label(name: str) -> str:
     """A variant's name as charts show it: 'late_joint_research' -> 'late joint research'."""
-    return name.replace("_", " ")
+    return words(name)
 
 
 def variant_scale(variants: list[str]) -> alt.Scale:

@@ -20,8 +20,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from coopsim.analyses.oneshot_text import CLASS_TITLES
+from coopsim.analyses.oneshot_text import CLASS_TITLES, fmt
 from coopsim.charts.theme import OKABE_ITO, WIDTH, themed
+from coopsim.theory.stage_game import Payoffs, classify_payoffs, expected_values, trust_verdict
 
 # (parameter, slider label, factor key in lab["factors"])
 SLIDERS = (
@@ -59,6 +60,29 @@ def _slider_range(factor: str, value: float) -> tuple[float, float, float]:
     span = max(10.0, 2.0 * abs(value))
     low = 0.0 if factor in ("exposure", "shared_downside") or value >= 0 else -span
     return low, float(np.ceil(span)), 0.1
+
+
+def verdict_title(factors: dict[str, float], trust: float) -> str:
+    """What the panel shows at its starting values (the scenario's): which action pays more at
+    the lab's trust, by how much, where the critical trust lies, and the game class, e.g.
+    'Defecting pays more at trust 0.8 (3.8 against 2 for cooperating); no level of trust changes
+    that in this prisoner's dilemma'."""
+    payoffs = Payoffs.from_factors(**{key: factors[key] for _, _, key in SLIDERS if key != "trust"})
+    ev_c, ev_d = (float(v) for v in expected_values(payoffs.R, payoffs.S, payoffs.T, payoffs.P, trust))
+    verdict = trust_verdict(payoffs, trust)
+    if verdict.indifferent:
+        head = f"Cooperating and defecting pay the same at trust {fmt(trust)} ({fmt(ev_c)})"
+    else:
+        better, worse = ("Cooperating", "defecting") if ev_c > ev_d else ("Defecting", "cooperating")
+        head = (f"{better} pays more at trust {fmt(trust)} ({fmt(max(ev_c, ev_d))} against "
+                f"{fmt(min(ev_c, ev_d))} for {worse})")
+    if verdict.threshold is not None:
+        where = f"the critical trust is {fmt(verdict.threshold, 3)}"
+    elif verdict.region == "indifferent":
+        where = "trust makes no difference"
+    else:
+        where = "no level of trust changes that"
+    return f"{head}; {where} in this {classify_payoffs(payoffs).words}"
 
 
 def what_if_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLevelMixin | None:
@@ -120,7 +144,8 @@ def what_if_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLevelMixin 
     whose = (f" · the game if both labs had {lab['name']}'s payoffs" if len(analysis["labs"]) > 1 else "")
     return themed(
         chart,
-        "What if the factors were different?",
-        subtitle + whose + "\nsliders (in index.html and charts/what-if.html) recompute it in the page"
+        verdict_title(factors, float(lab["trust"])),
+        subtitle + whose + "\nwhat if the factors were different? Sliders (in index.html and "
+        "charts/what-if.html) recompute it in the page"
         " · lines cross at the critical trust (red); dashed: trust",
     )

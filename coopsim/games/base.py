@@ -143,6 +143,11 @@ class GameModel:
         return {}
 
     @staticmethod
+    def dynamics_charts(result: dict[str, Any], subtitle: str) -> dict[str, Any]:
+        """Charts of the model's own ``dynamics`` result by file name."""
+        return {}
+
+    @staticmethod
     def findings(scenario: Scenario, extras: dict[str, Any]) -> list:
         """The model's own findings (:class:`coopsim.analyses.findings.Finding`) from a run's saved
         results ``extras`` (solution, evolution, ...); stage games' are in coopsim.analyses.findings."""

@@ -401,6 +401,17 @@ class Dsair(GameModel):
         return race_dynamics(scenario, progress)
 
     @staticmethod
+    def dynamics_charts(result: dict[str, Any], subtitle: str) -> dict[str, Any]:
+        """On a network: each strategy's long-run share by degree class beside Eq. 2's well-mixed end."""
+        if not result.get("network") or any("shares" not in c for v in result["variants"].values()
+                                            for c in v["by_degree"]["classes"]):
+            return {}  # no network, or saved before each strategy's share by degree was kept
+        from coopsim.charts.network import race_degree_chart
+        from coopsim.games.dsair_network import network_race_headline
+
+        return {"race-shares-by-degree": race_degree_chart(result, subtitle, network_race_headline(result))}
+
+    @staticmethod
     def dynamics_markdown(result: dict[str, Any], heading_level: int = 2) -> str:
         from coopsim.games.dsair_text import dynamics_markdown
 

@@ -182,6 +182,12 @@ class Targets(Strict):
             raise ValueError("give exactly one of `labs` or `highest_degree`")
         return self
 
+    def in_words(self) -> str:
+        """'only Frontier lab and Mid lab' or 'the 3 best-connected labs'."""
+        if self.labs is not None:
+            return "only " + (self.labs[0] if len(self.labs) == 1 else ", ".join(self.labs[:-1]) + " and " + self.labs[-1])
+        return f"the {self.highest_degree} best-connected labs"
+
 
 class InterventionBase(Strict):
     """Fields every intervention has: its window, its public cost and the labs it targets."""

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from coopsim.abm.strategies import trust_drives_decisions
 from coopsim.policy import INTERVENTIONS, PAPER_STRATEGIES
 from coopsim.policy.expected import inactive
 from coopsim.analyses import networks
@@ -21,6 +22,7 @@ from coopsim.analyses.labs import LAB_MEASURES, kinds_differ
 from coopsim.theory.intervals import interval_method
 from coopsim.games import game_model
 from coopsim.analyses.oneshot_text import fmt, oneshot_markdown
+from coopsim.labels import words
 from coopsim.markdown_text import code, plain
 from coopsim.scenario.spec import Scenario
 from coopsim.scenario.loading import resolve_variants
@@ -34,6 +36,7 @@ CHART_TITLES = {
     "dsair-zones-s-p_r": "DSAIR zones over speed and disaster risk",
     "dsair-zones-p_fo-p_r": "DSAIR zones over detection and disaster risk",
     "precipice-disaster-vs-mu": "Probability of disaster against the capability range mu",
+    "race-shares-by-degree": "Long-run strategy shares by degree class on each network",
     "what-if": "What if: move the sliders to recompute the one-shot game in the page",
     "variant-summary": "Variants compared",
     "cooperation-over-time": "Cooperation over time",
@@ -49,6 +52,10 @@ class Block:
 
     kind: str  # "markdown" or "chart"
     content: str
+
+
+NO_TRUST_CHART = ("No chart of trust over time: no lab's decision rule acts on trust (the belief that "
+                  "a partner cooperates), so it would show a belief nobody uses.")
 
 
 def md(text: str) -> Block:
@@ -69,6 +76,8 @@ def report_blocks(result, manifest: dict[str, Any]) -> list[Block]:
                    chart("expected-payoff-vs-trust"), chart("expected-payoff-by-variant"), chart("what-if")]
     if "summary" in result.tables:
         blocks += [md(iterated_summary(result.tables["summary"], scenario)), chart("variant-summary")]
+        if not trust_drives_decisions(scenario):
+            blocks.append(md(NO_TRUST_CHART))
         for name in ("cooperation-over-time", "trust-over-time", "cumulative-incidents", "welfare-over-time"):
             blocks.append(chart(name))
     if kinds_differ(result.tables.get("lab_summary")):
@@ -131,7 +140,7 @@ def who_meets_whom(scenario: Scenario) -> str:
     if len(set(described.values())) == 1:
         return "labs play their neighbours on " + next(iter(described.values()))
     return "labs play their neighbours on " + "; ".join(
-        f"{text} ({name.replace('_', ' ')})" for name, text in described.items())
+        f"{text} ({words(name)})" for name, text in described.items())
 
 
 def interventions_in_words(scenario: Scenario) -> str:
@@ -141,20 +150,21 @@ def interventions_in_words(scenario: Scenario) -> str:
     count = 0
     for name, variant in resolve_variants(scenario).items():
         if not variant.interventions:
-            lines.append(f"| {plain(name)} | none | | | | |")
+            lines.append(f"| {plain(words(name))} | none | | | | |")
         no_ops = dict(inactive(variant))
         for index, intervention in enumerate(variant.interventions):
             count += 1
             params = intervention.model_dump(
-                exclude={"type", "start", "end", "cost_per_round"}, exclude_none=True
+                exclude={"type", "start", "end", "cost_per_round", "targets"}, exclude_none=True
             )
+            aimed = [f"targets {intervention.targets.in_words()}"] if intervention.targets is not None else []
             end = "end" if intervention.end is None else str(intervention.end - 1)
             if index in no_ops:
                 end += f" (does nothing: {no_ops[index]})"
             strategy = INTERVENTIONS[intervention.type].paper_strategy
             lines.append(
-                f"| {plain(name)} | {intervention.type.replace('_', ' ')} | {intervention.start}–{end} | "
-                + ", ".join(f"{k.replace('_', ' ')} {_value(v)}" for k, v in params.items())
+                f"| {plain(words(name))} | {words(intervention.type)} | {intervention.start}–{end} | "
+                + "; ".join(aimed + [", ".join(f"{words(k)} {_value(v)}" for k, v in params.items())])
                 + f" | {fmt(intervention.cost_per_round)} | {strategy}. {PAPER_STRATEGIES[strategy]} |"
             )
     return "\n".join(lines) if count else "No policy interventions."
@@ -205,7 +215,7 @@ def iterated_summary(summary: pd.DataFrame, scenario: Scenario) -> str:
                 cells[0] += " (not settled: no repeating pattern in the long-run window)"
         if pd.notna(period) and int(period) > 1:
             cells[0] += f" (a cycle of period {int(period)})"
-        lines.append(f"| {plain(row['variant'])} | {runs} | " + " | ".join(cells) + " |")
+        lines.append(f"| {plain(words(row['variant']))} | {runs} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -230,7 +240,7 @@ def lab_by_lab(table: pd.DataFrame, scenario: Scenario) -> str:
         cells = [f"{fmt(row[f'{m}_mean'])} [{fmt(row[f'{m}_low'])}, {fmt(row[f'{m}_high'])}]"
                  if row[f"{m}_low"] != row[f"{m}_high"] else fmt(row[f"{m}_mean"])
                  for m in ("cooperation", "payoff", "trust")]
-        lines.append(f"| {plain(row['variant'])} | {plain(row['kind'])} | {int(row['labs'])} | " + " | ".join(cells) + " |")
+        lines.append(f"| {plain(words(row['variant']))} | {plain(row['kind'])} | {int(row['labs'])} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
