@@ -72,7 +72,8 @@ def shown(value: float, column: str, row: str = "") -> list[str]:
     ``cooperating_labs`` and ``complete_graph`` objects)."""
     forms = [plain(value), f"{value:.3g}", threshold_text(value), f"{int(value):,}" if value == int(value) else ""]
     if ("cooperation" in column or column in ("AS", "AU", "CS", "low", "high") or "stationary" in column
-            or row.endswith(("stationary", ".cooperating_labs", ".complete_graph"))):
+            or row.endswith(("stationary", ".cooperating_labs", ".complete_graph", ".well_mixed"))
+            or ".long_run." in row):
         forms += [percent(value), percent(value, sign=False)]
     return [f for f in forms if f]
 

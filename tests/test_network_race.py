@@ -279,3 +279,25 @@ def test_each_strategys_share_by_degree_and_its_chart():
     assert title == (f"Long-run share of AS: {100 * variant['long_run']['AS']['mean']:.1f}% on baseline; "
                      f"a well-mixed population ends at {100 * end:.1f}%")
     assert title in spec
+
+
+def test_network_race_findings_compare_each_network_with_the_well_mixed_end():
+    """The verdict follows the interval against the well-mixed end of Eq. 2: above it, below it,
+    equal to it, or overlapping it."""
+    from coopsim.analyses.findings_races import network_race_findings
+
+    def variant(mean, low, high, end):
+        return {"network": "scale_free", "payoffs": "accumulated", "labs": 200,
+                "long_run": {"AS": {"mean": mean, "low": low, "high": high}}, "well_mixed": {"end": end}}
+
+    race = {"network": True, "strategies": ["AS", "AU"], "variants": {
+        "above": variant(0.57, 0.26, 0.82, 0.0), "below": variant(0.1, 0.05, 0.2, 1.0),
+        "same": variant(0.0, 0.0, 0.0, 0.0), "unclear": variant(0.5, 0.2, 0.8, 0.4)}}
+    texts = [f.text for f in network_race_findings(race)]
+    assert texts[0] == ("Above (200 labs on a scale free network, accumulated payoffs): AS holds 57.0% "
+                        "[26.0, 82.0] of labs in the long run, against 0.0% in a well-mixed population "
+                        "playing Eq. 2: so the network keeps more labs on AS than mixing does.")
+    assert texts[1].endswith("so the network keeps fewer labs on AS than mixing does.")
+    assert texts[2].endswith("the same as with mixing.")
+    assert texts[3].endswith("not clearly different from mixing at this number of replicates.")
+    assert network_race_findings({"network": False}) == [] == network_race_findings(None)

@@ -9,6 +9,8 @@ race models use the functions here:
   holds above its threshold). When the variants share their thresholds they are stated once,
   with what they mean for regulation (safety is selected above the AS risk-dominance threshold;
   between the collective-preference threshold and it, safety is preferred but not selected).
+* The DSAIR race played on a network (``race_dynamics.json``): each variant's long-run share of
+  the first strategy (AS) with its interval, against the well-mixed end of Eq. 2.
 * Racing to the precipice (Armstrong et al. 2016), from ``solution.json``: the probability of
   disaster under the scenario's information condition, closed form beside the Monte Carlo
   estimate with its 95% interval, and the closed form under every information condition.
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coopsim.analyses.findings import Finding, Writer, listed, words
+from coopsim.analyses.findings import Finding, Writer, interval_text, listed, words
 from coopsim.analyses.headlines import percent, threshold_text
 
 
@@ -34,12 +36,49 @@ def race_findings(result: Any) -> list[Finding]:
 
 # --------------------------------------------------------------------------- DSAIR
 def dsair_findings(scenario: Any, extras: dict[str, Any]) -> list[Finding]:
-    """Zone, stationary shares and thresholds of every variant (see the module docstring)."""
-    from coopsim.analyses.evolution_text import leaders_text
-
+    """The race on a network (when played), then zone, stationary shares and thresholds of
+    every variant (see the module docstring)."""
+    findings = network_race_findings(extras.get("race_dynamics"))
     evolved = extras.get("evolution")
     if evolved is None:
+        return findings
+    return findings + _evolution_findings(evolved)
+
+
+def network_race_findings(race: dict[str, Any] | None) -> list[Finding]:
+    """The race played on a network (``race_dynamics.json``), per variant: the first strategy's
+    long-run share of labs with its 95% interval, beside where a well-mixed population playing
+    Eq. 2 ends (replicator dynamics from the same start), and whether the network keeps more
+    labs on that strategy than mixing does (the interval clears the reference), fewer, or
+    neither clearly."""
+    if not race or not race.get("network"):
         return []
+    first = race["strategies"][0]
+    findings = []
+    for name, variant in race["variants"].items():
+        w, path = Writer(), f"variants.{name}"
+        share = variant["long_run"][first]
+        mean, low, high = (w.quote("race_dynamics", f"{path}.long_run.{first}", part, share[part])
+                           for part in ("mean", "low", "high"))
+        text = (f"{capital(words(name))} ({variant['labs']:,} labs on a {words(variant['network'])} network, "
+                f"{variant['payoffs']} payoffs): {first} holds {interval_text(mean, low, high)} of labs "
+                "in the long run")
+        reference = variant.get("well_mixed")
+        if reference is not None:
+            end = w.quote("race_dynamics", f"{path}.well_mixed", "end", reference["end"])
+            verdict = (f"so the network keeps more labs on {first} than mixing does" if low > end
+                       else f"so the network keeps fewer labs on {first} than mixing does" if high < end
+                       else "the same as with mixing" if low == high == end
+                       else "not clearly different from mixing at this number of replicates")
+            text += f", against {percent(end)} in a well-mixed population playing Eq. 2: {verdict}"
+        findings.append(w.finding(text + "."))
+    return findings
+
+
+def _evolution_findings(evolved: dict[str, Any]) -> list[Finding]:
+    """Zone, stationary shares and thresholds of every variant of the evolve result."""
+    from coopsim.analyses.evolution_text import leaders_text
+
     cases = ({f"variants.{name}": (name, result) for name, result in evolved["variants"].items()}
              if evolved.get("variants") else {"": (None, evolved)})
     findings = []
