@@ -156,3 +156,23 @@ def test_precipice_findings_closed_form_beside_monte_carlo_interval(reports, ste
     # Armstrong et al.: for two teams, mu = 1.5, e = 1 the closed forms order public > private > none.
     assert ranking.index("public information") < ranking.index("private information") < ranking.index("no information")
     assert "the likelier disaster" in ranking
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_run_folder_holds_its_numbers_in_data(reports, path):
+    """Race runs simulate no labs, yet their data/ holds the model's measures per variant (and
+    evolve's tables): the precipice's disaster probability equals Armstrong et al.'s public-
+    information rule integrated by hand, 1 - mu/(e (n + 1)) (1 - (1 - min(e/mu, 1))^(n + 1))."""
+    result, report = reports[path.stem]
+    tables = sorted(p.stem for p in (report / "data").glob("*.csv"))
+    assert tables, "no data/ tables"
+    if result.scenario.game.model == "precipice":
+        measures = pd.read_csv(report / "data" / "measures.csv").set_index("variant")
+        game = result.scenario.game
+        n, mu, e = game.teams, game.mu, game.enmity
+        public = 1 - mu / (e * (n + 1)) * (1 - (1 - min(e / mu, 1)) ** (n + 1))
+        assert measures["disaster_probability_public_information"].iloc[0] == pytest.approx(public, rel=1e-9)
+    if "evolution" in result.extras:
+        stationary = pd.read_csv(report / "data" / "stationary.csv")
+        base = stationary[stationary["variant"] == stationary["variant"].iloc[0]]
+        assert base["share"].sum() == pytest.approx(1.0)

@@ -105,8 +105,28 @@ def run(scenario: Scenario, progress: Progress | None = None) -> RunResult:
             result.extras["race_dynamics"] = measured
     if evolves(scenario):
         result.extras["evolution"] = evolution.evolve(scenario)
+    result.tables.update(model_tables(scenario, result.extras, simulated=bool(result.tables)))
     build_charts(result)
     return result
+
+
+def model_tables(scenario: Scenario, extras: dict, simulated: bool) -> dict[str, pd.DataFrame]:
+    """The tables of a run that simulated no labs (``simulated`` False: the race models), so
+    every run's ``data/`` holds its numbers: ``measures``, the model's own exact measures per
+    variant (those `coopsim sweep` tabulates); and with evolutionary dynamics ``stationary`` and
+    ``fixation`` (as `coopsim evolve` writes them)."""
+    from coopsim.analyses.evolve_findings import fixation_table, stationary_table
+    from coopsim.scenario.loading import resolve_variants
+
+    tables = {}
+    model = game_model(scenario)
+    if not simulated and model.measure is not None and model.measure_exact:
+        tables["measures"] = pd.DataFrame([{"variant": name, **model.measure(variant, name, 0, None)}
+                                           for name, variant in resolve_variants(scenario).items()])
+    if "evolution" in extras:
+        tables["stationary"] = stationary_table(extras["evolution"])
+        tables["fixation"] = fixation_table(extras["evolution"])
+    return tables
 
 
 def build_charts(result: RunResult) -> None:

@@ -11,7 +11,8 @@ import pandas as pd
 from coopsim.analyses.run import RunResult
 from coopsim.scenario.loading import ScenarioError, load_scenario
 
-TABLES = ("rounds", "labs", "summary", "lab_summary", "network_labs", "network_degree", "network_edges")
+TABLES = ("rounds", "labs", "summary", "lab_summary", "network_labs", "network_degree", "network_edges",
+          "measures", "stationary", "fixation")
 EXTRAS = ("solution", "race_dynamics", "evolution", "network")
 
 
