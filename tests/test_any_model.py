@@ -346,3 +346,33 @@ def test_sensitivity_findings_read_a_share_in_percent_and_round_off_moves_as_non
     assert oat_headline(table, "stationary_safe_play") == "Prize moves share of safe play most (in moving)"
     assert oat_headline(table.iloc[:1], "stationary_safe_play") == (
         "No parameter moves share of safe play within the ranges tried")
+
+
+def _summary(values, variant="v", parameter="game.mu", interval="none (exact: computed once per grid point)"):
+    import pandas as pd
+
+    return pd.DataFrame({"point": range(len(values)), parameter: [0.5 * (k + 1) for k in range(len(values))],
+                         "variant": variant, "replicates": 1, "disaster_probability_mean": values,
+                         "disaster_probability_low": values, "disaster_probability_high": values,
+                         "disaster_probability_interval": interval})
+
+
+def test_sweep_findings_say_where_a_share_is_exactly_one_half_and_never_claim_a_side_it_leaves():
+    """Hand-built exact summaries: a share that falls through exactly 50% is said to be 50% there
+    (not 'stays above'); a share that never reaches 50% stays below; a flat one is the same at every
+    grid point; a simulated single replicate gets a caveat (no interval)."""
+    from coopsim.analyses.sweep_findings import sweep_findings, sweep_headline
+
+    scenario = loads_scenario("name: p\nseed: 1\ngame: {model: precipice, teams: 2, mu: 1.5, enmity: 1, information: private}\n")
+    lead = "disaster_probability"
+    falls = sweep_findings(scenario, _summary([0.8, 0.5, 0.2]), ["game.mu"], 3, 3, lead, None)[0].text
+    assert "falls from 80.0%" in falls and "exactly 50% at" in falls and "1" in falls
+    assert "stays" not in falls
+    below = sweep_findings(scenario, _summary([0.4, 0.3]), ["game.mu"], 2, 2, lead, None)[0].text
+    assert below.endswith("it stays below 50% over the whole range.")
+    flat = _summary([0.25, 0.25])
+    assert sweep_headline(flat, ["game.mu"], lead, {"game.mu": "mu"}, lead).endswith("is 25.0% at every grid point")
+    noisy = sweep_findings(scenario, _summary([0.8, 0.2], interval="BCa bootstrap"), ["game.mu"], 2, 2, lead, None)
+    assert any(f.caveat and f.text.startswith("One replicate per grid point") for f in noisy)
+    exact = sweep_findings(scenario, _summary([0.8, 0.2]), ["game.mu"], 2, 2, lead, None)
+    assert not any(f.text.startswith("One replicate") for f in exact)

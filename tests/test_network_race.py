@@ -283,7 +283,7 @@ def test_each_strategys_share_by_degree_and_its_chart():
 
 def test_network_race_findings_compare_each_network_with_the_well_mixed_end():
     """The verdict follows the interval against the well-mixed end of Eq. 2: above it, below it,
-    equal to it, or overlapping it."""
+    or not clearly apart from it; none without an interval (one replicate) or an end."""
     from coopsim.analyses.findings_races import network_race_findings
 
     def variant(mean, low, high, end):
@@ -295,9 +295,14 @@ def test_network_race_findings_compare_each_network_with_the_well_mixed_end():
         "same": variant(0.0, 0.0, 0.0, 0.0), "unclear": variant(0.5, 0.2, 0.8, 0.4)}}
     texts = [f.text for f in network_race_findings(race)]
     assert texts[0] == ("Above (200 labs on a scale free network, accumulated payoffs): AS holds 57.0% "
-                        "[26.0, 82.0] of labs in the long run, against 0.0% in a well-mixed population "
-                        "playing Eq. 2: so the network keeps more labs on AS than mixing does.")
-    assert texts[1].endswith("so the network keeps fewer labs on AS than mixing does.")
-    assert texts[2].endswith("the same as with mixing.")
-    assert texts[3].endswith("not clearly different from mixing at this number of replicates.")
+                        "[26.0, 82.0] of labs in the long run, above the 0.0% at which the replicator "
+                        "dynamics of a well-mixed population playing Eq. 2 end.")
+    assert ", below the 100.0% at which" in texts[1]
+    assert ", not clearly different from the 0.0% at which" in texts[2]
+    assert ", not clearly different from the 40.0% at which" in texts[3]
+    lone = {**race, "variants": {"lone": {**variant(0.57, 0.57, 0.57, 0.0), "replicates": 1},
+                                 "unknown": {**variant(0.5, 0.2, 0.8, 0.4), "well_mixed": {"end": None}}}}
+    found = network_race_findings(lone)
+    assert not any("replicator" in f.text for f in found)  # no comparison without an interval or an end
+    assert any(f.caveat and f.text.startswith("Lone: one replicate") for f in found)
     assert network_race_findings({"network": False}) == [] == network_race_findings(None)

@@ -47,10 +47,13 @@ def dsair_findings(scenario: Any, extras: dict[str, Any]) -> list[Finding]:
 
 def network_race_findings(race: dict[str, Any] | None) -> list[Finding]:
     """The race played on a network (``race_dynamics.json``), per variant: the first strategy's
-    long-run share of labs with its 95% interval, beside where a well-mixed population playing
-    Eq. 2 ends (replicator dynamics from the same start), and whether the network keeps more
-    labs on that strategy than mixing does (the interval clears the reference), fewer, or
-    neither clearly."""
+    long-run share of labs with its 95% interval, beside the end of the replicator dynamics of an
+    infinite well-mixed population playing Eq. 2 from the same start, and where the interval lies
+    against it (:func:`coopsim.games.dsair_network.against_well_mixed`). The comparison is of
+    outcomes, not a causal effect of the network: the agents are finitely many, imitate by the
+    Fermi rule and play for a finite time. With one replicate there is no interval, and it says so."""
+    from coopsim.games.dsair_network import against_well_mixed
+
     if not race or not race.get("network"):
         return []
     first = race["strategies"][0]
@@ -63,15 +66,17 @@ def network_race_findings(race: dict[str, Any] | None) -> list[Finding]:
         text = (f"{capital(words(name))} ({variant['labs']:,} labs on a {words(variant['network'])} network, "
                 f"{variant['payoffs']} payoffs): {first} holds {interval_text(mean, low, high)} of labs "
                 "in the long run")
-        reference = variant.get("well_mixed")
-        if reference is not None:
+        reference = variant.get("well_mixed") or {}
+        single = variant.get("replicates", 2) < 2
+        if reference.get("end") is not None and not single:
             end = w.quote("race_dynamics", f"{path}.well_mixed", "end", reference["end"])
-            verdict = (f"so the network keeps more labs on {first} than mixing does" if low > end
-                       else f"so the network keeps fewer labs on {first} than mixing does" if high < end
-                       else "the same as with mixing" if low == high == end
-                       else "not clearly different from mixing at this number of replicates")
-            text += f", against {percent(end)} in a well-mixed population playing Eq. 2: {verdict}"
+            verdict = against_well_mixed({"low": low, "high": high}, end)
+            text += (f", {verdict} the {percent(end)} at which the replicator dynamics of a well-mixed "
+                     "population playing Eq. 2 end")
         findings.append(w.finding(text + "."))
+        if single:
+            findings.append(Finding(f"{capital(words(name))}: one replicate, so no interval and no comparison "
+                                    "with the well-mixed population.", caveat=True))
     return findings
 
 

@@ -30,10 +30,25 @@ def _level(metric: str, value: float) -> str:
 
 
 def _moves(metric: str, effects: pd.Series) -> bool:
-    """Whether any effect shows at the precision findings print (0.1 percentage points for a
-    share: smaller moves, such as 1e-14 of a stationary distribution, read as none)."""
+    """Whether any effect shows at the precision findings print: 0.1 percentage points for a
+    share (smaller moves, such as 1e-14 of a stationary distribution, read as none), 1e-6 in
+    other units (the round-off of exact computations)."""
     largest = float(effects.abs().max())
-    return largest >= 0.0005 if is_share(metric) else largest > 0
+    return largest >= 0.001 if is_share(metric) else largest >= 1e-6
+
+
+def overridden_caveats(scenario, table: pd.DataFrame) -> list[Finding]:
+    """A caveat per (parameter, variant) where the variant sets the parameter itself, so moving
+    the base scenario's value changes nothing there (an effect of 0 that says nothing)."""
+    from coopsim.analyses.sweep_findings import overridden_by_variants
+
+    found = overridden_by_variants(scenario, list(dict.fromkeys(table["parameter"])))
+    labels = dict(zip(table["parameter"], table[LABEL])) if LABEL in table else {}
+    return [Finding(f"{words(variant)[0].upper() + words(variant)[1:]} sets its own "
+                    f"{in_sentence(labels.get(path, path))}, so moving it in "
+                    "the base scenario changes nothing there: its effect in that variant is no finding.",
+                    caveat=True)
+            for path, variant in found if variant in set(table["variant"])]
 
 
 def oat_findings(table: pd.DataFrame, metrics: tuple[str, ...], name: str) -> list[Finding]:

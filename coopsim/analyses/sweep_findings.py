@@ -1,10 +1,12 @@
 """What a sweep says, in sentences generated from its per-grid-point summary (`coopsim sweep`).
 
 The summary is ``data/sweep_summary.csv`` (mean and 95% interval of each measure per grid point
-and variant). For one numeric parameter each variant's long-run cooperation is followed from the
-first grid value to the last, with every place it crosses 50% (between two neighbouring grid
-values: the sweep knows nothing in between); for more parameters, the grid points where it is
-highest and lowest and how many points lie above 50%. Welfare is reported where it peaks. Every
+and variant). For one numeric parameter each variant's lead share (the model's first ranked share:
+long-run cooperation, safe play, disaster) is followed from the first grid value to the last,
+with every place it crosses 50% (between two neighbouring grid values: the sweep knows nothing in
+between) or equals it; for more parameters, the grid points where it is highest and lowest and
+how many points lie above 50%. The next ranked measure (welfare, average payoff) is reported where
+it peaks. Every
 quoted number is recorded as (table, row, column, value), row being the summary's row number.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from coopsim.analyses.findings import Finding, percent, plain
-from coopsim.labels import field_label, in_sentence, measure_words, words
+from coopsim.labels import field_label, in_sentence, is_share, measure_words, words
 
 SUMMARY = "sweep_summary"
 LONG_RUN = "long_run_cooperation"
@@ -78,22 +80,26 @@ def sweep_findings(scenario, summary: pd.DataFrame, parameters: list[str], done:
         if variant in fixed:  # the sweep moves nothing there: only the caveat below
             continue
         label = words(variant)
+        moved = [p for p in parameters if (p, variant) not in overridden]  # what the sweep moves there
         if lead in measures and numeric:
             findings.append(_along_one(part.sort_values(parameters[0]), parameters[0], names, label, lead))
         elif lead in measures:
-            findings.append(_over_grid(part, parameters, names, label, lead))
+            findings.append(_over_grid(part.drop_duplicates(moved), moved, names, label, lead))
         for measure in [m for m in measures if m != lead and not never_happened(summary, m)][:1] \
                 if lead not in measures else [peak] if peak in measures else []:
             q = _Quotes()
             best = part[f"{measure}_mean"].idxmax()
             findings.append(Finding(
                 f"In {label}, {measure_words(measure)} is highest at "
-                f"{q.point(best, part.loc[best], parameters, names)}: "
+                f"{q.point(best, part.loc[best], moved, names)}: "
                 f"{plain(q.take(best, part.loc[best], f'{measure}_mean'))}.", tuple(q)))
     for metric in [c.removesuffix("_mean") for c in summary.columns if c.endswith("_mean")]:
         if never_happened(summary, metric):
             findings.append(Finding(f"No {measure_words(metric).split(' over ')[0]} occurred at any grid point "
                                     "(so no chart of them).", caveat=True))
+    if "replicates" in summary and (summary["replicates"] == 1).all() and not _exact(summary, lead):
+        findings.append(Finding("One replicate per grid point: the values are single runs, with no "
+                                "interval; re-run with more replicates before reading a trend.", caveat=True))
     for parameter, variant in overridden:
         findings.append(Finding(f"{words(variant)[0].upper() + words(variant)[1:]} sets its own "
                                 f"{names[parameter]}, so the sweep does not move that parameter there"
@@ -127,6 +133,12 @@ def overridden_by_variants(scenario, parameters: list[str]) -> list[tuple[str, s
     return found
 
 
+def _exact(summary: pd.DataFrame, measure: str | None) -> bool:
+    """Whether the summary's measure was computed exactly (``_interval`` says so), not simulated."""
+    column = f"{measure}_interval"
+    return column in summary and summary[column].astype(str).str.startswith("none").all()
+
+
 def _along_one(part: pd.DataFrame, parameter: str, names: dict[str, str], label: str,
                lead: str = LONG_RUN) -> Finding:
     q = _Quotes()
@@ -149,9 +161,15 @@ def _along_one(part: pd.DataFrame, parameter: str, names: dict[str, str], label:
             f"{grid_value(q.take(b, part.loc[b], parameter))}" for a, b in crossings[:3])
         if len(crossings) > 3:
             text += f" and {len(crossings) - 3} more times"
-    else:
-        side = "above" if start > HALF else "below"
-        text += f"; it stays {side} 50% over the whole range"
+    means = part[f"{lead}_mean"]
+    at_half = [k for k in rows if means[k] == HALF]
+    if at_half:
+        text += "; it is exactly 50% at " + ", ".join(
+            f"{names[parameter]} {grid_value(q.take(k, part.loc[k], parameter))}" for k in at_half[:3])
+    if not crossings and (means > HALF).all():
+        text += "; it stays above 50% over the whole range"
+    elif not crossings and (means < HALF).all():
+        text += "; it stays below 50% over the whole range"
     return Finding(text + ".", tuple(q))
 
 
@@ -172,6 +190,9 @@ def _over_grid(part: pd.DataFrame, parameters: list[str], names: dict[str, str],
     q = _Quotes()
     high, low = part[f"{lead}_mean"].idxmax(), part[f"{lead}_mean"].idxmin()
     above = int((part[f"{lead}_mean"] > HALF).sum())
+    if percent(part.loc[high, f"{lead}_mean"]) == percent(part.loc[low, f"{lead}_mean"]):
+        return Finding(f"In {label}, {measure_words(lead)} is {q.share(high, part.loc[high], lead)} at every "
+                       f"grid point (to the precision shown).", tuple(q))
     text = (f"In {label}, {measure_words(lead)} is highest at "
             f"{q.point(high, part.loc[high], parameters, names)} ({q.share(high, part.loc[high], lead)}) and lowest at "
             f"{q.point(low, part.loc[low], parameters, names)} ({q.share(low, part.loc[low], lead)}); "
@@ -194,7 +215,10 @@ def sweep_headline(summary: pd.DataFrame, parameters: list[str], metric: str, na
                 return (f"{subject[0].upper() + subject[1:]} crosses 50% between {names[parameters[0]]} "
                         f"{a} and {b}{in_variant}")
     best = summary[column].idxmax()
-    write = percent if metric == lead else plain
+    write = percent if is_share(metric) else plain
+    if write(summary[column].min()) == write(summary[column].max()):
+        subject = measure_words(metric)
+        return f"{subject[0].upper() + subject[1:]} is {write(summary[column].max())} at every grid point"
     where = ", ".join(f"{names[p]} {grid_value(summary.loc[best, p])}" for p in parameters)
     subject = measure_words(metric)
     subject = subject[0].upper() + subject[1:]

@@ -45,6 +45,17 @@ from coopsim.theory.intervals import interval_method, mean_interval
 SHARE_BOUNDS = (0.0, 1.0)
 
 
+def against_well_mixed(share: dict[str, float], end: float) -> str:
+    """Where a network's long-run share (``mean``, ``low``, ``high``: its 95% interval) lies
+    against the well-mixed replicator end: ``above`` or ``below`` when the interval clears it,
+    else ``not clearly different from``. The one rule of the report's text and its findings."""
+    if share["low"] > end:
+        return "above"
+    if share["high"] < end:
+        return "below"
+    return "not clearly different from"
+
+
 def well_mixed_reference(R: float, S: float, T: float, P: float, start: float = 0.5) -> dict[str, Any]:
     """AS against AU in an infinite well-mixed population (replicator dynamics) with payoffs R
     (AS vs AS), S (AS vs AU), T (AU vs AS), P (AU vs AU). AS's fitness advantage at share x of AS
@@ -199,8 +210,7 @@ def network_race_markdown(result: dict[str, Any]) -> str:
             reference = f" AS against AU{payments} is {game}"
             if w["end"] is not None:
                 shares = v["long_run"]["AS"]
-                verdict = ("above" if shares["low"] > w["end"] else "below" if shares["high"] < w["end"]
-                           else "not clearly different from")
+                verdict = against_well_mixed(shares, w["end"])
                 reference += (f"; from half AS a well-mixed population ends at {fmt(w['end'])} AS, and "
                               f"on this network the long-run share, {fmt(shares['mean'])} "
                               f"[{fmt(shares['low'])}, {fmt(shares['high'])}], is {verdict} that")

@@ -207,7 +207,7 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
     the scenario's model (``exact``: each point computed once, no replicates)."""
     from coopsim.analyses import sensitivity_findings as sfind
     from coopsim.charts import sensitivity as sa_charts
-    from coopsim.labels import field_label, in_sentence, measure_label, measure_words
+    from coopsim.labels import field_label, in_sentence, measure_label, measure_words, words
 
     from coopsim.scenario.loading import resolve_variants
 
@@ -233,10 +233,12 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
         findings = sfind.sobol_findings(table, name, samples)
         for metric in ranked:
             part = table[(table["metric"] == metric) & (table["variant"] == table["variant"].iloc[0])]
-            ranked = part.sort_values("ST", ascending=False, kind="stable")
-            top = in_sentence(ranked[sfind.LABEL].iloc[0])
+            order = part.sort_values("ST", ascending=False, kind="stable")
+            top = in_sentence(order[sfind.LABEL].iloc[0])
             title = _sentence_case(f"{top} accounts for most of the variance in {measure_words(metric)}")
-            if len(ranked) > 1 and ranked["ST_low"].iloc[0] <= ranked["ST_high"].iloc[1]:
+            if table["variant"].nunique() > 1:
+                title += f" (in {words(table['variant'].iloc[0])})"
+            if len(order) > 1 and order["ST_low"].iloc[0] <= order["ST_high"].iloc[1]:
                 title = (f"No clear leader at {samples} samples: {top} has the largest total index for "
                          f"{measure_words(metric)}, but its interval overlaps the next one's")
             charts[f"sobol-{metric.replace('_', '-')}"] = sa_charts.sobol_chart(table, metric, subtitle, title, samples)
@@ -244,6 +246,7 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
                f"interactions) indices from Saltelli sampling, {samples} base samples over the same "
                "ranges, with 95% confidence intervals (bootstrap, SALib). At few samples the "
                "intervals are wide and estimates can fall outside [0, 1].")
+    findings += sfind.overridden_caveats(scenario, table)
     body = section("Sensitivity", how + f" `data/{name}.csv` holds the table the findings quote.", *charts)
     what = f"coopsim sensitivity --method {method}: which factor or policy lever matters most."
     return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts, {name: table}, {}, findings)
