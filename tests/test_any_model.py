@@ -376,3 +376,26 @@ def test_sweep_findings_say_where_a_share_is_exactly_one_half_and_never_claim_a_
     assert any(f.caveat and f.text.startswith("One replicate per grid point") for f in noisy)
     exact = sweep_findings(scenario, _summary([0.8, 0.2]), ["game.mu"], 2, 2, lead, None)
     assert not any(f.text.startswith("One replicate") for f in exact)
+
+
+def test_sobol_indices_of_an_output_that_does_not_move_are_no_finding():
+    """A stationary share that varies by 1e-14 over the whole Sobol sample gives indices with
+    absurd intervals: the findings say it hardly moves instead of ranking them, and the chart's
+    title follows the first variant whose output moves."""
+    import pandas as pd
+
+    from coopsim.analyses.sensitivity_findings import LABEL, sobol_findings, sobol_headline
+
+    def row(variant, label, st, spread):
+        return {"variant": variant, "metric": "stationary_safe_play", "parameter": "game.s", LABEL: label,
+                "S1": st / 2, "S1_low": 0.0, "S1_high": st, "ST": st, "ST_low": st - 0.1,
+                "ST_high": st + 0.1, "output_range": spread}
+
+    table = pd.DataFrame([row("flat", "Speed", 0.7, 1e-14), row("moving", "Speed", 0.9, 0.6)])
+    found = sobol_findings(table, "sensitivity-sobol", 32)
+    assert found[0].caveat and found[0].text.startswith("In flat, share of safe play hardly moves")
+    assert not found[1].caveat and found[1].text.startswith("In moving, speed accounts for")
+    assert sobol_headline(table, "stationary_safe_play", 32) == (
+        "Speed accounts for most of the variance in share of safe play (in moving)")
+    assert sobol_headline(table.iloc[:1], "stationary_safe_play", 32) == (
+        "No parameter moves share of safe play over the sample")

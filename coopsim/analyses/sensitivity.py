@@ -187,7 +187,9 @@ def sobol_points(chosen: list[Lever], samples: int, seed: int) -> list[dict[str,
 
 
 def sobol_table(chosen: list[Lever], table: pd.DataFrame, seed: int, ranked: tuple[str, ...]) -> pd.DataFrame:
-    """First-order (S1) and total (ST) Sobol indices with 95% confidence, per variant and metric."""
+    """First-order (S1) and total (ST) Sobol indices with 95% confidence, per variant and metric,
+    with ``output_range``: how far the metric moves over the whole sample (max - min), without
+    which indices of an output that is constant up to round-off would read as findings."""
     from SALib.analyze import sobol
 
     rows = []
@@ -199,5 +201,6 @@ def sobol_table(chosen: list[Lever], table: pd.DataFrame, seed: int, ranked: tup
             for k, lever in enumerate(chosen):
                 rows.append({"variant": variant, "metric": metric, "parameter": lever.path,
                              "S1": indices["S1"][k], "S1_conf": indices["S1_conf"][k],
-                             "ST": indices["ST"][k], "ST_conf": indices["ST_conf"][k]})
+                             "ST": indices["ST"][k], "ST_conf": indices["ST_conf"][k],
+                             "output_range": float(np.ptp(ordered[metric].to_numpy()))})
     return pd.DataFrame(rows)

@@ -92,6 +92,24 @@ def oat_headline(table: pd.DataFrame, metric: str) -> str:
     return text[0].upper() + text[1:]
 
 
+def sobol_headline(table: pd.DataFrame, metric: str, samples: int) -> str:
+    """A Sobol chart's title: the largest total index in the first variant whose output moves
+    (named when there are several), whether its lead is clear, or that the output does not move."""
+    part = table[table["metric"] == metric]
+    moving = [v for v, rows in part.groupby("variant", sort=False)
+              if "output_range" not in rows or _moves(metric, rows["output_range"])]
+    if not moving:
+        return f"No parameter moves {measure_words(metric)} over the sample"
+    order = part[part["variant"] == moving[0]].sort_values("ST", ascending=False, kind="stable")
+    top = in_sentence(order[LABEL].iloc[0])
+    where = f" (in {words(moving[0])})" if part["variant"].nunique() > 1 else ""
+    if len(order) > 1 and order["ST_low"].iloc[0] <= order["ST_high"].iloc[1]:
+        return (f"No clear leader at {samples} samples: {top} has the largest total index for "
+                f"{measure_words(metric)}{where}, but its interval overlaps the next one's")
+    text = f"{top} accounts for most of the variance in {measure_words(metric)}{where}"
+    return text[0].upper() + text[1:]
+
+
 def with_intervals(table: pd.DataFrame) -> pd.DataFrame:
     """The Sobol table with each index's 95% interval as columns (S1_low, S1_high, ST_low,
     ST_high: estimate -+ SALib's confidence half-width), as the findings quote them."""
@@ -106,6 +124,11 @@ def with_intervals(table: pd.DataFrame) -> pd.DataFrame:
 def sobol_findings(table: pd.DataFrame, name: str, samples: int) -> list[Finding]:
     findings = []
     for (variant, metric), part in table.groupby(["variant", "metric"], sort=False):
+        if "output_range" in part and not _moves(metric, part["output_range"]):
+            findings.append(Finding(f"In {words(variant)}, {measure_words(metric)} hardly moves over the whole "
+                                    "sample (less than the precision findings print), so its Sobol indices "
+                                    "say nothing.", caveat=True))
+            continue
         ranked = part.sort_values("ST", ascending=False, kind="stable")
         values = []
 

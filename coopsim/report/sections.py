@@ -207,7 +207,7 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
     the scenario's model (``exact``: each point computed once, no replicates)."""
     from coopsim.analyses import sensitivity_findings as sfind
     from coopsim.charts import sensitivity as sa_charts
-    from coopsim.labels import field_label, in_sentence, measure_label, measure_words, words
+    from coopsim.labels import field_label, measure_label
 
     from coopsim.scenario.loading import resolve_variants
 
@@ -232,15 +232,7 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
         table = sfind.with_intervals(table)
         findings = sfind.sobol_findings(table, name, samples)
         for metric in ranked:
-            part = table[(table["metric"] == metric) & (table["variant"] == table["variant"].iloc[0])]
-            order = part.sort_values("ST", ascending=False, kind="stable")
-            top = in_sentence(order[sfind.LABEL].iloc[0])
-            title = _sentence_case(f"{top} accounts for most of the variance in {measure_words(metric)}")
-            if table["variant"].nunique() > 1:
-                title += f" (in {words(table['variant'].iloc[0])})"
-            if len(order) > 1 and order["ST_low"].iloc[0] <= order["ST_high"].iloc[1]:
-                title = (f"No clear leader at {samples} samples: {top} has the largest total index for "
-                         f"{measure_words(metric)}, but its interval overlaps the next one's")
+            title = sfind.sobol_headline(table, metric, samples)
             charts[f"sobol-{metric.replace('_', '-')}"] = sa_charts.sobol_chart(table, metric, subtitle, title, samples)
         how = (f"Global (Sobol): first-order (S1, the parameter alone) and total (ST, with its "
                f"interactions) indices from Saltelli sampling, {samples} base samples over the same "
@@ -250,10 +242,6 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
     body = section("Sensitivity", how + f" `data/{name}.csv` holds the table the findings quote.", *charts)
     what = f"coopsim sensitivity --method {method}: which factor or policy lever matters most."
     return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts, {name: table}, {}, findings)
-
-
-def _sentence_case(text: str) -> str:
-    return text[0].upper() + text[1:]
 
 
 # --------------------------------------------------------------------------- evolve
