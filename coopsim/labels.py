@@ -111,7 +111,7 @@ def is_share(measure: str) -> bool:
     for model in GAMES.values():
         for declared in model.measures:
             if declared.name == measure:
-                return declared.bounds is not None and tuple(declared.bounds) == (0.0, 1.0)
+                return declared.share
     return False
 
 

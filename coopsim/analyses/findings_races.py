@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from coopsim.analyses.findings import Finding, Writer, interval_text, listed, words
-from coopsim.analyses.headlines import percent, threshold_text
+from coopsim.analyses.headlines import capitalised, percent, threshold_text
 
 
 def race_findings(result: Any) -> list[Finding]:
@@ -63,7 +63,7 @@ def network_race_findings(race: dict[str, Any] | None) -> list[Finding]:
         share = variant["long_run"][first]
         mean, low, high = (w.quote("race_dynamics", f"{path}.long_run.{first}", part, share[part])
                            for part in ("mean", "low", "high"))
-        text = (f"{capital(words(name))} ({variant['labs']:,} labs on a {words(variant['network'])} network, "
+        text = (f"{capitalised(words(name))} ({variant['labs']:,} labs on a {words(variant['network'])} network, "
                 f"{variant['payoffs']} payoffs): {first} holds {interval_text(mean, low, high)} of labs "
                 "in the long run")
         reference = variant.get("well_mixed") or {}
@@ -75,7 +75,7 @@ def network_race_findings(race: dict[str, Any] | None) -> list[Finding]:
                      "population playing Eq. 2 end")
         findings.append(w.finding(text + "."))
         if single:
-            findings.append(Finding(f"{capital(words(name))}: one replicate, so no interval and no comparison "
+            findings.append(Finding(f"{capitalised(words(name))}: one replicate, so no interval and no comparison "
                                     "with the well-mixed population.", caveat=True))
     return findings
 
@@ -104,7 +104,7 @@ def _evolution_findings(evolved: dict[str, Any]) -> list[Finding]:
         shares = sorted(result["stationary"].items(), key=lambda item: -item[1])
         where = f"{path}.stationary".lstrip(".")
         stationary = ", ".join(f"{s} {percent(w.quote('evolution', where, s, share))}" for s, share in shares)
-        text = (f"{capital(words(name)) + ' ' if name else ''}(p_r = {p_r:.3g}): {words(result['zone'])} zone — "
+        text = (f"{capitalised(words(name)) + ' ' if name else ''}(p_r = {p_r:.3g}): {words(result['zone'])} zone — "
                 f"{result['zone_meaning']}. Share of time the population spends at each strategy: {stationary}.")
         if not shared:
             text += " " + _against_thresholds(w, path, result)
@@ -134,10 +134,6 @@ def _condition(key: str) -> str:
     from coopsim.games.dsair_text import THRESHOLD_NAMES
 
     return THRESHOLD_NAMES[key].split(" (")[0]
-
-
-def capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _threshold(w: Writer, path: str, key: str, forms: dict[str, Any]) -> str:

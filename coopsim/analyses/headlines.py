@@ -68,7 +68,8 @@ def crossing(lab: dict[str, Any]) -> float | None:
 
 
 def capitalised(text: str) -> str:
-    return text[0].upper() + text[1:]
+    """The text with its first letter in upper case (the rest as it is)."""
+    return text[:1].upper() + text[1:]
 
 
 # --------------------------------------------------------------------------- chart titles

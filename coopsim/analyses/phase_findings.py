@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from coopsim.analyses.findings import Finding, percent
+from coopsim.analyses.headlines import capitalised
 from coopsim.labels import class_words, equilibria_words, field_label, in_sentence
 
 MAPS = ("game_class", "equilibria", "cooperation_rational")
@@ -96,7 +97,7 @@ def model_category(value: Any) -> str:
 
 def largest_category_title(legend: str, category: str, share: float) -> str:
     """A map's title stating its largest category: 'Zone (AS vs AU): dilemma in 41% of the grid'."""
-    return f"{legend[0].upper() + legend[1:]}: {category} in {percent(share)} of the grid"
+    return f"{capitalised(legend)}: {category} in {percent(share)} of the grid"
 
 
 def model_phase_findings(scenario, x: str, y: str, point: pd.DataFrame | None, shares: pd.DataFrame,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from coopsim.analyses.findings import Finding, percent, plain
+from coopsim.analyses.headlines import capitalised
 from coopsim.labels import in_sentence, is_share, measure_words, words
 
 LABEL = "parameter label"
@@ -44,7 +45,7 @@ def overridden_caveats(scenario, table: pd.DataFrame) -> list[Finding]:
 
     found = overridden_by_variants(scenario, list(dict.fromkeys(table["parameter"])))
     labels = dict(zip(table["parameter"], table[LABEL])) if LABEL in table else {}
-    return [Finding(f"{words(variant)[0].upper() + words(variant)[1:]} sets its own "
+    return [Finding(f"{capitalised(words(variant))} sets its own "
                     f"{in_sentence(labels.get(path, path))}, so moving it in "
                     "the base scenario changes nothing there: its effect in that variant is no finding.",
                     caveat=True)
@@ -89,7 +90,7 @@ def oat_headline(table: pd.DataFrame, metric: str) -> str:
     top = table.loc[effects.idxmax()]
     where = f" (in {words(top['variant'])})" if table["variant"].nunique() > 1 else ""
     text = f"{in_sentence(top[LABEL])} moves {measure_words(metric)} most{where}"
-    return text[0].upper() + text[1:]
+    return capitalised(text)
 
 
 def sobol_headline(table: pd.DataFrame, metric: str, samples: int) -> str:
@@ -107,7 +108,7 @@ def sobol_headline(table: pd.DataFrame, metric: str, samples: int) -> str:
         return (f"No clear leader at {samples} samples: {top} has the largest total index for "
                 f"{measure_words(metric)}{where}, but its interval overlaps the next one's")
     text = f"{top} accounts for most of the variance in {measure_words(metric)}{where}"
-    return text[0].upper() + text[1:]
+    return capitalised(text)
 
 
 def with_intervals(table: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from coopsim.analyses.findings import Finding, percent, plain
+from coopsim.analyses.findings import Finding, interval_text, percent, plain
+from coopsim.analyses.headlines import capitalised
 from coopsim.labels import field_label, in_sentence, is_share, measure_words, words
 
 SUMMARY = "sweep_summary"
@@ -29,10 +30,7 @@ def grid_value(value) -> str:
 
 class _Quotes(list):
     def share(self, row: int, entry: pd.Series, metric: str = LONG_RUN) -> str:
-        mean, low, high = (self.take(row, entry, f"{metric}_{part}") for part in ("mean", "low", "high"))
-        if low == high == mean:
-            return percent(mean)
-        return f"{percent(mean)} [{percent(low, sign=False)}, {percent(high, sign=False)}]"
+        return interval_text(*(self.take(row, entry, f"{metric}_{part}") for part in ("mean", "low", "high")))
 
     def take(self, row: int, entry: pd.Series, column: str) -> float:
         value = float(entry[column])
@@ -59,7 +57,7 @@ def lead_measures(measures) -> tuple[str | None, str | None]:
     cooperation, safe play, disaster) and the one reported where it peaks (the next ranked one:
     welfare, average payoff), from the model's :class:`~coopsim.games.base.Measure` s."""
     ranked = [m for m in measures if m.ranked and m.numeric]
-    share = next((m.name for m in ranked if tuple(m.bounds) == (0.0, 1.0)), None)
+    share = next((m.name for m in ranked if m.share), None)
     other = next((m.name for m in ranked if m.name != share), None)
     return share, other
 
@@ -101,7 +99,7 @@ def sweep_findings(scenario, summary: pd.DataFrame, parameters: list[str], done:
         findings.append(Finding("One replicate per grid point: the values are single runs, with no "
                                 "interval; re-run with more replicates before reading a trend.", caveat=True))
     for parameter, variant in overridden:
-        findings.append(Finding(f"{words(variant)[0].upper() + words(variant)[1:]} sets its own "
+        findings.append(Finding(f"{capitalised(words(variant))} sets its own "
                                 f"{names[parameter]}, so the sweep does not move that parameter there"
                                 + (" and its results are the same at every grid point." if variant in fixed
                                    else "."), caveat=True))
@@ -212,16 +210,16 @@ def sweep_headline(summary: pd.DataFrame, parameters: list[str], metric: str, na
                 a, b = (grid_value(part.loc[k, parameters[0]]) for k in crossings[0])
                 in_variant = f" in {words(variant)}" if summary["variant"].nunique() > 1 else ""
                 subject = measure_words(metric)
-                return (f"{subject[0].upper() + subject[1:]} crosses 50% between {names[parameters[0]]} "
+                return (f"{capitalised(subject)} crosses 50% between {names[parameters[0]]} "
                         f"{a} and {b}{in_variant}")
     best = summary[column].idxmax()
     write = percent if is_share(metric) else plain
     if write(summary[column].min()) == write(summary[column].max()):
         subject = measure_words(metric)
-        return f"{subject[0].upper() + subject[1:]} is {write(summary[column].max())} at every grid point"
+        return f"{capitalised(subject)} is {write(summary[column].max())} at every grid point"
     where = ", ".join(f"{names[p]} {grid_value(summary.loc[best, p])}" for p in parameters)
     subject = measure_words(metric)
-    subject = subject[0].upper() + subject[1:]
+    subject = capitalised(subject)
     variants = summary["variant"].nunique()
     in_variant = f" in {words(summary.loc[best, 'variant'])}" if variants > 1 else ""
     return (f"{subject} ranges from {write(summary[column].min())} to {write(summary[column].max())}; "

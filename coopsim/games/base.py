@@ -65,6 +65,11 @@ class Measure:
         """Whether it is a number (averaged, charted) rather than a category."""
         return self.bounds is not None
 
+    @property
+    def share(self) -> bool:
+        """Whether it is a share in [0, 1] (written in percent, with its 50% crossings)."""
+        return self.bounds is not None and tuple(self.bounds) == (0.0, 1.0)
+
 
 @dataclass
 class PopulationGame:

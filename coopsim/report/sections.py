@@ -106,6 +106,7 @@ def _model_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
     import numpy as np
 
     from coopsim.analyses import phase_findings as pf
+    from coopsim.analyses.headlines import capitalised
     from coopsim.analyses.phase import Axis, phase_table
     from coopsim.charts.phase import phase_map
     from coopsim.games import game_model
@@ -124,7 +125,7 @@ def _model_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
     for name, (column, question, legend) in maps.items():
         top = shares[shares["map"] == column].sort_values("share", ascending=False, kind="stable").iloc[0]
         title = pf.largest_category_title(legend, top["category"], top["share"])
-        charts[f"phase-{name}"] = phase_map(table, x, y, column, title, legend[0].upper() + legend[1:],
+        charts[f"phase-{name}"] = phase_map(table, x, y, column, title, capitalised(legend),
                                             subtitle, x_title, y_title, here)
     body = section(
         "Phase diagrams",
