@@ -189,6 +189,9 @@ def test_solve_json_is_strict_json(path):
         (PRECIPICE.replace("teams: 2", "teams: 1000000000"), 2, "game.teams", "solve"),
         (BASE + "variants:\n  short: {}\n  long:\n    dynamics: {rounds: 100000000}\n", 6,
          "dynamics.rounds (in variant 'long')", "run"),
+        # A value every variant inherits is placed where the base writes it, not at a variant's name.
+        (BASE + "labs:\n  - name: many\n    count: 40000000\nvariants:\n  baseline: {}\n", 5,
+         "labs[0].count (in variant 'baseline')", "run"),
     ],
 )
 def test_work_that_cannot_finish_or_fit_is_refused_up_front(text, line, field, command, write_yaml, tmp_path):

@@ -84,11 +84,16 @@ def _data_path(loc: PathKey, data: Any) -> PathKey:
 
 
 def _line_for(path: PathKey, lines: dict[PathKey, int], prefixes: list[PathKey]) -> int | None:
+    """The line of ``path`` (or of its nearest written ancestor) under the first prefix that
+    writes any part of it; a bare prefix's own line (a variant's name) only when none does, so a
+    value a variant inherits is placed where the base scenario writes it."""
     for prefix in prefixes:
-        for cut in range(len(path), -1, -1):
-            key = prefix + path[:cut]
-            if key in lines:
-                return lines[key]
+        for cut in range(len(path), 0, -1):
+            if prefix + path[:cut] in lines:
+                return lines[prefix + path[:cut]]
+    for prefix in prefixes:
+        if prefix in lines:
+            return lines[prefix]
     return None
 
 
