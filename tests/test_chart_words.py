@@ -10,7 +10,7 @@ import pytest
 import vl_convert
 
 from coopsim.analyses.run import build_charts, has_stage_game, run
-from coopsim.report import folder
+from coopsim.report import drawing, folder
 from coopsim.scenario.loading import load_scenario, with_overrides
 from tests.conftest import ROOT, SCENARIOS
 
@@ -63,7 +63,7 @@ def _text(value) -> str:
 def reports(tmp_path_factory):
     """Each bundled five-factor/matrix scenario run briefly and saved (chart JSON only, for speed)."""
     patch = pytest.MonkeyPatch()
-    patch.setattr(folder, "CHART_FORMATS", ("json",), raising=False)  # slower but still right if renamed
+    patch.setattr(drawing, "CHART_FORMATS", ("json",))
     saved = {}
     try:
         for path in STAGE_GAME_SCENARIOS:
@@ -86,6 +86,16 @@ def test_no_raw_identifiers_in_any_title_axis_or_legend(reports):
             assert titles, spec
             raw += [f"{stem}/{spec.name}: {title}" for title in titles if RAW.search(title)]
     assert not raw, "\n".join(raw)
+
+
+def test_every_run_chart_is_valid_vega_lite(reports):
+    """Reports compile charts without Altair's schema check (for speed): every chart of every
+    bundled stage-game scenario is checked against the Vega-Lite schema here."""
+    from altair.vegalite.v6.schema.core import TopLevelSpec
+
+    for stem, (_, report) in reports.items():
+        for spec in (report / "charts").glob("*.vl.json"):
+            TopLevelSpec.validate(json.loads(spec.read_text()))
 
 
 def test_the_scanner_catches_raw_names():

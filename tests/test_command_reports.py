@@ -77,6 +77,19 @@ def test_every_quoted_number_is_the_value_in_data(command_reports):
     assert checked >= 20
 
 
+def test_every_chart_is_valid_vega_lite(command_reports):
+    """Reports compile charts without Altair's schema check (coopsim.report.drawing.chart_spec),
+    for speed; every chart of every command is checked against the Vega-Lite schema here."""
+    from altair.vegalite.v6.schema.core import TopLevelSpec
+
+    checked = 0
+    for name, (folder, _) in command_reports.items():
+        for spec in (folder / "charts").glob("*.vl.json"):
+            TopLevelSpec.validate(json.loads(spec.read_text()))
+            checked += 1
+    assert checked >= 20
+
+
 def test_every_chart_fits_two_columns(command_reports):
     for name, (folder, _) in command_reports.items():
         for svg in (folder / "charts").glob("*.svg"):

@@ -17,7 +17,7 @@ from coopsim.analyses.findings import findings_text, run_findings
 from coopsim.analyses.headlines import percent, plain, threshold_text
 from coopsim.analyses.run import has_stage_game, run
 from coopsim.cli import app
-from coopsim.report import folder
+from coopsim.report import drawing, folder
 from coopsim.scenario.loading import load_scenario, with_overrides
 from tests.conftest import SCENARIOS
 
@@ -33,7 +33,7 @@ def short(path):
 def reports(tmp_path_factory):
     """Every bundled scenario run (3 replicates) and saved, charts as Vega-Lite JSON only."""
     patch = pytest.MonkeyPatch()
-    patch.setattr(folder, "CHART_FORMATS", ("json",))
+    patch.setattr(drawing, "CHART_FORMATS", ("json",))
     saved = {}
     try:
         for path in SCENARIOS:

@@ -13,7 +13,7 @@ from coopsim.analyses.findings import run_findings
 from coopsim.analyses.headlines import crossing, percent
 from coopsim.analyses.run import run
 from coopsim.charts.oneshot import policy_expected_value_chart
-from coopsim.report import folder
+from coopsim.report import drawing, folder
 from coopsim.scenario.loading import load_scenario, with_overrides
 from tests.conftest import ROOT
 
@@ -41,7 +41,7 @@ def three_labs(tmp_path_factory):
     path.write_text(THREE_LABS)
     result = run(load_scenario(path))
     patch = pytest.MonkeyPatch()
-    patch.setattr(folder, "CHART_FORMATS", ("json",))
+    patch.setattr(drawing, "CHART_FORMATS", ("json",))
     try:
         report = folder.write_report(result, tmp_path_factory.mktemp("three") / "report")
     finally:

@@ -15,7 +15,7 @@ import vl_convert
 
 from coopsim.analyses.networks import degree_headline, structure_headline
 from coopsim.analyses.run import run
-from coopsim.report import folder
+from coopsim.report import drawing, folder
 from coopsim.scenario.loading import load_scenario, with_overrides
 from tests.conftest import ROOT
 from tests.test_chart_words import RAW, _legend_entries, _text, _titles
@@ -28,7 +28,7 @@ SHARE = r"(\d+\.\d)%(?: \[(\d+\.\d), (\d+\.\d)\])?"
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     patch = pytest.MonkeyPatch()
-    patch.setattr(folder, "CHART_FORMATS", ("json",))
+    patch.setattr(drawing, "CHART_FORMATS", ("json",))
     saved = {}
     try:
         for path in NETWORK_SCENARIOS:

@@ -56,11 +56,11 @@ def test_no_trust_chart_when_no_lab_acts_on_trust(tmp_path, monkeypatch):
     the report leaves the trust chart out and says why in one line. The same scenario with
     best-responding labs, whose choice is the sign of EV(C) - EV(D) at their belief, keeps it."""
     from coopsim.analyses.run import run
-    from coopsim.report import folder
+    from coopsim.report import drawing, folder
     from coopsim.report.content import NO_TRUST_CHART
     from coopsim.scenario.loading import with_overrides
 
-    monkeypatch.setattr(folder, "CHART_FORMATS", ("json",), raising=False)
+    monkeypatch.setattr(drawing, "CHART_FORMATS", ("json",))
     short = {"dynamics.rounds": 20, "dynamics.replicates": 1, "labs[0].count": 40}
     imitators = with_overrides(load_scenario(SCENARIOS / "network-scale-free-cooperation.yaml"), short)
     responders = with_overrides(imitators, {"labs[0].strategy": {"type": "trust_best_response"}})

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from coopsim.analyses.run import run
-from coopsim.report import folder
+from coopsim.report import drawing, folder
 from coopsim.scenario.loading import load_scenario, with_overrides
 from tests.conftest import ROOT
 from tests.test_lab_by_lab import THREE_LABS
@@ -30,7 +30,7 @@ def pages(tmp_path_factory):
                                              {"dynamics.rounds": 30, "dynamics.replicates": 2}),
     }
     patch = pytest.MonkeyPatch()
-    patch.setattr(folder, "CHART_FORMATS", ("json",))  # index.html embeds every spec itself
+    patch.setattr(drawing, "CHART_FORMATS", ("json",))  # index.html embeds every spec itself
     try:
         return {name: folder.write_report(run(s), tmp_path_factory.mktemp(name) / "report")
                 for name, s in scenarios.items()}

@@ -22,12 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 import numpy as np
-import scipy.sparse as sp
 
 from coopsim.scenario.edges import read_edges
 from coopsim.scenario.spec import NetworkSpec, Scenario
+
+if TYPE_CHECKING:  # networkx and scipy.sparse load only when a scenario has a network
+    import networkx as nx
+    import scipy.sparse as sp
 
 
 
@@ -60,6 +64,8 @@ class Network:
 
     def adjacency(self) -> sp.csr_matrix:
         """The symmetric 0/1 adjacency matrix."""
+        import scipy.sparse as sp
+
         data = np.ones(self.indices.size)
         return sp.csr_matrix((data, self.indices, self.indptr), shape=(self.size, self.size))
 
@@ -75,6 +81,8 @@ class Network:
         return np.where(degree > 0, self.indices[safe] if self.indices.size else labs, labs)
 
     def graph(self) -> nx.Graph:
+        import networkx as nx
+
         graph = nx.Graph()
         graph.add_nodes_from(range(self.size))
         graph.add_edges_from(zip(self.first.tolist(), self.second.tolist()))
@@ -91,6 +99,8 @@ def lab_names(scenario: Scenario) -> list[str]:
 
 def build_graph(spec: NetworkSpec, n_labs: int, seed: int, names: list[str] | None = None) -> nx.Graph:
     """The networkx graph of a network spec on nodes 0..n_labs-1 (``names`` for ``file``)."""
+    import networkx as nx
+
     k = spec.degree
     if spec.type == "complete":
         return nx.complete_graph(n_labs)

@@ -24,7 +24,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -140,6 +139,8 @@ def _layout(network, seed: int) -> dict[int, tuple[float, float]]:
     """networkx spring-layout positions for a drawable network (else none)."""
     if network is None or network.size > DRAWN_LABS:
         return {}
+    import networkx as nx
+
     positions = nx.spring_layout(network.graph(), seed=seed)
     return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
 

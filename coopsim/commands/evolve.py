@@ -37,6 +37,9 @@ def evolve(
 
     Writes the report folder (index.html, report.md, charts/, data/, manifest.json) with
     evolution.json and evolution.md."""
+    from coopsim.report.drawing import start_drawers
+
+    start_drawers()  # its start-up overlaps the work below
     from coopsim.analyses import evolution
     from coopsim.analyses.evolution_text import evolve_markdown
     from coopsim.report.folder import build_manifest, check_output_folder, slugify, write_folder

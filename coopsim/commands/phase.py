@@ -38,6 +38,9 @@ def phase(
     whole grid, the scenario's own point marked: for stage games the game class, the equilibrium
     set and whether cooperation is rational; for the DSAIR race the zone and its conditions; for
     the precipice the probability of disaster and the riskiest information condition."""
+    from coopsim.report.drawing import start_drawers
+
+    start_drawers()  # its start-up overlaps the work below
     from coopsim.analyses.phase import phase_table
     from coopsim.report.folder import build_manifest, check_output_folder, slugify, write_folder
     from coopsim.report.sections import phase_report

@@ -42,6 +42,9 @@ def run(
     quiet: Quiet = False,
 ) -> None:
     """Run everything for a scenario and write its report folder."""
+    from coopsim.report.drawing import start_drawers
+
+    start_drawers()  # its start-up overlaps the imports and the simulation below
     from coopsim.analyses.run import run as run_pipeline
     from coopsim.report.folder import check_output_folder, default_report_dir, write_report
     from coopsim.scenario.loading import load_scenario
@@ -66,6 +69,9 @@ def report(
 ) -> None:
     """Rebuild a run's report (charts, report.md, index.html) from its saved data, without
     simulating again."""
+    from coopsim.report.drawing import start_drawers
+
+    start_drawers()
     from coopsim.analyses.run import build_charts
     from coopsim.report.folder import check_output_folder, write_report
     from coopsim.report.run_folder import load_run

@@ -21,7 +21,9 @@ import yaml
 from coopsim import __version__
 from coopsim.analyses.oneshot_text import oneshot_markdown
 from coopsim.analyses.run import RunResult
+from coopsim.report import drawing
 from coopsim.report.content import report_blocks
+from coopsim.report.drawing import draw_charts
 from coopsim.report.document import Report
 from coopsim.report.formats import FORMATS
 from coopsim.report.output_folder import (  # noqa: F401 - the commands' one import for folders
@@ -35,7 +37,6 @@ from coopsim.scenario.loading import scenario_hash
 SCENARIO_HEADER = "# The scenario as coopsim resolved it (defaults filled in).\n"
 
 DEPENDENCIES = ("mesa", "numpy", "pandas", "nashpy", "altair", "vl-convert-python", "pydantic", "typer")
-CHART_FORMATS = ("html", "png", "svg", "json")
 CSV_FLOAT_FORMAT = "%.10g"  # fixed, so the same scenario and seed give byte-identical files
 
 
@@ -80,74 +81,9 @@ def write_json(path: Path, data: Any) -> None:
 
 
 def save_chart(chart, folder: Path, name: str) -> list[Path]:
-    """Save one chart as offline HTML, PNG (2x), SVG and Vega-Lite JSON."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return write_chart_files(folder, name, *draw_chart(chart))
-
-
-def save_charts(
-    charts: dict[str, Any], folder: Path, progress: Callable[[int, int], None] | None = None
-) -> dict[str, dict]:
-    """Save every chart like :func:`save_chart`, in the order given, and return each one's
-    Vega-Lite spec; `progress(done, total)` is called after each chart.
-
-    One after another on purpose: vl-convert numbers SVG gradients per process, so a fixed order
-    keeps the SVG files identical from run to run, and its conversions hold the GIL (one
-    JavaScript worker), so a thread pool measured no faster."""
-    folder.mkdir(parents=True, exist_ok=True)
-    specs: dict[str, dict] = {}
-    for done, (name, chart) in enumerate(charts.items(), start=1):
-        specs[name], svg = draw_chart(chart)
-        write_chart_files(folder, name, specs[name], svg)
-        if progress:
-            progress(done, len(charts))
-    return specs
-
-
-def draw_chart(chart) -> tuple[dict, str]:
-    """The chart compiled to a Vega-Lite spec once, and that drawn to SVG once (vl-convert):
-    every file of the chart derives from these two."""
-    import altair as alt
-    from altair.utils.mimebundle import spec_to_mimebundle
-
-    # As chart.save does: the report's data is small enough to inline, whatever its row count.
-    with alt.data_transformers.disable_max_rows():
-        spec = chart.to_dict(context={"pre_transform": False})
-    svg = spec_to_mimebundle(spec, format="svg", mode="vega-lite", engine="vl-convert")["image/svg+xml"]
-    return spec, svg
-
-
-def write_chart_files(folder: Path, name: str, spec: dict, svg: str) -> list[Path]:
-    """The chart's files in CHART_FORMATS order: offline HTML and JSON from the spec, the SVG as
-    drawn, and the PNG rasterised from that SVG at 2x (as vl-convert's own PNG export does)."""
-    import vl_convert
-
-    paths = []
-    for fmt in CHART_FORMATS:
-        path = folder / (f"{name}.vl.json" if fmt == "json" else f"{name}.{fmt}")
-        if fmt == "html":
-            path.write_text(offline_html(spec), encoding="utf-8")
-        elif fmt == "png":
-            path.write_bytes(vl_convert.svg_to_png(svg, scale=2, ppi=72))
-        elif fmt == "svg":
-            path.write_text(svg, encoding="utf-8")
-        else:
-            path.write_text(json.dumps(spec), encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def offline_html(spec: dict) -> str:
-    """The page `chart.save(path, inline=True)` writes: Altair's template with vl-convert's
-    JavaScript bundle inlined (vl-convert builds the bundle once per process)."""
-    import altair as alt
-    from altair.utils.mimebundle import spec_to_mimebundle
-
-    page = spec_to_mimebundle(
-        spec, format="html", mode="vega-lite", vega_version=alt.VEGA_VERSION,
-        vegalite_version=alt.VEGALITE_VERSION, vegaembed_version=alt.VEGAEMBED_VERSION, template="inline",
-    )
-    return page["text/html"]
+    """Save one chart as offline HTML, PNG (2x), SVG and Vega-Lite JSON (as a report does)."""
+    draw_charts({name: chart}, folder)
+    return [folder / (f"{name}.vl.json" if fmt == "json" else f"{name}.{fmt}") for fmt in drawing.CHART_FORMATS]
 
 
 def write_report(
@@ -198,7 +134,7 @@ def write_folder(
                 table.to_csv(staging / "data" / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
         if report.findings:
             write_json(staging / "findings.json", findings_record(report.findings))
-        specs = save_charts(report.charts, staging / "charts", progress)
+        specs = draw_charts(report.charts, staging / "charts", progress)
         for name, render in FORMATS.items():
             (staging / name).write_text(render(report.title, report.blocks, specs), encoding="utf-8")
     return destination

@@ -20,7 +20,6 @@ import json
 from functools import lru_cache
 from typing import Any
 
-import vl_convert
 from markdown_it import MarkdownIt
 
 from coopsim.report.content import Block, chart_title
@@ -62,7 +61,9 @@ EMBED = """
 @lru_cache(maxsize=1)
 def javascript_bundle() -> str:
     """Vega, Vega-Lite and vega-embed as one inline script (safe inside <script>)."""
-    return vl_convert.javascript_bundle().replace("</script", "<\\/script")
+    from coopsim.report.bundle import javascript_bundle as vega_bundle
+
+    return vega_bundle().replace("</script", "<\\/script")
 
 
 def _json_for_script(spec: dict[str, Any]) -> str:

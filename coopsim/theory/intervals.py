@@ -26,8 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from scipy.special import ndtr, ndtri
+from scipy.special import ndtr, ndtri, stdtrit
 
 CONFIDENCE = 0.95
 RESAMPLES = 9999
@@ -49,7 +48,7 @@ def t_half_width(std, n, confidence: float = CONFIDENCE) -> np.ndarray:
     std = np.asarray(std, dtype=float)
     n = np.asarray(n, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        quantile = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
+        quantile = stdtrit(np.maximum(n - 1, 1), 0.5 + confidence / 2)  # Student's t quantile
         half = quantile * std / np.sqrt(n)
     return np.where((n >= 2) & (std > 0), half, 0.0)
 

@@ -1,0 +1,190 @@
+"""Drawing a report's charts to files: each chart compiled to a Vega-Lite spec once and drawn
+to SVG once; its PNG is rasterised from that SVG at 2x (as vl-convert's own PNG export does),
+its offline HTML page and its JSON come from the same spec.
+
+vl-convert holds the GIL and its JavaScript runtime takes a few tenths of a second to start, so
+the SVGs and PNGs are drawn in DRAWERS separate processes (:mod:`coopsim.report.drawer_process`).
+A command that will draw starts them first thing (:func:`start_drawers`), so their runtimes
+start while this process imports and simulates; then this process compiles each chart's spec,
+writes its page and JSON and hands it to a drawer, and the cores work side by side.
+
+Chart k goes to drawer k mod DRAWERS, and each drawer draws its charts in order. vl-convert
+numbers SVG gradients per process, so this fixed assignment, not the machine's core count,
+keeps the files identical from run to run and from machine to machine.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+import coopsim
+
+CHART_FORMATS = ("html", "png", "svg", "json")
+DRAWERS = 2
+
+
+class DrawingError(RuntimeError):
+    """A drawer could not draw a chart, or stopped."""
+
+
+class Drawer:
+    """One drawing process: requests go in through a sending thread (so a busy drawer never
+    holds up the caller), answers come back in order."""
+
+    def __init__(self, bundle: bool = False) -> None:
+        package_parent = str(Path(coopsim.__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            part for part in (package_parent, os.environ.get("PYTHONPATH")) if part)}
+        self._stderr = tempfile.TemporaryFile()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "coopsim.report.drawer_process", *(["--bundle"] if bundle else [])],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, env=env, text=True,
+            encoding="utf-8",
+        )
+        self._outbox: queue.Queue = queue.Queue()
+        self._sender = threading.Thread(target=self._send, daemon=True)
+        self._sender.start()
+        self.pending = 0
+
+    @property
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    def submit(self, request: dict) -> None:
+        """Queue one request; its answer is read by :meth:`result`, in submission order."""
+        self._outbox.put(json.dumps(request) + "\n")
+        self.pending += 1
+
+    def result(self) -> dict:
+        """The answer to the oldest request not yet answered."""
+        line = self._process.stdout.readline()
+        self.pending -= 1
+        if not line:
+            raise DrawingError(f"a chart-drawing process stopped: {self._error_text()}")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise DrawingError(f"vl-convert could not draw a chart: {answer['error']}")
+        return answer
+
+    def _send(self) -> None:
+        while (line := self._outbox.get()) is not None:
+            try:
+                self._process.stdin.write(line)
+                self._process.stdin.flush()
+            except (OSError, ValueError):  # the drawer ended; result() reports why
+                return
+
+    def _error_text(self) -> str:
+        self._process.wait()
+        self._stderr.seek(0)
+        text = self._stderr.read().decode("utf-8", errors="replace").strip()
+        return text.splitlines()[-1] if text else f"exit code {self._process.returncode}"
+
+    def close(self, kill: bool = False) -> None:
+        """End the drawer: close its input (it then exits) and wait briefly, else kill it."""
+        self._outbox.put(None)
+        if kill:
+            self._process.kill()
+        self._sender.join(timeout=5)
+        try:
+            self._process.stdin.close()
+            self._process.wait(timeout=5)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            self._process.kill()
+        self._stderr.close()
+
+
+_drawers: list[Drawer] = []
+
+
+def start_drawers() -> list[Drawer]:
+    """This process's drawers, started now if they are not running (the first also loads the
+    JavaScript bundle the offline pages inline)."""
+    if len(_drawers) == DRAWERS and all(drawer.alive and not drawer.pending for drawer in _drawers):
+        return _drawers
+    if not _drawers:
+        atexit.register(close_drawers)
+    close_drawers(kill=True)
+    _drawers.extend(Drawer(bundle=index == 0) for index in range(DRAWERS))
+    return _drawers
+
+
+def close_drawers(kill: bool = False) -> None:
+    """End every drawer of this process."""
+    while _drawers:
+        _drawers.pop().close(kill)
+
+
+def chart_spec(chart) -> dict:
+    """The chart compiled to its Vega-Lite spec, with its data inlined (as `chart.save` does:
+    a report's data is small enough whatever its row count). Not validated against the schema
+    here, which would cost about as much as compiling; the tests validate every chart."""
+    import altair as alt
+
+    with alt.data_transformers.disable_max_rows():
+        return chart.to_dict(validate=False, context={"pre_transform": False})
+
+
+def chart_path(folder: Path, name: str, fmt: str) -> Path:
+    """Where a chart's file of format `fmt` goes."""
+    return folder / (f"{name}.vl.json" if fmt == "json" else f"{name}.{fmt}")
+
+
+def draw_charts(
+    charts: dict[str, Any], folder: Path, progress: Callable[[int, int], None] | None = None,
+    formats: tuple[str, ...] | None = None,
+) -> dict[str, dict]:
+    """Write every chart's files (`formats`; default CHART_FORMATS) into `folder` and return
+    each one's spec; `progress(done, total)` is called after each chart."""
+    formats = CHART_FORMATS if formats is None else formats
+    folder.mkdir(parents=True, exist_ok=True)
+    drawn = [fmt for fmt in ("svg", "png") if fmt in formats]
+    drawers = start_drawers() if drawn and charts else []
+    if "html" in formats and charts:
+        _load_bundle(drawers)
+    specs: dict[str, dict] = {}
+    try:
+        for index, (name, chart) in enumerate(charts.items()):
+            specs[name] = chart_spec(chart)
+            if drawers:
+                drawers[(index + len(specs)) % DRAWERS].submit(
+                    {"spec": specs[name], **{fmt: str(chart_path(folder, name, fmt)) for fmt in drawn}})
+            write_spec_files(folder, name, specs[name], formats)
+        for index, name in enumerate(charts):
+            if drawers:
+                drawers[index % DRAWERS].result()
+            if progress:
+                progress(index + 1, len(charts))
+    except BaseException:
+        close_drawers(kill=True)  # answers may still be on their way: these drawers are out of step
+        raise
+    return specs
+
+
+def _load_bundle(drawers: list[Drawer]) -> None:
+    """Have the JavaScript bundle in memory before the pages need it: from the cache, else from
+    the first drawer, which built it while this process was busy (rather than build it twice)."""
+    from coopsim.report import bundle
+
+    if drawers and bundle.read_cached(bundle.cache_path()) is None:
+        drawers[0].submit({"bundle": True})
+        bundle.remember(drawers[0].result()["bundle"])
+
+
+def write_spec_files(folder: Path, name: str, spec: dict, formats: tuple[str, ...]) -> None:
+    """The chart's files made from its spec alone: its offline page and its JSON."""
+    from coopsim.report.html import chart_page
+
+    if "html" in formats:
+        chart_path(folder, name, "html").write_text(chart_page(name, spec), encoding="utf-8")
+    if "json" in formats:
+        chart_path(folder, name, "json").write_text(json.dumps(spec), encoding="utf-8")
