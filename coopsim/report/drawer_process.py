@@ -1,9 +1,10 @@
-"""A chart-drawing process: ``python -m coopsim.report.drawer_process [--bundle]`` (started by
-:func:`coopsim.report.drawing.start_drawers`).
+"""A chart-drawing process: ``python -m coopsim.report.drawer_process REQUESTS ANSWERS [--bundle]``
+(started by :func:`coopsim.report.drawing.start_drawers`), where REQUESTS and ANSWERS are the
+numbers of the pipes it reads from and writes to.
 
 It starts vl-convert's JavaScript runtime at once, before any chart arrives (with ``--bundle``
-it also loads the JavaScript bundle every offline page inlines), then answers one JSON line on
-stdout for each JSON line on stdin, in order:
+it also loads the JavaScript bundle every offline page inlines), then writes one JSON line to
+ANSWERS for each JSON line it reads from REQUESTS, in order:
 
 - ``{"spec": SPEC, "svg": PATH, "png": PATH}`` -> ``{"done": true}``: the Vega-Lite spec drawn
   to SVG once, written to the ``svg`` path and rasterised from that SVG at 2x to the ``png``
@@ -11,7 +12,8 @@ stdout for each JSON line on stdin, in order:
 - ``{"bundle": true}`` -> ``{"bundle": TEXT}``;
 - anything that fails -> ``{"error": "message"}``.
 
-It ends when its input ends (so also when the process that started it ends).
+It ends when REQUESTS ends (so also when the process that started it ends). The pipes are its
+own, not stdin and stdout, so nothing a library prints can mix with the answers.
 """
 
 from __future__ import annotations
@@ -43,17 +45,16 @@ def answer(request: dict, vl_convert) -> dict:
 
 
 def main() -> None:
-    # Answers go to a private copy of stdout; anything a library prints goes to stderr instead.
-    answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    requests = os.fdopen(int(sys.argv[1]), "r", encoding="utf-8")
+    answers = os.fdopen(int(sys.argv[2]), "w", encoding="utf-8")
     import vl_convert
 
     vl_convert.vegalite_to_svg(WARM_UP)
-    if "--bundle" in sys.argv[1:]:
+    if "--bundle" in sys.argv[3:]:
         from coopsim.report.bundle import javascript_bundle
 
         javascript_bundle()
-    for line in sys.stdin:
+    for line in requests:
         try:
             reply = answer(json.loads(line), vl_convert)
         except Exception as error:  # noqa: BLE001 - every failure goes back to the caller as text

@@ -45,11 +45,18 @@ class Drawer:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             part for part in (package_parent, os.environ.get("PYTHONPATH")) if part)}
         self._stderr = tempfile.TemporaryFile()
+        requests, self._request_end = os.pipe()
+        self._answer_end, answers = os.pipe()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "coopsim.report.drawer_process", *(["--bundle"] if bundle else [])],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, env=env, text=True,
-            encoding="utf-8",
+            [sys.executable, "-m", "coopsim.report.drawer_process", str(requests), str(answers),
+             *(["--bundle"] if bundle else [])],
+            pass_fds=(requests, answers), stdin=subprocess.DEVNULL, stdout=self._stderr, stderr=self._stderr,
+            env=env,
         )
+        os.close(requests)
+        os.close(answers)
+        self._requests = os.fdopen(self._request_end, "w", encoding="utf-8")
+        self._answers = os.fdopen(self._answer_end, "r", encoding="utf-8")
         self._outbox: queue.Queue = queue.Queue()
         self._sender = threading.Thread(target=self._send, daemon=True)
         self._sender.start()
@@ -66,7 +73,7 @@ class Drawer:
 
     def result(self) -> dict:
         """The answer to the oldest request not yet answered."""
-        line = self._process.stdout.readline()
+        line = self._answers.readline()
         self.pending -= 1
         if not line:
             raise DrawingError(f"a chart-drawing process stopped: {self._error_text()}")
@@ -78,8 +85,8 @@ class Drawer:
     def _send(self) -> None:
         while (line := self._outbox.get()) is not None:
             try:
-                self._process.stdin.write(line)
-                self._process.stdin.flush()
+                self._requests.write(line)
+                self._requests.flush()
             except (OSError, ValueError):  # the drawer ended; result() reports why
                 return
 
@@ -96,10 +103,12 @@ class Drawer:
             self._process.kill()
         self._sender.join(timeout=5)
         try:
-            self._process.stdin.close()
+            self._requests.close()
             self._process.wait(timeout=5)
         except (OSError, ValueError, subprocess.TimeoutExpired):
             self._process.kill()
+            self._process.wait()
+        self._answers.close()
         self._stderr.close()
 
 
@@ -152,18 +161,19 @@ def draw_charts(
     if "html" in formats and charts:
         _load_bundle(drawers)
     specs: dict[str, dict] = {}
+    waiting: list[Drawer] = []  # the drawer of each chart handed out, in order
     try:
         for index, (name, chart) in enumerate(charts.items()):
             specs[name] = chart_spec(chart)
             if drawers:
-                drawers[(index + len(specs)) % DRAWERS].submit(
-                    {"spec": specs[name], **{fmt: str(chart_path(folder, name, fmt)) for fmt in drawn}})
+                waiting.append(drawers[index % DRAWERS])
+                waiting[-1].submit({"spec": specs[name], **{fmt: str(chart_path(folder, name, fmt)) for fmt in drawn}})
             write_spec_files(folder, name, specs[name], formats)
-        for index, name in enumerate(charts):
-            if drawers:
-                drawers[index % DRAWERS].result()
+        for done in range(1, len(charts) + 1):
+            if waiting:
+                waiting[done - 1].result()
             if progress:
-                progress(index + 1, len(charts))
+                progress(done, len(charts))
     except BaseException:
         close_drawers(kill=True)  # answers may still be on their way: these drawers are out of step
         raise
