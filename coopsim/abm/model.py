@@ -32,6 +32,8 @@ stream depends on the scenario and seed alone.
 
 from __future__ import annotations
 
+from itertools import repeat
+
 import mesa
 import numpy as np
 
@@ -86,6 +88,38 @@ def round_records(engine: Engine, outcome: RoundOutcome) -> tuple[dict, dict]:
     return model, labs
 
 
+class LabDataCollector(mesa.DataCollector):
+    """Mesa's DataCollector with :class:`LabModel`'s reporters (model attributes
+    MODEL_REPORTERS, agent attributes AGENT_REPORTERS), whose :meth:`collect` reads a round's
+    values straight from the model's lists instead of calling a reporter per agent and value.
+
+    It stores exactly what Mesa's own ``collect`` would (one list per model variable; per step
+    one (step, agent id, reporters...) tuple per agent, in the AgentSet's order, which is the
+    labs' order), so ``get_model_vars_dataframe`` and ``get_agent_vars_dataframe`` are Mesa's
+    and give the same tables (a test checks them against a plain DataCollector). The values are
+    Python numbers, which Mesa's deepcopy would return unchanged."""
+
+    def __init__(self, model: LabModel):
+        super().__init__(
+            model_reporters={name: name for name in MODEL_REPORTERS},
+            agent_reporters={name: name for name in AGENT_REPORTERS},
+        )
+        agents = list(model.agents)
+        if [agent.index for agent in agents] != list(range(len(agents))):  # pragma: no cover - guard
+            raise RuntimeError("the lab agents are not in the order of the model's lists")
+        self._agent_ids = [agent.unique_id for agent in agents]
+        self._columns = [self.model_vars[name] for name in MODEL_REPORTERS]
+
+    def collect(self, model: LabModel) -> None:
+        """Record the model's reporters of its latest step (see the class docstring)."""
+        for column, name in zip(self._columns, MODEL_REPORTERS):
+            column.append(getattr(model, name))
+        steps = model.steps
+        self._agent_records[steps] = list(zip(
+            repeat(steps), self._agent_ids, model.lab_cooperation, model.lab_matches,
+            model.lab_payoff, model.lab_trust, model.lab_incidents))
+
+
 class LabModel(mesa.Model):
     """N labs choosing to cooperate (develop responsibly) or defect, round after round.
 
@@ -117,10 +151,7 @@ class LabModel(mesa.Model):
         self.engine = Engine([self.timeline], [self.rng], self.network, scenario.dynamics.rounds)
         for index, lab in enumerate(labs):
             LabAgent(self, index, lab)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: name for name in MODEL_REPORTERS},
-            agent_reporters={name: name for name in AGENT_REPORTERS},
-        )
+        self.datacollector = LabDataCollector(self)
 
     @property
     def rules(self):
