@@ -53,11 +53,13 @@ def start_stream(seed) -> np.random.Generator:
 class RoundOutcome:
     """One round of every member: per-entry arrays (B, E), per-lab arrays (B, N), per-member (B,).
 
-    reward: per entry, stage payoff + subsidy - fine + transfers - the entry's own incident
-    share; payoff: per lab, the same summed over its entries, minus all incident costs it
-    bears; cooperation: per lab, share of its matches in which it cooperated (NaN if it sat out)."""
+    actions: executed actions per entry, ``defected`` the same as booleans; reward: per entry,
+    stage payoff + subsidy - fine + transfers - the entry's own incident share; payoff: per lab,
+    the same summed over its entries, minus all incident costs it bears; cooperation: per lab,
+    share of its matches in which it cooperated (NaN if it sat out)."""
 
     actions: np.ndarray
+    defected: np.ndarray
     reward: np.ndarray
     payoff: np.ndarray
     matches: np.ndarray
@@ -109,6 +111,10 @@ class Engine:
             self.strategies.append(strategy)
         self.memory = PairMemory(self.trust, prior)
         self._draws_decisions = any(s.draws_decisions for s in self.strategies)
+        self._trembles = self.dynamics[0].tremble > 0
+        self._incident_draws = self.dynamics[0].incidents.probability > 0
+        self._learners = [(group, strategy) for group, strategy in enumerate(self.strategies)
+                          if type(strategy).learn is not Strategy.learn]
         self._round_sizes: dict[int, int] = {}
 
     # ---------------------------------------------------------------- random numbers
@@ -164,42 +170,43 @@ class Engine:
         self._begin_round()
         self.rules.update(self.round)
         entries = self.matching.draw(self)
-        actions = np.zeros(entries.me.shape, dtype=np.intp)
-        decision = self.uniforms(entries.me.shape[1]) if self._draws_decisions else None
-        for group, strategy in enumerate(self.strategies):
-            chosen = strategy.decide(entries, self, decision)
-            if len(self.strategies) == 1:
-                actions[:] = chosen
-            else:
-                actions = np.where(entries.masks[group], chosen, actions)
-        if self.dynamics[0].tremble > 0:
-            actions ^= self.uniforms(actions.shape[1]) < self.tremble
-        outcome = self._settle(entries, actions)
-        self._observe(entries, actions)
-        for group, strategy in enumerate(self.strategies):
-            strategy.learn(entries, entries.masks[group], outcome, self)
+        size = entries.lab.shape[1]
+        decision = self.uniforms(size) if self._draws_decisions else None
+        strategies = self.strategies
+        if len(strategies) == 1:
+            actions = strategies[0].decide(entries, self, decision)
+        else:  # each entry takes the decision of its lab's strategy
+            decided = np.stack([strategy.decide(entries, self, decision) for strategy in strategies])
+            actions = decided.reshape(-1)[entries.choice]
+        if self._trembles:
+            actions = actions ^ (self.uniforms(size) < self.tremble)
+        seen = entries.partners(actions)
+        outcome = self._settle(entries, actions, seen)
+        self._observe(entries, seen)
+        for group, strategy in self._learners:
+            strategy.learn(entries, entries.mask(group), outcome, self)
         if self._next != self._round_end:  # pragma: no cover - guard
             raise RuntimeError("a round drew fewer uniforms than its draw plan says")
         self.round += 1
         return outcome
 
-    def _settle(self, entries, actions: np.ndarray) -> RoundOutcome:
-        """Stage payoffs, audits and fines, subsidies, transfers and incidents of one round."""
+    def _settle(self, entries, actions: np.ndarray, seen: np.ndarray) -> RoundOutcome:
+        """Stage payoffs, audits and fines, subsidies, transfers and incidents of one round;
+        ``seen``: each entry's partner's action."""
         rules, n, size = self.rules, self.n_labs, self.size
-        lab, partners = entries.lab, entries.partners
-        cell = 2 * actions + partners(actions)
-        kept = rules.true.ravel()[entries.cell + cell]
+        lab, partners, at = entries.lab, entries.partners, rules.at(entries)
+        kept = rules.true.ravel()[entries.cell + (2 * actions + seen)]
         defected = actions == DEFECT
         fines, subsidies = np.zeros(size), np.zeros(size)
         if rules.audits:
             fined = sum(
-                fine.ravel()[lab] * (defected & (self.uniforms(lab.shape[1]) < detection[:, None]))
-                for detection, fine in rules.audits
+                fine * (defected & (self.uniforms(lab.shape[1]) < detection))
+                for detection, fine in zip(rules.detection_columns, at.fines)
             )
-            kept, fines = kept - fined, fined.sum(axis=1)
+            kept, fines = kept - fined, np.add.reduce(fined, axis=1)
         if rules.any_subsidy:
-            paid = rules.subsidy.ravel()[lab] * ~defected
-            kept, subsidies = kept + paid, paid.sum(axis=1)
+            paid = at.subsidy * ~defected
+            kept, subsidies = kept + paid, np.add.reduce(paid, axis=1)
         for transfer in rules.transfers:
             if transfer.drawn:
                 happened = self.uniforms(lab.shape[1]) < transfer.chance[:, None]
@@ -208,40 +215,39 @@ class Engine:
             else:
                 continue
             own, given = entry_amounts(transfer.to_actor, transfer.to_partner, entries.cell,
-                                       partners(entries.cell), actions, partners(actions), happened)
+                                       partners(entries.cell), actions, seen, happened)
             paid = own + partners(given)
             kept = kept + paid
             if transfer.public:
                 subsidies = subsidies + np.where(paid > 0, paid, 0.0).sum(axis=1)
                 fines = fines - np.where(paid < 0, paid, 0.0).sum(axis=1)
-        d = self.dynamics[0]
-        chance = self.uniforms(lab.shape[1]) if d.incidents.probability > 0 else None
-        incidents = draw_incidents(lab, defected, chance, rules.incident_odds, rules.incident_cost,
-                                   n, rules.defector_pays)
-        played = self.matching.played
-        cooperation = np.bincount(lab[~defected], minlength=size * n).reshape(size, n) / np.maximum(played, 1)
-        if self.matching.sitting_out:
-            cooperation[played == 0] = np.nan
+        chance = self.uniforms(lab.shape[1]) if self._incident_draws else None
+        incidents = draw_incidents(lab, defected, chance, rules.incidents)
+        matching = self.matching
+        cooperation = np.bincount(lab[~defected], minlength=size * n).reshape(size, n) / matching.divisor
+        if matching.sitting_out:
+            cooperation[matching.played == 0] = np.nan
         payoff = np.bincount(lab.ravel(), weights=kept.ravel(), minlength=size * n).reshape(size, n)
         return RoundOutcome(
             actions=actions,
+            defected=defected,
             reward=kept - incidents.entry_cost,
             payoff=payoff - incidents.lab_cost,
-            matches=played,
+            matches=matching.played,
             cooperation=cooperation,
             incidents=incidents,
             fines=fines,
             subsidies=subsidies,
         )
 
-    def _observe(self, entries, actions: np.ndarray) -> None:
-        """Each lab sees its partner's executed action with the round's observability."""
-        observability = self.rules.observability
-        if not (observability > 0).any():
+    def _observe(self, entries, seen: np.ndarray) -> None:
+        """Each lab sees its partner's executed action ``seen`` with the round's observability."""
+        rules = self.rules
+        if not rules.any_observed:
             return
-        pair, seen = entries.pair, entries.partners(actions)
+        pair = entries.pair
         if self.plan_of(self.round).observe:
-            visible = self.uniforms(pair.shape[1]) < observability[:, None]
+            visible = self.uniforms(pair.shape[1]) < rules.observability_column
         else:
-            visible = np.broadcast_to((observability >= 1)[:, None], pair.shape)
+            visible = np.broadcast_to((rules.observability >= 1)[:, None], pair.shape)
         self.memory.observe(pair[visible], seen[visible])

@@ -64,11 +64,12 @@ def round_records(engine: Engine, outcome: RoundOutcome) -> tuple[dict, dict]:
     arrays, agent reporters as (B, N) arrays (see :class:`LabModel`)."""
     rules, n = engine.rules, engine.n_labs
     trust = engine.memory.mean_belief()
-    lab_payoffs = outcome.payoff.sum(axis=1)
+    lab_payoffs = np.add.reduce(outcome.payoff, axis=1)
     fines, subsidies = outcome.fines, outcome.subsidies
+    defections = np.add.reduce(outcome.defected, axis=1, dtype=np.intp)
     model = {
-        "cooperation_rate": 1 - np.count_nonzero(outcome.actions, axis=1) / outcome.actions.shape[1],
-        "mean_trust": trust.sum(axis=1) / n,
+        "cooperation_rate": 1 - defections / outcome.defected.shape[1],
+        "mean_trust": np.add.reduce(trust, axis=1) / n,
         "incidents": outcome.incidents.count,
         "welfare": lab_payoffs + fines - subsidies - rules.public_cost,
         "lab_payoffs": lab_payoffs,
@@ -83,7 +84,7 @@ def round_records(engine: Engine, outcome: RoundOutcome) -> tuple[dict, dict]:
         "matches": outcome.matches,
         "payoff": outcome.payoff,
         "trust": trust,
-        "incidents_caused": outcome.incidents.caused_by_lab.astype(np.int64),
+        "incidents_caused": outcome.incidents.caused_by_lab,
     }
     return model, labs
 
@@ -192,7 +193,7 @@ class LabModel(mesa.Model):
         """Play one round (see the module docstring for the order of events)."""
         model, labs = round_records(self.engine, self.engine.step())
         for name, values in model.items():
-            setattr(self, name, values[0].item())
+            setattr(self, name, values.item())
         self.lab_cooperation = labs["cooperation"][0].tolist()
         self.lab_matches = labs["matches"][0].tolist()
         self.lab_payoff = labs["payoff"][0].tolist()
