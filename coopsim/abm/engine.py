@@ -39,6 +39,9 @@ from coopsim.policy.incidents import IncidentDraw, draw_incidents
 from coopsim.theory.stage_game import DEFECT
 
 UNIFORMS_AHEAD = 1 << 20  # uniforms drawn ahead per batch (bounds memory, not results)
+# ... and per run: a block that stays in cache (fresh pages for a larger one cost more than the
+# draws themselves: at a batch of one, about 1 ms per million uniforms)
+UNIFORMS_AHEAD_PER_RUN = 1 << 14
 
 
 def start_stream(seed) -> np.random.Generator:
@@ -102,7 +105,7 @@ class Engine:
         self.trust = np.stack([t.trust for t in self.distinct])[self.member_timeline]
         self.strategies: list[Strategy] = []
         prior = np.empty((self.size, self.n_labs))
-        self._uniforms, self._next = np.empty((self.size, 0)), 0
+        self._uniforms, self._next, self._uniforms_drawn = np.empty((self.size, 0)), 0, 0
         for group in range(len(specs)):
             labs = np.flatnonzero(self.strategy_of_lab == group)
             group_specs = [member_specs[t][group] for t in self.member_timeline]
@@ -115,21 +118,21 @@ class Engine:
         self._incident_draws = self.dynamics[0].incidents.probability > 0
         self._learners = [(group, strategy) for group, strategy in enumerate(self.strategies)
                           if type(strategy).learn is not Strategy.learn]
-        self._round_sizes: dict[int, int] = {}
+        self._plan_sizes: dict[int, int] = {}  # by id of the (shared) DrawPlan
 
     # ---------------------------------------------------------------- random numbers
 
     def round_size(self, round_index: int) -> int:
         """Uniforms drawn in a round (its draw plan; the same for every member)."""
-        if round_index not in self._round_sizes:
-            plan = self.plan_of(round_index)
+        plan = self.plan_of(round_index)
+        if id(plan) not in self._plan_sizes:
             d = self.dynamics[0]
             per_entry = (self._draws_decisions + (d.tremble > 0) + plan.audits
                          + sum(drawn for drawn, _, _ in plan.transfers)
                          + (d.incidents.probability > 0) + plan.observe)
-            self._round_sizes[round_index] = (self.matching.draws + per_entry * self.matching.entries
-                                              + sum(s.learning_draws for s in self.strategies))
-        return self._round_sizes[round_index]
+            self._plan_sizes[id(plan)] = (self.matching.draws + per_entry * self.matching.entries
+                                          + sum(s.learning_draws for s in self.strategies))
+        return self._plan_sizes[id(plan)]
 
     def plan_of(self, round_index: int) -> DrawPlan:
         """The draw plan of a round (the same for every member)."""
@@ -151,16 +154,21 @@ class Engine:
 
     def _begin_round(self) -> None:
         """Make this round's block available: when the uniforms drawn ahead are used up, draw
-        this round's and as many whole later rounds' as fit UNIFORMS_AHEAD."""
+        this round's and as many whole later rounds' as fit UNIFORMS_AHEAD (per batch) and
+        UNIFORMS_AHEAD_PER_RUN, into one buffer reused from block to block (a round's uniforms
+        are used up within the round)."""
         size = self.round_size(self.round)
-        if self._next == self._uniforms.shape[1]:
+        if self._next == self._uniforms_drawn:
             total, later = size, self.round + 1
-            budget = max(UNIFORMS_AHEAD // self.size, size)
+            budget = max(min(UNIFORMS_AHEAD // self.size, UNIFORMS_AHEAD_PER_RUN), size)
             while later < self.rounds and total + self.round_size(later) <= budget:
                 total += self.round_size(later)
                 later += 1
-            self._uniforms = np.stack([stream.random(total) for stream in self.streams])
-            self._next = 0
+            if self._uniforms.shape[1] < total:
+                self._uniforms = np.empty((self.size, max(total, budget)))
+            for stream, row in zip(self.streams, self._uniforms):
+                stream.random(out=row[:total])
+            self._next, self._uniforms_drawn = 0, total
         self._round_end = self._next + size
 
     # ---------------------------------------------------------------- one round
@@ -176,8 +184,8 @@ class Engine:
         if len(strategies) == 1:
             actions = strategies[0].decide(entries, self, decision)
         else:  # each entry takes the decision of its lab's strategy
-            decided = np.stack([strategy.decide(entries, self, decision) for strategy in strategies])
-            actions = decided.reshape(-1)[entries.choice]
+            decided = np.concatenate([strategy.decide(entries, self, decision) for strategy in strategies])
+            actions = decided.reshape(-1)[entries.choice]  # decided: (G * B, E), group-major
         if self._trembles:
             actions = actions ^ (self.uniforms(size) < self.tremble)
         seen = entries.partners(actions)
@@ -195,14 +203,13 @@ class Engine:
         ``seen``: each entry's partner's action."""
         rules, n, size = self.rules, self.n_labs, self.size
         lab, partners, at = entries.lab, entries.partners, rules.at(entries)
-        kept = rules.true.ravel()[entries.cell + (2 * actions + seen)]
+        kept = rules.true_flat[entries.cell + (2 * actions + seen)]
         defected = actions == DEFECT
         fines, subsidies = np.zeros(size), np.zeros(size)
         if rules.audits:
-            fined = sum(
-                fine * (defected & (self.uniforms(lab.shape[1]) < detection))
-                for detection, fine in zip(rules.detection_columns, at.fines)
-            )
+            fined = 0
+            for detection, fine in zip(rules.detection_columns, at.fines):
+                fined = fined + fine * (defected & (self.uniforms(lab.shape[1]) < detection))
             kept, fines = kept - fined, np.add.reduce(fined, axis=1)
         if rules.any_subsidy:
             paid = at.subsidy * ~defected

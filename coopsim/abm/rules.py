@@ -103,6 +103,7 @@ class BatchRules:
                              for v in values])[members]
 
         self.true = stack([r.true for r in rules], (n, 2, 2))
+        self.true_flat = self.true.ravel()
         self.if_cooperated = stack([g[0] for g in gains], (n,))
         self.if_defected = stack([g[1] for g in gains], (n,))
         self.observability = np.array([r.observability for r in rules], dtype=float)[members]
