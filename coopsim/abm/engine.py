@@ -31,7 +31,7 @@ import numpy as np
 
 from coopsim.abm.agents import PairMemory
 from coopsim.abm.matching import Matching, make_matching
-from coopsim.abm.rules import BatchRules
+from coopsim.abm.rules import BatchRules, per_run
 from coopsim.abm.strategies import Strategy, make_strategy
 from coopsim.abm.timeline import DrawPlan, Timeline
 from coopsim.policy.base import entry_amounts
@@ -99,7 +99,7 @@ class Engine:
         self.plans = first.plans(rounds)
         specs, self.strategy_of_lab = strategy_groups(first.scenario)
         self.matching: Matching = make_matching(first.scenario, network, self.size, self.strategy_of_lab)
-        self.tremble = np.array([d.tremble for d in self.dynamics])[:, None]
+        self.tremble = per_run(np.array([d.tremble for d in self.dynamics]))
         self.rules = BatchRules(self)
         member_specs = [strategy_groups(t.scenario)[0] for t in self.distinct]
         self.trust = np.stack([t.trust for t in self.distinct])[self.member_timeline]

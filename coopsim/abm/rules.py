@@ -17,6 +17,13 @@ from coopsim.abm.timeline import DrawPlan
 from coopsim.policy.incidents import IncidentTerms
 
 
+def per_run(values: np.ndarray):
+    """Per-run values (B,) shaped to broadcast against (B, ...) arrays: a (B, 1) column, or at a
+    batch of one the value itself (a numpy scalar: the same results, without the cost of
+    broadcasting, which exceeds that of the operation on a few dozen numbers)."""
+    return values[0] if values.shape[0] == 1 else values[:, None]
+
+
 @dataclass(frozen=True)
 class BatchTransfer:
     """One transfer for every member: amounts (B, N, 2, 2) by receiving lab, ``chance`` (B,) of
@@ -107,17 +114,17 @@ class BatchRules:
         self.if_cooperated = stack([g[0] for g in gains], (n,))
         self.if_defected = stack([g[1] for g in gains], (n,))
         self.observability = np.array([r.observability for r in rules], dtype=float)[members]
-        self.observability_column = self.observability[:, None]
+        self.observability_column = per_run(self.observability)
         self.any_observed = bool((self.observability > 0).any())
         self.defector_pays = np.array([r.defector_pays for r in rules])[members]
-        self.incidents = IncidentTerms.of(self.incident_odds, self.incident_cost, self.defector_pays, n)
+        self.incidents = IncidentTerms.of(self.incident_odds, self.incident_cost, self.defector_pays, n, per_run)
         self.public_cost = np.array([float(r.public_cost) for r in rules])[members]
         self.audits = [
             (np.array([r.audits[k][0] for r in rules], dtype=float)[members],
              stack([r.audits[k][1] for r in rules], (n,)))
             for k in range(len(rules[0].audits))
         ]
-        self.detection_columns = [detection[:, None] for detection, _ in self.audits]
+        self.detection_columns = [per_run(detection) for detection, _ in self.audits]
         self.subsidy = stack([r.subsidy for r in rules], (n,))
         self.any_subsidy = bool(self.subsidy.any())
         self.transfers = []

@@ -229,7 +229,9 @@ class Reinforcement(Strategy):
         table = np.stack([t.initial_decision_payoffs for t in engine.distinct])[engine.member_timeline]
         trust = engine.trust[:, :, None]
         self.q = trust * table[:, :, :, COOPERATE] + (1 - trust) * table[:, :, :, DEFECT]  # (B, N, 2)
-        self.epsilon = self.parameter("exploration")
+        from coopsim.abm.rules import per_run
+
+        self.epsilon = per_run(self.parameter("exploration")[:, 0])
         self.half_epsilon = self.epsilon / 2
         self.rate = np.repeat(self.parameter("learning_rate"), 2 * engine.n_labs, axis=1).ravel()
         self._entries, self._keys = None, None

@@ -81,7 +81,7 @@ class IncidentTerms:
     """A round's incident rules for B runs, as the draw uses them: ``probability`` q and
     ``cost`` C per run (B,), ``defector_pays`` (B,), and derived once per set of rules: q as a
     column, what the lab that caused an incident pays for it (C or C/N) as a column, and
-    whether all runs, or none, charge the defector."""
+    C/N, and whether all runs, or none, charge the defector."""
 
     probability: np.ndarray
     cost: np.ndarray
@@ -89,14 +89,18 @@ class IncidentTerms:
     n_labs: int
     odds: np.ndarray
     share: np.ndarray
+    per_lab: np.ndarray
     all_pay: bool
     none_pay: bool
 
     @staticmethod
-    def of(probability: np.ndarray, cost: np.ndarray, defector_pays: np.ndarray, n_labs: int) -> IncidentTerms:
-        share = np.where(defector_pays, cost, cost / n_labs)[:, None]
-        return IncidentTerms(probability, cost, defector_pays, n_labs, probability[:, None], share,
-                             bool(defector_pays.all()), not defector_pays.any())
+    def of(probability: np.ndarray, cost: np.ndarray, defector_pays: np.ndarray, n_labs: int,
+           column) -> IncidentTerms:
+        """The terms of per-run values (B,); ``column`` shapes a per-run value to broadcast
+        against (B, E) arrays."""
+        share = column(np.where(defector_pays, cost, cost / n_labs))
+        return IncidentTerms(probability, cost, defector_pays, n_labs, column(probability), share,
+                             cost / n_labs, bool(defector_pays.all()), not defector_pays.any())
 
 
 def draw_incidents(lab: np.ndarray, defected: np.ndarray, uniform: np.ndarray | None,
@@ -119,8 +123,8 @@ def draw_incidents(lab: np.ndarray, defected: np.ndarray, uniform: np.ndarray | 
     if terms.all_pay:
         lab_cost = caused_by_lab * cost[:, None]
     elif terms.none_pay:
-        lab_cost = (count * (cost / n_labs))[:, None]
+        lab_cost = (count * terms.per_lab)[:, None]
     else:
         lab_cost = np.where(terms.defector_pays[:, None], caused_by_lab * cost[:, None],
-                            (count * (cost / n_labs))[:, None])
+                            (count * terms.per_lab)[:, None])
     return IncidentDraw(caused, caused * terms.share, lab_cost, caused_by_lab, count, count * cost)
