@@ -36,7 +36,6 @@ from coopsim.abm.strategies import Strategy, make_strategy
 from coopsim.abm.timeline import DrawPlan, Timeline
 from coopsim.policy.base import entry_amounts
 from coopsim.policy.incidents import IncidentDraw, draw_incidents
-from coopsim.theory.stage_game import DEFECT
 
 UNIFORMS_AHEAD = 1 << 20  # uniforms drawn ahead per batch (bounds memory, not results)
 # ... and per run: a block that stays in cache (fresh pages for a larger one cost more than the
@@ -203,8 +202,8 @@ class Engine:
         ``seen``: each entry's partner's action."""
         rules, n, size = self.rules, self.n_labs, self.size
         lab, partners, at = entries.lab, entries.partners, rules.at(entries)
-        kept = rules.true_flat[entries.cell + (2 * actions + seen)]
-        defected = actions == DEFECT
+        kept = rules.true_flat[entries.cell + (actions + actions + seen)]  # cell [lab, a, b]: 4*lab + 2a + b
+        defected = actions.astype(bool)  # actions are 0 (cooperate) or 1 (defect)
         fines, subsidies = np.zeros(size), np.zeros(size)
         if rules.audits:
             fined = 0

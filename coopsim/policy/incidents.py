@@ -127,4 +127,5 @@ def draw_incidents(lab: np.ndarray, defected: np.ndarray, uniform: np.ndarray | 
     else:
         lab_cost = np.where(terms.defector_pays[:, None], caused_by_lab * cost[:, None],
                             (count * terms.per_lab)[:, None])
-    return IncidentDraw(caused, caused * terms.share, lab_cost, caused_by_lab, count, count * cost)
+    return IncidentDraw(caused, caused.astype(float) * terms.share, lab_cost, caused_by_lab, count,
+                        count * cost)
