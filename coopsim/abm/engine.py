@@ -19,8 +19,16 @@ match entry, when a strategy decides at random), trembles (one per entry), audit
 entry each), transfers (one per entry each: sanctions, rewards, pledges, in their
 interventions' order), incidents (one per entry), sightings (one per entry), learning (three
 per lab of each imitation group: model, acceptance, adoption). Uniforms are drawn ahead for
-several rounds at a time; a Generator's uniforms are the same however the calls are split, so a
-member's results depend only on its scenario and seed, never on the batch it ran in.
+several rounds at a time (whole rounds, at most UNIFORMS_AHEAD_PER_RUN per member and
+UNIFORMS_AHEAD per batch); a Generator's uniforms are the same however the calls are split, so a
+member's results depend only on its scenario and seed, never on the batch it ran in or the size
+of the blocks (tests check both).
+
+Cost. At a batch of one (the Mesa model) a round costs a few dozen numpy calls on arrays of a
+few dozen numbers, each dominated by its fixed overhead, so the round avoids calls rather than
+work: what depends only on the rules (per-run columns, incident terms) is computed when the
+rules change (:mod:`coopsim.abm.rules`), per-entry gathers of them once per rules and entries
+(fixed matchings keep their entries), and the groups' decisions are picked in one gather.
 """
 
 from __future__ import annotations

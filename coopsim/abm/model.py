@@ -20,7 +20,8 @@ N labs play ``dynamics.rounds`` rounds of the scenario's stage game. One round
    max(dynamics.observability, any active transparency level) and updates its memory
    (:class:`~coopsim.abm.agents.PairMemory`); then strategies learn.
 6. **Records.** Model-level and lab-level results are set as attributes and collected by the
-   DataCollector (one record per round, round = ``steps - 1``, 0-based like intervention windows).
+   DataCollector (one record per round, round = ``steps - 1``, 0-based like intervention windows;
+   :class:`LabDataCollector`, Mesa's own with a collect that reads the lab lists at once).
 
 The round itself is :class:`coopsim.abm.engine.Engine`'s, written for a batch of runs: this Mesa
 model drives it with a batch of one, so the user-facing model, ``coopsim run``'s replicates,
