@@ -98,7 +98,7 @@ indexed by ``pair = (b * N + i) * N + j`` (1-d fancy indexing is several times f
         partner) index, each appearing at most once per call."""
         defected = action == DEFECT
         alpha = self._alpha[pair] + ~defected
-        strength = self._strength[pair] + 1
+        strength = self._strength[pair] + 1.0
         self._alpha[pair] = alpha
         self._strength[pair] = strength
         self._belief[pair] = alpha / strength

@@ -290,34 +290,42 @@ class Imitation(Strategy):
 
     def __init__(self, specs, labs, engine):
         super().__init__(specs, labs, engine)
+        # here, so that validating a scenario needs neither scipy nor networkx
+        from coopsim.abm import network_engine
+        from coopsim.abm.rules import per_run
+
         self.learning_draws = 3 * labs.size
-        self.beta = self.parameter("selection_intensity")
+        self.beta = per_run(self.parameter("selection_intensity")[:, 0])
         self.action = np.zeros((engine.size, engine.n_labs), dtype=np.int8)
         starts = engine.initial_uniforms(labs.size) >= self.parameter("initial_cooperation")
         self.action[:, labs] = starts
-        # here, so that validating a scenario needs neither scipy nor networkx
-        from coopsim.abm import network_engine
-
         self.rule = network_engine
         self.offset = np.arange(engine.size)[:, None] * engine.n_labs  # run b's labs start at b*N
+        self.own = (self.offset + labs).ravel()  # its labs in the flattened (B, N) arrays
         self.accumulated = engine.network is not None and engine.network.accumulated
 
     def decide(self, entries, engine, uniform):
         return self.action.ravel()[entries.lab]
 
     def learn(self, entries, mine, outcome, engine):
-        rule, labs = self.rule, self.labs
-        draws = engine.uniforms(3 * labs.size).reshape(engine.size, 3, labs.size)
+        rule, labs, size = self.rule, self.labs, engine.size
+        draws = engine.uniforms(3 * labs.size).reshape(size, 3, labs.size)
         pick, accept, adopt = draws[:, 0], draws[:, 1], draws[:, 2]
-        chosen_flat = rule.choose_models(labs, pick, engine.n_labs, engine.network) + self.offset
+        chosen_flat = rule.choose_models(labs, pick, engine.n_labs, engine.network)
+        if size > 1:
+            chosen_flat = chosen_flat + self.offset
 
         def of_chosen(values):
             return values.ravel()[chosen_flat]
 
+        def of_own(values):
+            return values.ravel()[self.own].reshape(size, labs.size)
+
         compared = rule.compared_payoff(outcome.payoff, outcome.matches, self.accumulated)
-        copy = rule.fermi_accepts(accept, self.beta, of_chosen(compared) - compared[:, labs])
+        copy = rule.fermi_accepts(accept, self.beta, of_chosen(compared) - of_own(compared))
         if engine.matching.sitting_out:  # a lab that, or whose model, sat out keeps its action
             played = outcome.matches > 0
-            copy &= played[:, labs] & of_chosen(played)
+            copy &= of_own(played) & of_chosen(played)
         copied = adopt >= of_chosen(outcome.cooperation)
-        self.action[:, labs] = np.where(copy, copied, self.action[:, labs])
+        action = self.action.reshape(-1)  # a view: the array is contiguous
+        action[self.own] = np.where(copy, copied, of_own(action)).ravel()
