@@ -34,6 +34,7 @@ rules change (:mod:`coopsim.abm.rules`), per-entry gathers of them once per rule
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -59,24 +60,30 @@ def start_stream(seed) -> np.random.Generator:
     return rng
 
 
-@dataclass(slots=True)
+@dataclass
 class RoundOutcome:
     """One round of every member: per-entry arrays (B, E), per-lab arrays (B, N), per-member (B,).
 
-    actions: executed actions per entry, ``defected`` the same as booleans; reward: per entry,
-    stage payoff + subsidy - fine + transfers - the entry's own incident share; payoff: per lab,
-    the same summed over its entries, minus all incident costs it bears; cooperation: per lab,
-    share of its matches in which it cooperated (NaN if it sat out)."""
+    actions: executed actions per entry, ``defected`` the same as booleans; kept: per entry,
+    stage payoff + subsidy - fine + transfers; :attr:`reward` the same minus the entry's own
+    incident share; payoff: per lab, ``kept`` summed over its entries, minus all incident costs
+    it bears; cooperation: per lab, share of its matches in which it cooperated (NaN if it sat
+    out)."""
 
     actions: np.ndarray
     defected: np.ndarray
-    reward: np.ndarray
+    kept: np.ndarray
     payoff: np.ndarray
     matches: np.ndarray
     cooperation: np.ndarray
     incidents: IncidentDraw
     fines: np.ndarray
     subsidies: np.ndarray
+
+    @cached_property
+    def reward(self) -> np.ndarray:
+        """Per entry: what the entry's action earned its lab (computed when a strategy asks)."""
+        return self.kept - self.incidents.entry_cost
 
 
 def strategy_groups(scenario) -> tuple[list, np.ndarray]:
@@ -216,10 +223,10 @@ class Engine:
         if rules.audits:
             fined = 0
             for detection, fine in zip(rules.detection_columns, at.fines):
-                fined = fined + fine * (defected & (self.uniforms(lab.shape[1]) < detection))
+                fined = fined + fine * (defected & (self.uniforms(lab.shape[1]) < detection)).astype(float)
             kept, fines = kept - fined, np.add.reduce(fined, axis=1)
         if rules.any_subsidy:
-            paid = at.subsidy * ~defected
+            paid = at.subsidy * (~defected).astype(float)
             kept, subsidies = kept + paid, np.add.reduce(paid, axis=1)
         for transfer in rules.transfers:
             if transfer.drawn:
@@ -245,7 +252,7 @@ class Engine:
         return RoundOutcome(
             actions=actions,
             defected=defected,
-            reward=kept - incidents.entry_cost,
+            kept=kept,
             payoff=payoff - incidents.lab_cost,
             matches=matching.played,
             cooperation=cooperation,

@@ -56,7 +56,7 @@ def external_cost_per_defection(incidents: IncidentSpec, n_labs: int, defector_p
     return incidents.probability * incidents.cost / n_labs
 
 
-@dataclass(slots=True)
+@dataclass
 class IncidentDraw:
     """The incidents of one round, for a batch of B runs (arrays (B, E) per match entry, (B, N)
     per lab, (B,) per run).
@@ -69,11 +69,16 @@ class IncidentDraw:
     ``total_cost`` = ``count`` x C is the welfare they destroyed."""
 
     caused: np.ndarray
-    entry_cost: np.ndarray
+    share: np.ndarray | float
     lab_cost: np.ndarray
     caused_by_lab: np.ndarray
     count: np.ndarray
     total_cost: np.ndarray
+
+    @property
+    def entry_cost(self) -> np.ndarray:
+        """Per entry, what its lab pays for the incident it caused (``share`` per run: C or C/N)."""
+        return self.caused.astype(float) * self.share
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ def draw_incidents(lab: np.ndarray, defected: np.ndarray, uniform: np.ndarray | 
     size, n_labs = lab.shape[0], terms.n_labs
     if uniform is None:
         zero = np.zeros((size, n_labs))
-        return IncidentDraw(np.zeros(lab.shape, dtype=bool), np.zeros(lab.shape), zero,
+        return IncidentDraw(np.zeros(lab.shape, dtype=bool), 0.0, zero,
                             np.zeros((size, n_labs), dtype=np.int64), np.zeros(size, dtype=np.int64),
                             np.zeros(size))
     cost = terms.cost
@@ -127,5 +132,4 @@ def draw_incidents(lab: np.ndarray, defected: np.ndarray, uniform: np.ndarray | 
     else:
         lab_cost = np.where(terms.defector_pays[:, None], caused_by_lab * cost[:, None],
                             (count * terms.per_lab)[:, None])
-    return IncidentDraw(caused, caused.astype(float) * terms.share, lab_cost, caused_by_lab, count,
-                        count * cost)
+    return IncidentDraw(caused, terms.share, lab_cost, caused_by_lab, count, count * cost)
