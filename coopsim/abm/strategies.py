@@ -248,7 +248,7 @@ class Reinforcement(Strategy):
         key = self._keys + outcome.actions[mine]  # Q-table index (b*N + lab)*2 + action
         totals = np.bincount(key, weights=outcome.reward[mine], minlength=size)
         counts = np.bincount(key, minlength=size)
-        played = np.flatnonzero(counts)
+        played = counts.nonzero()[0]
         q = self.q.reshape(-1)
         q[played] += self.rate[played] * (totals[played] / counts[played] - q[played])
 
