@@ -67,8 +67,8 @@ class EntryRules:
 class BatchRules:
     """The stacked rules of the engine's current round (rebuilt only when a member's change).
     Besides the stacked values it keeps what a round derives from them alone: the
-    observability as a column and whether any or every member observes, the audits' detection
-    probabilities as columns, the incident terms, and the per-entry gathers (:meth:`at`)."""
+    observability per run (:func:`per_run`) and whether any member observes, the audits'
+    detection probabilities per run, the incident terms, and the per-entry gathers (:meth:`at`)."""
 
     def __init__(self, engine):
         self.engine = engine
@@ -117,7 +117,8 @@ class BatchRules:
         self.observability_column = per_run(self.observability)
         self.any_observed = bool((self.observability > 0).any())
         self.defector_pays = np.array([r.defector_pays for r in rules])[members]
-        self.incidents = IncidentTerms.of(self.incident_odds, self.incident_cost, self.defector_pays, n, per_run)
+        self.incidents = IncidentTerms.of(self.incident_odds, self.incident_cost, self.defector_pays, n,
+                                          per_run)
         self.public_cost = np.array([float(r.public_cost) for r in rules])[members]
         self.audits = [
             (np.array([r.audits[k][0] for r in rules], dtype=float)[members],

@@ -229,7 +229,7 @@ class Reinforcement(Strategy):
         table = np.stack([t.initial_decision_payoffs for t in engine.distinct])[engine.member_timeline]
         trust = engine.trust[:, :, None]
         self.q = trust * table[:, :, :, COOPERATE] + (1 - trust) * table[:, :, :, DEFECT]  # (B, N, 2)
-        from coopsim.abm.rules import per_run
+        from coopsim.abm.rules import per_run  # here: the scenario language needs no numpy
 
         self.epsilon = per_run(self.parameter("exploration")[:, 0])
         self.half_epsilon = self.epsilon / 2

@@ -84,9 +84,10 @@ class IncidentDraw:
 @dataclass(frozen=True)
 class IncidentTerms:
     """A round's incident rules for B runs, as the draw uses them: ``probability`` q and
-    ``cost`` C per run (B,), ``defector_pays`` (B,), and derived once per set of rules: q as a
-    column, what the lab that caused an incident pays for it (C or C/N) as a column, and
-    C/N, and whether all runs, or none, charge the defector."""
+    ``cost`` C per run (B,), ``defector_pays`` (B,), and derived once per set of rules: ``odds``
+    (q) and ``share`` (what the lab that caused an incident pays for it, C or C/N) shaped to
+    broadcast against (B, E) arrays, ``per_lab`` C/N (B,), and whether all runs (``all_pay``) or
+    none (``none_pay``) charge the defector."""
 
     probability: np.ndarray
     cost: np.ndarray
