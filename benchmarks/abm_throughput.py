@@ -2,7 +2,9 @@
 
 Both run in this process on the same Mesa version. The minimal model's agents do a trivial step
 (one random draw) via ``AgentSet.shuffle_do`` and it has a comparable DataCollector (the same
-number of model and agent reporters, read as attributes). ratio = the lab model's time per
+number of model and agent reporters, read as attributes; Mesa's own, as a minimal model would
+use, while the lab model's is ``LabDataCollector``, Mesa's with a collect specialised to its
+reporters, which gives the same tables). ratio = the lab model's time per
 lab-round / the minimal model's. Aim: ratio <= 2. Each case runs twice: all labs on one
 strategy, and the labs taking all seven strategies in turn (seven vectorised groups per round,
 the worst case for small N). A third column runs the same scenario's replicates through the

@@ -127,6 +127,31 @@ def test_results_do_not_depend_on_how_runs_are_grouped():
     assert not np.array_equal(together[0].model["welfare"], together[3].model["welfare"])
 
 
+@pytest.mark.parametrize("matching", ["random_pairs", "round_robin"])
+def test_results_do_not_depend_on_how_far_ahead_uniforms_are_drawn(monkeypatch, matching):
+    # blocks of one round's uniforms, and the whole run's at once, against the default blocks:
+    # a generator's uniforms are the same however the draws are split
+    import coopsim.abm.engine as engine
+
+    scenario = busy_scenario("peer_punishment", matching=matching)
+    seeds = [np.random.SeedSequence([4, r]) for r in range(3)]
+
+    def tables():
+        alone = simulate_one(scenario, "v", 0, seeds[0])
+        batched = run_batch([scenario] * 3, seeds)
+        return alone, [records_tables(scenario, "v", r, record) for r, record in enumerate(batched)]
+
+    default_alone, default_batched = tables()
+    for per_run in (1, 1 << 20):
+        monkeypatch.setattr(engine, "UNIFORMS_AHEAD_PER_RUN", per_run)
+        alone, batched = tables()
+        pd.testing.assert_frame_equal(alone.labs, default_alone.labs, check_exact=True)
+        for ours, theirs in zip(batched, default_batched):
+            pd.testing.assert_frame_equal(ours.rounds, theirs.rounds, check_exact=True)
+            pd.testing.assert_frame_equal(ours.labs, theirs.labs, check_exact=True)
+    pd.testing.assert_frame_equal(alone.rounds, batched[0].rounds, check_exact=True)
+
+
 def _measures(runs, fraction: float) -> dict[str, np.ndarray]:
     tail = long_run_rounds(ROUNDS, fraction)
     return {

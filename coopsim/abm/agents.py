@@ -91,16 +91,19 @@ indexed by ``pair = (b * N + i) * N + j`` (1-d fancy indexing is several times f
         self._belief = self.belief.ravel()
         self._last_seen = self.last_seen.ravel()
         self._seen_defection = self.seen_defection.ravel()
+        self._diagonal = self.belief.diagonal(axis1=1, axis2=2)  # a view: follows the updates
 
     def observe(self, pair: np.ndarray, action: np.ndarray) -> None:
         """For each k, a lab sees its partner play action[k]; pair[k] is the flat (run, lab,
         partner) index, each appearing at most once per call."""
         defected = action == DEFECT
-        self._alpha[pair] += ~defected
-        self._strength[pair] += 1
-        self._belief[pair] = self._alpha[pair] / self._strength[pair]
+        alpha = self._alpha[pair] + ~defected
+        strength = self._strength[pair] + 1.0
+        self._alpha[pair] = alpha
+        self._strength[pair] = strength
+        self._belief[pair] = alpha / strength
         self._last_seen[pair] = action
-        self._seen_defection[pair] |= defected
+        self._seen_defection[pair[defected]] = True
 
     def belief_of(self, pair: np.ndarray) -> np.ndarray:
         """Belief that the partner cooperates, for flat indices."""
@@ -118,5 +121,4 @@ indexed by ``pair = (b * N + i) * N + j`` (1-d fancy indexing is several times f
         """(runs, labs): each lab's belief averaged over all other labs (its own diagonal entry
         excluded)."""
         n = self.belief.shape[1]
-        diagonal = np.diagonal(self.belief, axis1=1, axis2=2)
-        return (self.belief.sum(axis=2) - diagonal) / (n - 1)
+        return (np.add.reduce(self.belief, axis=2) - self._diagonal) / (n - 1)

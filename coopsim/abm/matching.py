@@ -13,7 +13,7 @@ their partners in the same order, so entry k's partner entry is ``partner[k]`` i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -24,7 +24,8 @@ class Entries:
     """A round's entries (arrays (B, E)): labs ``me`` and partners ``other``; ``lab`` and
     ``pair`` index the flattened (B, N) and (B, N, N) arrays (``b*N + me``,
     ``(b*N + me)*N + other``), ``cell`` the flattened (B, N, 2, 2) payoff tables; ``group`` is
-    the strategy group of the entry's lab."""
+    the strategy group of the entry's lab. Values derived from them are computed once per
+    entries object (fixed matchings reuse theirs every round)."""
 
     me: np.ndarray
     other: np.ndarray
@@ -33,17 +34,31 @@ class Entries:
     cell: np.ndarray
     group: np.ndarray
     partner: np.ndarray
-    n_groups: int
+    _masks: dict = field(default_factory=dict, repr=False)
 
     def partners(self, values: np.ndarray) -> np.ndarray:
-        """For each entry, the value of its partner's entry in the same match."""
-        return values[:, self.partner]
+        """For each entry, the value of its partner's entry in the same match (``values``:
+        (B, E))."""
+        return values.ravel()[self.flat_partner]
 
     @cached_property
-    def masks(self) -> list[np.ndarray]:
-        """For each strategy group, which entries are its labs' (kept: fixed matchings reuse
-        their entries every round)."""
-        return [self.group == g for g in range(self.n_groups)]
+    def flat_partner(self) -> np.ndarray:
+        """Each entry's partner entry in the flattened (B, E) arrays: ``b * E + partner[k]``
+        (a 1-d gather is several times faster than indexing the second axis)."""
+        runs, size = self.lab.shape
+        return np.arange(runs)[:, None] * size + self.partner
+
+    def mask(self, group: int) -> np.ndarray:
+        """Which entries are the labs' of strategy group ``group``."""
+        if group not in self._masks:
+            self._masks[group] = self.group == group
+        return self._masks[group]
+
+    @cached_property
+    def choice(self) -> np.ndarray:
+        """Where each entry's action lies among the groups' decisions stacked (G, B, E) and
+        flattened: ``group * B * E + b * E + k``."""
+        return self.group * self.group.size + np.arange(self.group.size).reshape(self.group.shape)
 
 
 def entries_of(first: np.ndarray, second: np.ndarray, n_labs: int, strategy_of_lab: np.ndarray) -> Entries:
@@ -52,13 +67,13 @@ def entries_of(first: np.ndarray, second: np.ndarray, n_labs: int, strategy_of_l
     lab = np.arange(me.shape[0])[:, None] * n_labs + me
     half = first.shape[1]
     partner = (np.arange(2 * half) + half) % max(2 * half, 1)
-    return Entries(me, other, lab, lab * n_labs + other, lab * 4, strategy_of_lab[me], partner,
-                   int(strategy_of_lab.max()) + 1)
+    return Entries(me, other, lab, lab * n_labs + other, lab * 4, strategy_of_lab[me], partner)
 
 
 class Matching:
     """The matches of each round for B members: ``entries`` per member, ``draws`` uniforms per
-    round, ``played`` (B, N) matches per lab in the last round drawn."""
+    round, ``played`` (B, N) matches per lab in the last round drawn, ``divisor`` the same at
+    least 1 (to average over a lab's matches)."""
 
     def __init__(self, n_labs: int, size: int, strategy_of_lab: np.ndarray,
                  fixed: tuple[np.ndarray, np.ndarray] | None):
@@ -71,10 +86,14 @@ class Matching:
         else:
             self._fixed = None
             self.draws, self.entries = n_labs, 2 * (n_labs // 2)
+            if n_labs % 2 == 0:  # every lab plays one match every round
+                self.played = self.divisor = np.ones((size, n_labs), dtype=np.intp)
+                self.sitting_out = False
 
     def _set_played(self, entries: Entries) -> None:
         n = self.n_labs
         self.played = np.bincount(entries.lab.ravel(), minlength=self.size * n).reshape(self.size, n)
+        self.divisor = np.maximum(self.played, 1)
         self.sitting_out = bool((self.played == 0).any())
 
     def draw(self, engine) -> Entries:
@@ -86,8 +105,6 @@ class Matching:
         entries = entries_of(order[:, 0:paired:2], order[:, 1:paired:2], self.n_labs, self.strategy_of_lab)
         if self.n_labs % 2:
             self._set_played(entries)
-        else:
-            self.played, self.sitting_out = np.ones((self.size, self.n_labs), dtype=np.intp), False
         return entries
 
 

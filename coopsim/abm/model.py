@@ -20,7 +20,8 @@ N labs play ``dynamics.rounds`` rounds of the scenario's stage game. One round
    max(dynamics.observability, any active transparency level) and updates its memory
    (:class:`~coopsim.abm.agents.PairMemory`); then strategies learn.
 6. **Records.** Model-level and lab-level results are set as attributes and collected by the
-   DataCollector (one record per round, round = ``steps - 1``, 0-based like intervention windows).
+   DataCollector (one record per round, round = ``steps - 1``, 0-based like intervention windows;
+   :class:`LabDataCollector`, Mesa's own with a collect that reads the lab lists at once).
 
 The round itself is :class:`coopsim.abm.engine.Engine`'s, written for a batch of runs: this Mesa
 model drives it with a batch of one, so the user-facing model, ``coopsim run``'s replicates,
@@ -31,6 +32,8 @@ stream depends on the scenario and seed alone.
 """
 
 from __future__ import annotations
+
+from itertools import repeat
 
 import mesa
 import numpy as np
@@ -62,11 +65,12 @@ def round_records(engine: Engine, outcome: RoundOutcome) -> tuple[dict, dict]:
     arrays, agent reporters as (B, N) arrays (see :class:`LabModel`)."""
     rules, n = engine.rules, engine.n_labs
     trust = engine.memory.mean_belief()
-    lab_payoffs = outcome.payoff.sum(axis=1)
+    lab_payoffs = np.add.reduce(outcome.payoff, axis=1)
     fines, subsidies = outcome.fines, outcome.subsidies
+    defections = np.add.reduce(outcome.defected, axis=1, dtype=np.intp)
     model = {
-        "cooperation_rate": 1 - np.count_nonzero(outcome.actions, axis=1) / outcome.actions.shape[1],
-        "mean_trust": trust.sum(axis=1) / n,
+        "cooperation_rate": 1 - defections / outcome.defected.shape[1],
+        "mean_trust": np.add.reduce(trust, axis=1) / n,
         "incidents": outcome.incidents.count,
         "welfare": lab_payoffs + fines - subsidies - rules.public_cost,
         "lab_payoffs": lab_payoffs,
@@ -81,9 +85,41 @@ def round_records(engine: Engine, outcome: RoundOutcome) -> tuple[dict, dict]:
         "matches": outcome.matches,
         "payoff": outcome.payoff,
         "trust": trust,
-        "incidents_caused": outcome.incidents.caused_by_lab.astype(np.int64),
+        "incidents_caused": outcome.incidents.caused_by_lab,
     }
     return model, labs
+
+
+class LabDataCollector(mesa.DataCollector):
+    """Mesa's DataCollector with :class:`LabModel`'s reporters (model attributes
+    MODEL_REPORTERS, agent attributes AGENT_REPORTERS), whose :meth:`collect` reads a round's
+    values straight from the model's lists instead of calling a reporter per agent and value.
+
+    It stores exactly what Mesa's own ``collect`` would (one list per model variable; per step
+    one (step, agent id, reporters...) tuple per agent, in the AgentSet's order, which is the
+    labs' order), so ``get_model_vars_dataframe`` and ``get_agent_vars_dataframe`` are Mesa's
+    and give the same tables (a test checks them against a plain DataCollector). The values are
+    Python numbers, which Mesa's deepcopy would return unchanged."""
+
+    def __init__(self, model: LabModel):
+        super().__init__(
+            model_reporters={name: name for name in MODEL_REPORTERS},
+            agent_reporters={name: name for name in AGENT_REPORTERS},
+        )
+        agents = list(model.agents)
+        if [agent.index for agent in agents] != list(range(len(agents))):  # pragma: no cover - guard
+            raise RuntimeError("the lab agents are not in the order of the model's lists")
+        self._agent_ids = [agent.unique_id for agent in agents]
+        self._columns = [self.model_vars[name] for name in MODEL_REPORTERS]
+
+    def collect(self, model: LabModel) -> None:
+        """Record the model's reporters of its latest step (see the class docstring)."""
+        for column, name in zip(self._columns, MODEL_REPORTERS):
+            column.append(getattr(model, name))
+        steps = model.steps
+        self._agent_records[steps] = list(zip(
+            repeat(steps), self._agent_ids, model.lab_cooperation, model.lab_matches,
+            model.lab_payoff, model.lab_trust, model.lab_incidents))
 
 
 class LabModel(mesa.Model):
@@ -117,10 +153,7 @@ class LabModel(mesa.Model):
         self.engine = Engine([self.timeline], [self.rng], self.network, scenario.dynamics.rounds)
         for index, lab in enumerate(labs):
             LabAgent(self, index, lab)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: name for name in MODEL_REPORTERS},
-            agent_reporters={name: name for name in AGENT_REPORTERS},
-        )
+        self.datacollector = LabDataCollector(self)
 
     @property
     def rules(self):
@@ -161,7 +194,7 @@ class LabModel(mesa.Model):
         """Play one round (see the module docstring for the order of events)."""
         model, labs = round_records(self.engine, self.engine.step())
         for name, values in model.items():
-            setattr(self, name, values[0].item())
+            setattr(self, name, values.item())
         self.lab_cooperation = labs["cooperation"][0].tolist()
         self.lab_matches = labs["matches"][0].tolist()
         self.lab_payoff = labs["payoff"][0].tolist()

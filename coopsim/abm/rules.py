@@ -9,10 +9,19 @@ transfers, in the same order; their amounts and chances may differ.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from coopsim.abm.timeline import DrawPlan
+from coopsim.policy.incidents import IncidentTerms
+
+
+def per_run(values: np.ndarray):
+    """Per-run values (B,) shaped to broadcast against (B, ...) arrays: a (B, 1) column, or at a
+    batch of one the value itself (a numpy scalar: the same results, without the cost of
+    broadcasting, which exceeds that of the operation on a few dozen numbers)."""
+    return values[0] if values.shape[0] == 1 else values[:, None]
 
 
 @dataclass(frozen=True)
@@ -29,8 +38,37 @@ class BatchTransfer:
     public: bool
 
 
+class EntryRules:
+    """Per-lab rules of one stack gathered per match entry, (B, E), each computed when first
+    read and kept while neither the rules nor the entries change (fixed matchings: until the
+    rules change)."""
+
+    def __init__(self, rules: BatchRules, entries):
+        self.rules, self.entries = rules, entries
+
+    @cached_property
+    def if_cooperated(self) -> np.ndarray:
+        return self.rules.if_cooperated.ravel()[self.entries.lab]
+
+    @cached_property
+    def if_defected(self) -> np.ndarray:
+        return self.rules.if_defected.ravel()[self.entries.lab]
+
+    @cached_property
+    def fines(self) -> list[np.ndarray]:
+        """Each audit's fine."""
+        return [fine.ravel()[self.entries.lab] for _, fine in self.rules.audits]
+
+    @cached_property
+    def subsidy(self) -> np.ndarray:
+        return self.rules.subsidy.ravel()[self.entries.lab]
+
+
 class BatchRules:
-    """The stacked rules of the engine's current round (rebuilt only when a member's change)."""
+    """The stacked rules of the engine's current round (rebuilt only when a member's change).
+    Besides the stacked values it keeps what a round derives from them alone: the
+    observability per run (:func:`per_run`) and whether any member observes, the audits'
+    detection probabilities per run, the incident terms, and the per-entry gathers (:meth:`at`)."""
 
     def __init__(self, engine):
         self.engine = engine
@@ -40,6 +78,13 @@ class BatchRules:
         dynamics = engine.dynamics
         self.incident_odds = np.array([d.incidents.probability for d in dynamics])
         self.incident_cost = np.array([d.incidents.cost for d in dynamics])
+        self._at: EntryRules | None = None
+
+    def at(self, entries) -> EntryRules:
+        """The per-lab rules gathered for ``entries`` (see :class:`EntryRules`)."""
+        if self._at is None or self._at.entries is not entries:
+            self._at = EntryRules(self, entries)
+        return self._at
 
     def update(self, round_index: int) -> None:
         """Let every member's timeline reach ``round_index`` and restack what changed."""
@@ -65,16 +110,22 @@ class BatchRules:
                              for v in values])[members]
 
         self.true = stack([r.true for r in rules], (n, 2, 2))
+        self.true_flat = self.true.ravel()
         self.if_cooperated = stack([g[0] for g in gains], (n,))
         self.if_defected = stack([g[1] for g in gains], (n,))
         self.observability = np.array([r.observability for r in rules], dtype=float)[members]
+        self.observability_column = per_run(self.observability)
+        self.any_observed = bool((self.observability > 0).any())
         self.defector_pays = np.array([r.defector_pays for r in rules])[members]
+        self.incidents = IncidentTerms.of(self.incident_odds, self.incident_cost, self.defector_pays, n,
+                                          per_run)
         self.public_cost = np.array([float(r.public_cost) for r in rules])[members]
         self.audits = [
             (np.array([r.audits[k][0] for r in rules], dtype=float)[members],
              stack([r.audits[k][1] for r in rules], (n,)))
             for k in range(len(rules[0].audits))
         ]
+        self.detection_columns = [per_run(detection) for detection, _ in self.audits]
         self.subsidy = stack([r.subsidy for r in rules], (n,))
         self.any_subsidy = bool(self.subsidy.any())
         self.transfers = []
@@ -89,3 +140,4 @@ class BatchRules:
                 chance=chance[members], certain=((chance >= 1) & ~zero)[members],
                 drawn=drawn, public=first.public,
             ))
+        self._at = None

@@ -94,7 +94,9 @@ def make_strategy(specs: list, labs: np.ndarray, engine: Engine) -> Strategy:
 
 
 def _constant(action: int, shape) -> np.ndarray:
-    return np.full(shape, action, dtype=np.int8)
+    constant = np.empty(shape, dtype=np.int8)
+    constant.fill(action)
+    return constant
 
 
 @register("always_cooperate")
@@ -140,7 +142,7 @@ class TitForTat(Strategy):
     colour = "#0072B2"
 
     def decide(self, entries, engine, uniform):
-        return (engine.memory.last_seen_of(entries.pair) == DEFECT).astype(np.int8)
+        return (engine.memory.last_seen_of(entries.pair) == DEFECT).view(np.int8)
 
 
 @register("grim_trigger")
@@ -155,7 +157,7 @@ class GrimTrigger(Strategy):
     colour = "#56B4E9"
 
     def decide(self, entries, engine, uniform):
-        return engine.memory.seen_defection_of(entries.pair).astype(np.int8)
+        return engine.memory.seen_defection_of(entries.pair).view(np.int8)
 
 
 @register("trust_best_response")
@@ -188,10 +190,9 @@ class TrustBestResponse(Strategy):
         return self.parameter("prior_strength")
 
     def decide(self, entries, engine, uniform):
-        rules = engine.rules
+        at = engine.rules.at(entries)
         belief = engine.memory.belief_of(entries.pair)
-        if_cooperated, if_defected = rules.if_cooperated.ravel()[entries.lab], rules.if_defected.ravel()[entries.lab]
-        return best_response_action(belief * if_cooperated + (1 - belief) * if_defected)
+        return best_response_action(belief * at.if_cooperated + (1 - belief) * at.if_defected)
 
 
 @register("reinforcement")
@@ -228,20 +229,26 @@ class Reinforcement(Strategy):
         table = np.stack([t.initial_decision_payoffs for t in engine.distinct])[engine.member_timeline]
         trust = engine.trust[:, :, None]
         self.q = trust * table[:, :, :, COOPERATE] + (1 - trust) * table[:, :, :, DEFECT]  # (B, N, 2)
-        self.epsilon = self.parameter("exploration")
+        from coopsim.abm.rules import per_run  # here: the scenario language needs no numpy
+
+        self.epsilon = per_run(self.parameter("exploration")[:, 0])
+        self.half_epsilon = self.epsilon / 2
         self.rate = np.repeat(self.parameter("learning_rate"), 2 * engine.n_labs, axis=1).ravel()
+        self._entries, self._keys = None, None
 
     def decide(self, entries, engine, uniform):
         greedy = (self.q[:, :, DEFECT] > self.q[:, :, COOPERATE]).ravel()[entries.lab]
-        explored = uniform >= self.epsilon / 2  # uniform action: defect iff draw in [eps/2, eps)
-        return np.where(uniform < self.epsilon, explored, greedy).astype(np.int8)
+        explored = uniform >= self.half_epsilon  # uniform action: defect iff draw in [eps/2, eps)
+        return np.where(uniform < self.epsilon, explored, greedy).view(np.int8)
 
     def learn(self, entries, mine, outcome, engine):
         size = self.q.size
-        key = (entries.lab * 2 + outcome.actions)[mine]
+        if self._entries is not entries:  # fixed matchings keep their entries
+            self._entries, self._keys = entries, (entries.lab * 2)[mine]
+        key = self._keys + outcome.actions[mine]  # Q-table index (b*N + lab)*2 + action
         totals = np.bincount(key, weights=outcome.reward[mine], minlength=size)
         counts = np.bincount(key, minlength=size)
-        played = counts > 0
+        played = counts.nonzero()[0]
         q = self.q.reshape(-1)
         q[played] += self.rate[played] * (totals[played] / counts[played] - q[played])
 
@@ -283,32 +290,42 @@ class Imitation(Strategy):
 
     def __init__(self, specs, labs, engine):
         super().__init__(specs, labs, engine)
+        # here, so that validating a scenario needs neither scipy nor networkx
+        from coopsim.abm import network_engine
+        from coopsim.abm.rules import per_run
+
         self.learning_draws = 3 * labs.size
-        self.beta = self.parameter("selection_intensity")
+        self.beta = per_run(self.parameter("selection_intensity")[:, 0])
         self.action = np.zeros((engine.size, engine.n_labs), dtype=np.int8)
         starts = engine.initial_uniforms(labs.size) >= self.parameter("initial_cooperation")
         self.action[:, labs] = starts
+        self.rule = network_engine
+        self.offset = np.arange(engine.size)[:, None] * engine.n_labs  # run b's labs start at b*N
+        self.own = (self.offset + labs).ravel()  # its labs in the flattened (B, N) arrays
+        self.accumulated = engine.network is not None and engine.network.accumulated
 
     def decide(self, entries, engine, uniform):
         return self.action.ravel()[entries.lab]
 
     def learn(self, entries, mine, outcome, engine):
-        # here, so that validating a scenario needs neither scipy nor networkx
-        from coopsim.abm.network_engine import choose_models, compared_payoff, fermi_accepts
-
-        labs = self.labs
-        draws = engine.uniforms(3 * labs.size).reshape(engine.size, 3, labs.size)
+        rule, labs, size = self.rule, self.labs, engine.size
+        draws = engine.uniforms(3 * labs.size).reshape(size, 3, labs.size)
         pick, accept, adopt = draws[:, 0], draws[:, 1], draws[:, 2]
-        chosen = choose_models(labs, pick, engine.n_labs, engine.network)
-        chosen_flat = chosen + np.arange(engine.size)[:, None] * engine.n_labs
+        chosen_flat = rule.choose_models(labs, pick, engine.n_labs, engine.network)
+        if size > 1:
+            chosen_flat = chosen_flat + self.offset
 
         def of_chosen(values):
             return values.ravel()[chosen_flat]
 
-        played = outcome.matches > 0
-        accumulated = engine.network is not None and engine.network.accumulated
-        compared = compared_payoff(outcome.payoff, outcome.matches, accumulated)
-        accepts = fermi_accepts(accept, self.beta, of_chosen(compared) - compared[:, labs])
-        copy = played[:, labs] & of_chosen(played) & accepts
+        def of_own(values):
+            return values.ravel()[self.own].reshape(size, labs.size)
+
+        compared = rule.compared_payoff(outcome.payoff, outcome.matches, self.accumulated)
+        copy = rule.fermi_accepts(accept, self.beta, of_chosen(compared) - of_own(compared))
+        if engine.matching.sitting_out:  # a lab that, or whose model, sat out keeps its action
+            played = outcome.matches > 0
+            copy &= of_own(played) & of_chosen(played)
         copied = adopt >= of_chosen(outcome.cooperation)
-        self.action[:, labs] = np.where(copy, copied, self.action[:, labs])
+        action = self.action.reshape(-1)  # a view: the array is contiguous
+        action[self.own] = np.where(copy, copied, of_own(action)).ravel()

@@ -56,7 +56,7 @@ def external_cost_per_defection(incidents: IncidentSpec, n_labs: int, defector_p
     return incidents.probability * incidents.cost / n_labs
 
 
-@dataclass(slots=True)
+@dataclass
 class IncidentDraw:
     """The incidents of one round, for a batch of B runs (arrays (B, E) per match entry, (B, N)
     per lab, (B,) per run).
@@ -64,42 +64,73 @@ class IncidentDraw:
     ``caused`` marks the match entries (one per lab per match) whose defection caused an
     incident; ``entry_cost`` is what that entry's lab pays for the incident it caused itself (C
     when the defector pays, C/N when costs are shared); ``lab_cost`` is each lab's total incident
-    bill for the round, including shares of incidents other labs caused; ``total_cost`` =
-    ``count`` x C is the welfare they destroyed."""
+    bill for the round, including shares of incidents other labs caused ((B, 1) when every lab of
+    a run pays the same); ``caused_by_lab`` counts (integers) the incidents each lab caused;
+    ``total_cost`` = ``count`` x C is the welfare they destroyed."""
 
     caused: np.ndarray
-    entry_cost: np.ndarray
+    share: np.ndarray | float
     lab_cost: np.ndarray
     caused_by_lab: np.ndarray
     count: np.ndarray
     total_cost: np.ndarray
 
+    @property
+    def entry_cost(self) -> np.ndarray:
+        """Per entry, what its lab pays for the incident it caused (``share`` per run: C or C/N)."""
+        return self.caused.astype(float) * self.share
 
-def draw_incidents(
-    lab: np.ndarray,
-    defected: np.ndarray,
-    uniform: np.ndarray | None,
-    probability: np.ndarray,
-    cost: np.ndarray,
-    n_labs: int,
-    defector_pays: np.ndarray,
-) -> IncidentDraw:
+
+@dataclass(frozen=True)
+class IncidentTerms:
+    """A round's incident rules for B runs, as the draw uses them: ``probability`` q and
+    ``cost`` C per run (B,), ``defector_pays`` (B,), and derived once per set of rules: ``odds``
+    (q) and ``share`` (what the lab that caused an incident pays for it, C or C/N) shaped to
+    broadcast against (B, E) arrays, ``per_lab`` C/N (B,), and whether all runs (``all_pay``) or
+    none (``none_pay``) charge the defector."""
+
+    probability: np.ndarray
+    cost: np.ndarray
+    defector_pays: np.ndarray
+    n_labs: int
+    odds: np.ndarray
+    share: np.ndarray
+    per_lab: np.ndarray
+    all_pay: bool
+    none_pay: bool
+
+    @staticmethod
+    def of(probability: np.ndarray, cost: np.ndarray, defector_pays: np.ndarray, n_labs: int,
+           column) -> IncidentTerms:
+        """The terms of per-run values (B,); ``column`` shapes a per-run value to broadcast
+        against (B, E) arrays."""
+        share = column(np.where(defector_pays, cost, cost / n_labs))
+        return IncidentTerms(probability, cost, defector_pays, n_labs, column(probability), share,
+                             cost / n_labs, bool(defector_pays.all()), not defector_pays.any())
+
+
+def draw_incidents(lab: np.ndarray, defected: np.ndarray, uniform: np.ndarray | None,
+                   terms: IncidentTerms) -> IncidentDraw:
     """One Bernoulli(q) trial per defecting entry, and the costs, for B runs at once.
 
     ``lab[b, k]`` is the flat lab index (b*N + lab) of entry k of run b, ``defected[b, k]``
     whether it defected, ``uniform`` one uniform per entry (None when no run can have an
-    incident: q = 0 draws nothing); ``probability``, ``cost`` and ``defector_pays`` are per run."""
-    size = lab.shape[0]
+    incident: q = 0 draws nothing); ``terms`` the round's incident rules per run."""
+    size, n_labs = lab.shape[0], terms.n_labs
     if uniform is None:
         zero = np.zeros((size, n_labs))
-        return IncidentDraw(np.zeros(lab.shape, dtype=bool), np.zeros(lab.shape), zero, zero,
-                            np.zeros(size, dtype=np.int64), np.zeros(size))
-    caused = defected & (uniform < probability[:, None])
+        return IncidentDraw(np.zeros(lab.shape, dtype=bool), 0.0, zero,
+                            np.zeros((size, n_labs), dtype=np.int64), np.zeros(size, dtype=np.int64),
+                            np.zeros(size))
+    cost = terms.cost
+    caused = defected & (uniform < terms.odds)
     caused_by_lab = np.bincount(lab[caused], minlength=size * n_labs).reshape(size, n_labs)
-    count = np.count_nonzero(caused, axis=1)
-    pays = defector_pays[:, None]
-    share = np.where(defector_pays, cost, cost / n_labs)[:, None]
-    entry_cost = caused * share
-    lab_cost = np.where(pays, caused_by_lab * cost[:, None], (count * (cost / n_labs))[:, None])
-    return IncidentDraw(caused, entry_cost, lab_cost, caused_by_lab.astype(float), count,
-                        count * cost)
+    count = np.add.reduce(caused_by_lab, axis=1)
+    if terms.all_pay:
+        lab_cost = caused_by_lab * cost[:, None]
+    elif terms.none_pay:
+        lab_cost = (count * terms.per_lab)[:, None]
+    else:
+        lab_cost = np.where(terms.defector_pays[:, None], caused_by_lab * cost[:, None],
+                            (count * terms.per_lab)[:, None])
+    return IncidentDraw(caused, terms.share, lab_cost, caused_by_lab, count, count * cost)

@@ -65,7 +65,7 @@ def cooperates(advantage) -> np.ndarray:
 
 def best_response_action(advantage) -> np.ndarray:
     """The action the decision rule picks (COOPERATE = 0, DEFECT = 1), as int8, element-wise."""
-    return np.where(cooperates(advantage), COOPERATE, DEFECT).astype(np.int8)
+    return (~cooperates(advantage)).view(np.int8)  # DEFECT (1) where it does not cooperate
 
 
 @dataclass(frozen=True)
