@@ -111,3 +111,25 @@ labs: [{name: Frontier, advantage: 6}, {name: Newcomer, advantage: 2}]
     assert result.exit_code == 2
     assert "labs[0].advantage, labs[1].advantage" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_the_stage_report_draws_the_maps_the_model_declares(monkeypatch):
+    """The stage games' maps are their model's ``phase_maps`` (the registry path every model
+    uses): a model declaring one map, under its own legend, gets that one chart."""
+    from coopsim.analyses.phase import phase_table
+    from coopsim.games import game_model
+    from coopsim.games.base import PhaseMap
+    from coopsim.report.sections import phase_report
+
+    scenario = loads_scenario(ASYMMETRIC)
+    model = game_model(scenario)
+    monkeypatch.setattr(model, "phase_maps", {"only": PhaseMap("equilibria", "Stable outcomes for {row_lab}")})
+    x, y = Axis("game.exposure", np.linspace(0, 5, 6)), Axis("game.trust", np.linspace(0, 1, 5))
+    from coopsim.report.folder import build_manifest
+
+    manifest = build_manifest(scenario, "coopsim phase", "phase")
+    report = phase_report(scenario, phase_table(scenario, x, y), x.path, y.path, manifest)
+    assert set(report.charts) == {"phase-only"}
+    legend = report.charts["phase-only"].to_dict()["layer"][0]["encoding"]["color"]["title"]
+    assert legend == "Stable outcomes for Big"
+    assert set(report.tables["phase_shares"]["map"]) == {"equilibria"}

@@ -26,8 +26,9 @@ def chart_subtitle(scenario, extra: str = "") -> str:
 
 
 def phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[str, Any]) -> Report:
-    """`coopsim phase`: the model's maps over (x, y), the scenario's point marked on each (a
-    stage game: class, equilibria and best response; other models: their own ``phase_maps``)."""
+    """`coopsim phase`: the maps the model declares (``phase_maps``) over (x, y), the scenario's
+    point marked on each (a stage game: class, equilibria and best response, with the verdict's
+    boundaries through the point; other models: their own categories)."""
     from coopsim.games import game_model
 
     if not game_model(scenario).provides("stage_game"):
@@ -36,12 +37,14 @@ def phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[s
 
 
 def _stage_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[str, Any]) -> Report:
-    """Three maps of the one-shot game over (x, y), the scenario's point marked on each."""
+    """The maps of the one-shot game over (x, y) (the stage model's ``phase_maps``: game class,
+    equilibria, the row lab's best response), the scenario's point marked on each."""
     from coopsim.analyses import phase_findings as pf
     from coopsim.analyses.findings import percent
     from coopsim.analyses.phase import Axis, phase_grid
     from coopsim.charts.phase import phase_map
     from coopsim.charts.theme import ACTION_COLOURS
+    from coopsim.games import game_model
     from coopsim.games.stage import expand_labs
     from coopsim.labels import field_label
 
@@ -53,8 +56,10 @@ def _stage_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
         import numpy as np
 
         point = phase_grid(scenario, Axis(x, np.array([here[0]])), Axis(y, np.array([here[1]])))
-    shares = pf.shares_table(table, row_lab, column_lab)
-    boundaries = pf.boundaries_table(table, x, y, here, row_lab, column_lab)
+    maps = game_model(scenario).phase_maps
+    columns = [m.column for m in maps.values()]
+    shares = pf.shares_table(table, columns, row_lab, column_lab)
+    boundaries = pf.boundaries_table(table, x, y, here, columns, row_lab, column_lab)
     findings = pf.phase_findings(scenario, x, y, point, shares, boundaries, row_lab, column_lab)
     subtitle = chart_subtitle(scenario, f"{len(table):,} cells, closed form; diamond: this scenario")
     x_title, y_title = field_label(scenario, x), field_label(scenario, y)
@@ -63,13 +68,9 @@ def _stage_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
         part = shares[shares["map"] == column].sort_values("share", ascending=False).iloc[0]
         return part["category"], part["share"]
 
-    maps = {
-        "game_class": ("phase-game-class", "Game class"),
-        "equilibria": ("phase-equilibria", "Nash equilibria of the one-shot game"),
-        "cooperation_rational": ("phase-cooperation-rational", f"{row_lab}'s best response"),
-    }
     charts = {}
-    for column, (name, legend) in maps.items():
+    for name, spec in maps.items():
+        column = spec.column
         category, share = largest(column)
         if column == "cooperation_rational":
             rational = shares[(shares["map"] == column) & (shares["category"] == "cooperate")]["share"].sum()
@@ -78,8 +79,8 @@ def _stage_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
             title = f"The game is {category} in {percent(share)} of the grid"
         else:
             title = f"Equilibria: {category} in {percent(share)} of the grid"
-        charts[name] = phase_map(
-            table, x, y, column, title, legend, subtitle, x_title, y_title, here,
+        charts[f"phase-{name}"] = phase_map(
+            table, x, y, column, title, spec.legend.format(row_lab=row_lab), subtitle, x_title, y_title, here,
             words=lambda v, c=column: pf.category_words(c, v, row_lab, column_lab),
             colours=ACTION_COLOURS if column == "cooperation_rational" else None)
     body = section(
@@ -93,15 +94,14 @@ def _stage_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
     tables = {"phase": table, "phase_shares": shares, "phase_boundaries": boundaries}
     if point is not None:
         tables["phase_point"] = point
-    counts = {column: table[column].astype(str).value_counts().sort_index().to_dict() for column in pf.MAPS}
+    counts = {column: table[column].astype(str).value_counts().sort_index().to_dict() for column in columns}
     files = {"phase.json": {"scenario": scenario.name, "x": x, "y": y, "cells": len(table), "counts": counts}}
     what = f"coopsim phase: {x_title} against {y_title}."
     return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts, tables, files, findings)
 
 
 def _model_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[str, Any]) -> Report:
-    """The maps a model without a stage game declares (``phase_maps``: column, question, legend),
-    with the category at the scenario's own point (the model's phase table on that one cell) and
+    """The maps a model without a stage game declares (``phase_maps``), with the category at the scenario's own point (the model's phase table on that one cell) and
     the share of the grid each category covers."""
     import numpy as np
 
@@ -112,20 +112,20 @@ def _model_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
     from coopsim.games import game_model
     from coopsim.labels import field_label
 
-    maps = {name: spec for name, spec in game_model(scenario).phase_maps.items() if spec[0] in table}
+    maps = {name: spec for name, spec in game_model(scenario).phase_maps.items() if spec.column in table}
     here = pf.scenario_point(scenario, (x, y))
     point = None
     if here is not None:
         point = phase_table(scenario, Axis(x, np.array([here[0]])), Axis(y, np.array([here[1]])))
-    shares = pf.category_shares(table, [column for column, _, _ in maps.values()])
+    shares = pf.category_shares(table, [spec.column for spec in maps.values()])
     findings = pf.model_phase_findings(scenario, x, y, point, shares, maps)
     subtitle = chart_subtitle(scenario, f"{len(table):,} cells, closed form; diamond: this scenario")
     x_title, y_title = field_label(scenario, x), field_label(scenario, y)
     charts = {}
-    for name, (column, question, legend) in maps.items():
-        top = shares[shares["map"] == column].sort_values("share", ascending=False, kind="stable").iloc[0]
-        title = pf.largest_category_title(legend, top["category"], top["share"])
-        charts[f"phase-{name}"] = phase_map(table, x, y, column, title, capitalised(legend),
+    for name, spec in maps.items():
+        top = shares[shares["map"] == spec.column].sort_values("share", ascending=False, kind="stable").iloc[0]
+        title = pf.largest_category_title(spec.legend, top["category"], top["share"])
+        charts[f"phase-{name}"] = phase_map(table, x, y, spec.column, title, capitalised(spec.legend),
                                             subtitle, x_title, y_title, here)
     body = section(
         "Phase diagrams",
@@ -135,7 +135,8 @@ def _model_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
     tables = {"phase": table, "phase_shares": shares}
     if point is not None:
         tables["phase_point"] = point
-    counts = {column: table[column].astype(str).value_counts().sort_index().to_dict() for column, _, _ in maps.values()}
+    counts = {spec.column: table[spec.column].astype(str).value_counts().sort_index().to_dict()
+              for spec in maps.values()}
     files = {"phase.json": {"scenario": scenario.name, "x": x, "y": y, "cells": len(table), "counts": counts}}
     what = f"coopsim phase: {x_title} against {y_title}."
     return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts, tables, files, findings)
