@@ -33,7 +33,8 @@ def measure(scenario: Scenario, variant: str = "", replicate: int = 0, seed: Any
     from coopsim.analyses.evolution import stationary
     from coopsim.theory import dsair_groups
 
-    from coopsim.games.dsair import conditions, dsair_params
+    from coopsim.games.dsair import dsair_params
+    from coopsim.games.dsair_zones import conditions
 
     game, result = stationary(scenario)
     p = dsair_params(scenario)
