@@ -75,10 +75,20 @@ class Measure:
 class PhaseMap:
     """One map of a model's phase diagram (`coopsim phase`): the categories of the phase table's
     ``column`` over the grid, under the legend title ``legend`` (``{row_lab}`` in it stands for
-    the row lab's name)."""
+    the row lab's name). ``words`` names categories in the legend (by their value in the
+    table; others as :func:`coopsim.analyses.phase_findings.model_category` writes them, as the
+    findings do); a category's colour follows its words
+    (:data:`coopsim.charts.theme.CATEGORY_COLOURS`)."""
 
     column: str
     legend: str
+    words: dict[str, str] = field(default_factory=dict)
+
+    def legend_words(self, value: Any) -> str:
+        """A category of this map as its legend shows it."""
+        from coopsim.analyses.phase_findings import model_category
+
+        return self.words.get(str(value)) or model_category(value)
 
 
 @dataclass

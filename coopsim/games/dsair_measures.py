@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from coopsim.games.base import Measure, PhaseMap
+from coopsim.games.dsair_zones import ZONE_LABELS
 
 if TYPE_CHECKING:
     from coopsim.scenario.spec import Scenario
@@ -60,7 +61,7 @@ def measure(scenario: Scenario, variant: str = "", replicate: int = 0, seed: Any
 
 
 PHASE_MAPS = {
-    "zone": PhaseMap("zone", "zone (AS vs AU)"),
+    "zone": PhaseMap("zone", "zone (AS vs AU)", ZONE_LABELS),
     "safety-preferred": PhaseMap("safety_collectively_preferred", "all-safe races pay more than all-unsafe ones"),
     "safety-selected": PhaseMap("as_risk_dominant", "always safe (AS) risk-dominates always unsafe (AU)"),
     "conditional-safety-selected": PhaseMap("cs_risk_dominant",

@@ -28,6 +28,14 @@ ZONE_MEANINGS = {
     "selected (possible only away from the early regime)",
 }
 
+# The zones in a chart's legend (zone maps, phase maps); colours: coopsim.charts.theme.ZONE_COLOURS.
+ZONE_LABELS = {
+    "compliance": "compliance: safety preferred and selected",
+    "dilemma": "dilemma: safety preferred, unsafe play selected (regulate)",
+    "innovation": "innovation: unsafe play preferred and selected",
+    "unsafe_preferred_safe_selected": "unsafe play preferred, safety selected",
+}
+
 
 def regime(p: DsairParams) -> str:
     """'early' (prize per round B/W >= 10 b), 'late' (B/W <= b/10) or 'intermediate'."""

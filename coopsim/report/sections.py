@@ -43,7 +43,6 @@ def _stage_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
     from coopsim.analyses.findings import percent
     from coopsim.analyses.phase import Axis, phase_grid
     from coopsim.charts.phase import phase_map
-    from coopsim.charts.theme import ACTION_COLOURS
     from coopsim.games import game_model
     from coopsim.games.stage import expand_labs
     from coopsim.labels import field_label
@@ -81,8 +80,7 @@ def _stage_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
             title = f"Equilibria: {category} in {percent(share)} of the grid"
         charts[f"phase-{name}"] = phase_map(
             table, x, y, column, title, spec.legend.format(row_lab=row_lab), subtitle, x_title, y_title, here,
-            words=lambda v, c=column: pf.category_words(c, v, row_lab, column_lab),
-            colours=ACTION_COLOURS if column == "cooperation_rational" else None)
+            words=lambda v, c=column: pf.category_words(c, v, row_lab, column_lab))
     body = section(
         "Phase diagrams",
         f"The one-shot game between {row_lab} (row) and {column_lab} (column) on a "
@@ -126,7 +124,7 @@ def _model_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
         top = shares[shares["map"] == spec.column].sort_values("share", ascending=False, kind="stable").iloc[0]
         title = pf.largest_category_title(spec.legend, top["category"], top["share"])
         charts[f"phase-{name}"] = phase_map(table, x, y, spec.column, title, capitalised(spec.legend),
-                                            subtitle, x_title, y_title, here)
+                                            subtitle, x_title, y_title, here, words=spec.legend_words)
     body = section(
         "Phase diagrams",
         f"{scenario.game.model} model on a {table[x].nunique()} x {table[y].nunique()} grid of "
