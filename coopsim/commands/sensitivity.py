@@ -77,7 +77,7 @@ def sensitivity(
         typer.echo("sensitivity incomplete; re-run to retry the failed runs", err=True)
         raise typer.Exit(WORK_FAILED)
     if method == "oat":
-        table = sa.one_at_a_time_table(chosen, outcome.table, ranked)
+        table = sa.one_at_a_time_table(chosen, outcome.table, ranked, sa.metric_bounds(scenario), plan.exact)
     else:
         table = sa.sobol_table(chosen, outcome.table, scenario.seed, ranked)
     manifest = build_manifest(scenario, invoked_command(), "sensitivity")

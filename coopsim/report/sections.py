@@ -227,7 +227,8 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
         per_point = "each point computed once (exact)" if exact else f"{replicates} replicate(s) per point"
         how = (f"One at a time: each parameter moved from its low to its high value (base -+ the spread) "
                f"with the others at base, {per_point}; the effect is the "
-               "result at the high value minus that at the low value.")
+               "result at the high value minus that at the low value" + _effect_intervals(scenario, ranked, exact)
+               + ".")
     else:
         table = sfind.with_intervals(table)
         findings = sfind.sobol_findings(table, name, samples)
@@ -242,6 +243,20 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
     body = section("Sensitivity", how + f" `data/{name}.csv` holds the table the findings quote.", *charts)
     what = f"coopsim sensitivity --method {method}: which factor or policy lever matters most."
     return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts, {name: table}, {}, findings)
+
+
+def _effect_intervals(scenario, ranked: tuple[str, ...], exact: bool) -> str:
+    """How the one-at-a-time effects' intervals were computed, per measure."""
+    from coopsim.analyses.sensitivity import metric_bounds
+    from coopsim.labels import measure_words
+    from coopsim.theory.intervals import difference_method
+
+    if exact:
+        return " (exact: no interval)"
+    bounds = metric_bounds(scenario)
+    methods = "; ".join(f"{difference_method(bounds[metric])} for {measure_words(metric)}" for metric in ranked)
+    return (f", with its 95% interval across the replicates at the two ends ({methods}; the "
+            "`_effect_interval` column says where there is none: one replicate, or identical ones)")
 
 
 # --------------------------------------------------------------------------- evolve
