@@ -103,3 +103,36 @@ def test_one_at_a_time_effects_carry_intervals_from_the_replicates(tmp_path):
     assert checked >= 8
     report = (out / "report.md").read_text()
     assert "two-sample BCa bootstrap for long-run cooperation; Welch t for welfare" in report
+
+
+@pytest.mark.parametrize("second, said", [
+    ((0.05, 0.25), "the ranking of the two is not clear"),  # |top| may be 0.2, the next up to 0.25
+    ((0.05, 0.15), None),                                    # the next is at most 0.15 < 0.2
+])
+def test_oat_findings_say_when_the_ranking_is_not_clear(second, said):
+    from coopsim.analyses.sensitivity_findings import LABEL, oat_findings
+
+    rows = [("game.advantage", "Advantage", -0.3, (-0.4, -0.2)), ("game.trust", "Trust", 0.1, second)]
+    table = pd.DataFrame([{"variant": "baseline", "parameter": path, LABEL: label, "low_value": 1.0,
+                           "high_value": 2.0, "long_run_cooperation_at_low": 0.5,
+                           "long_run_cooperation_at_high": 0.5 + effect, "long_run_cooperation_effect": effect,
+                           "long_run_cooperation_effect_low": ends[0], "long_run_cooperation_effect_high": ends[1],
+                           "long_run_cooperation_effect_interval": "two-sample BCa bootstrap"}
+                          for path, label, effect, ends in rows])
+    text = oat_findings(table, ("long_run_cooperation",), "sensitivity-oat")[0].text
+    assert "(-30.0 points, 95% interval [-40.0, -20.0] points); next: trust (+10.0 points, [" in text
+    assert (said in text) if said else "not clear" not in text
+
+
+def test_oat_findings_say_when_the_largest_effect_may_be_none():
+    from coopsim.analyses.sensitivity_findings import LABEL, oat_findings
+
+    table = pd.DataFrame([{"variant": "baseline", "parameter": "game.trust", LABEL: "Trust", "low_value": 0.2,
+                           "high_value": 0.9, "welfare_at_low": 10.0, "welfare_at_high": 14.0,
+                           "welfare_effect": 4.0, "welfare_effect_low": -1.0, "welfare_effect_high": 9.0,
+                           "welfare_effect_interval": "Welch t"}])
+    text = oat_findings(table, ("welfare",), "sensitivity-oat")[0].text
+    assert "(+4, 95% interval [-1, +9])" in text and "not told apart from none" in text
+    exact = table.assign(welfare_effect_interval="none (exact: computed once per point)")
+    text = oat_findings(exact, ("welfare",), "sensitivity-oat")[0].text
+    assert "(+4)" in text and "interval" not in text

@@ -84,6 +84,7 @@ def oat_findings(table: pd.DataFrame, metrics: tuple[str, ...], name: str) -> li
                 findings.append(Finding(f"In {words(variant)}, no parameter moves {measure_words(metric)}{by} "
                                         "within the ranges tried.", caveat=True))
                 continue
+
             def effect(row, lead: str = "") -> str:
                 said = _effect(metric, q(row, f"{metric}_effect"))
                 if _has_interval(table, row, metric):
@@ -101,7 +102,8 @@ def oat_findings(table: pd.DataFrame, metrics: tuple[str, ...], name: str) -> li
             if _has_interval(table, top, metric):
                 low, high = table.loc[top, f"{metric}_effect_low"], table.loc[top, f"{metric}_effect_high"]
                 if low <= 0 <= high:
-                    text += ". Its interval includes no change: more replicates would tell"
+                    text += (". Its interval includes no change: at these replicates even the largest "
+                             "effect is not told apart from none")
                 elif moving and _has_interval(table, moving[0], metric):
                     # sizes: |effect| lies in [min(|low|, |high|), ...] for the first, in [..., max] for the next
                     second = table.loc[moving[0], [f"{metric}_effect_low", f"{metric}_effect_high"]].abs()
