@@ -96,3 +96,18 @@ def test_sigterm_while_a_run_writes_its_charts_leaves_no_output_folder(tmp_path)
     assert staging.name.startswith(STAGING_PREFIX)  # the signal came while charts were being staged
     assert not staging.exists() and not _leftover_staging(tmp_path) and not out.exists()
 
+
+
+def test_sigterm_while_a_sensitivity_analysis_writes_its_charts_keeps_its_runs(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO)
+    out = tmp_path / "sensitivity"
+    done, staging = _interrupt_while_charting(
+        tmp_path, ["sensitivity", str(path), "--replicates", "1", "--workers", "1", "--out", str(out)], signal.SIGTERM)
+    assert done.returncode == 143, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"coopsim: interrupted by SIGTERM: finished runs are saved in {out / 'oat'}/data; "
+        "run the same command again to resume")
+    assert staging.name.startswith(STAGING_PREFIX) and not staging.exists() and not _leftover_staging(tmp_path)
+    assert not (out / "charts").exists() and list((out / "oat" / "data").glob("results-*.jsonl"))
