@@ -224,8 +224,10 @@ def test_sensitivity_of_a_dsair_race_ranks_disaster_risk_first():
     assert plan.replicates == 1
     import pandas as pd
 
-    table = sa.one_at_a_time_table(chosen, pd.DataFrame([run_task(t, scenario.seed) for t in plan.tasks]), ranked)
+    table = sa.one_at_a_time_table(chosen, pd.DataFrame([run_task(t, scenario.seed) for t in plan.tasks]), ranked,
+                                   sa.metric_bounds(scenario), plan.exact)
     top = table.iloc[0]
+    assert top["stationary_safe_play_effect_interval"] == sa.EXACT  # exact measures have no interval
     # p_r 0.3 -> 0.9 crosses both thresholds (0.34 and 0.78): from unsafe play to safe play.
     assert top["parameter"] == "game.p_r"
     assert top["stationary_safe_play_at_low"] < 0.01 and top["stationary_safe_play_at_high"] > 0.99

@@ -260,6 +260,27 @@ def test_no_chart_title_of_run_or_evolve_asks_a_question():
     assert not asked, "\n".join(asked)
 
 
+def test_no_title_of_the_explore_page_asks_a_question():
+    """The charts of `coopsim explore`'s page (the one-shot verdict and the live rounds, before
+    and after rounds are played) state something, for every scenario it explores."""
+    import altair as alt
+
+    from coopsim.explore.session import Explorer
+    from coopsim.explore.views import run_state, verdict
+
+    asked, scanned = [], 0
+    for path in STAGE_GAME_SCENARIOS:
+        session = Explorer(load_scenario(path), str(path))
+        specs = [verdict(session)["chart"], run_state(session)["chart"]]
+        session.step(3)
+        specs.append(run_state(session)["chart"])
+        titles = [t for spec in specs for t in _titles(vl_convert.vegalite_to_vega(spec))]
+        scanned += len(titles)
+        asked += [f"{path.stem} explore: {t}" for t in titles if t.rstrip().endswith("?")]
+    assert scanned > 50
+    assert not asked, "\n".join(asked)
+
+
 def test_what_if_title_states_the_verdict_at_the_scenarios_values():
     """By hand: R 3, T 5, S -2, P -1 at trust 0.8: EV(C) = 2.4 - 0.4 = 2, EV(D) = 4 - 0.2 = 3.8,
     and K = (R - T) - (S - P) = -1 keeps tau* = (P - S) / K = -1 outside [0, 1]. With R 5, T 3:

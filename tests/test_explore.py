@@ -132,3 +132,42 @@ def test_save_never_overwrites_the_explored_scenario(tmp_path):
 def test_explore_refuses_a_race_model():
     result = CliRunner().invoke(app, ["explore", str(ROOT / "scenarios" / "dsair-early-race.yaml")])
     assert result.exit_code == 2 and "one-shot 2x2 game" in result.stderr
+
+
+def _title(spec) -> str:
+    text = spec["title"]["text"]
+    return " ".join(text) if isinstance(text, list) else text  # the theme wraps long titles
+
+
+def test_the_live_title_states_the_last_round_for_all_labs():
+    """The live chart's title quotes the history: the last round's share of cooperating choices
+    (counted here from the labs' own choices) and mean trust, and the incidents so far."""
+    from coopsim.explore.views import live_chart
+
+    session = explorer(FRONTIER)
+    assert _title(live_chart(session)) == f"No rounds played yet (of {session.rounds})"
+    session.set("dynamics.incidents.probability", 0.5)
+    session.step(6)
+    last = session.history[-1]
+    choices = [lab["cooperation"] for lab in last["labs"].values() if lab["cooperation"] is not None]
+    cooperating = sum(choices) / len(choices)
+    trust = sum(lab["trust"] for lab in last["labs"].values()) / len(last["labs"])
+    incidents = sum(lab["incidents"] for record in session.history for lab in record["labs"].values())
+    assert incidents > 0
+    assert 0 < cooperating < 1
+    title = _title(live_chart(session))
+    assert title == (f"After 6 of {session.rounds} rounds: cooperation {100 * cooperating:.1f}%, "
+                     f"mean trust {trust:.2g}, {incidents} incidents so far")
+
+
+def test_a_thousand_labs_draw_only_the_all_labs_line():
+    """1,000 developers: one line per lab would say nothing (and exceed Altair's row limit after two
+    rounds); the live chart draws all labs only and says so."""
+    from coopsim.explore.views import ALL_LABS, run_state
+
+    session = explorer(ROOT / "scenarios" / "network-scale-free-cooperation.yaml")
+    session.step(3)
+    spec = run_state(session)["chart"]
+    rows = [row for rows in spec["datasets"].values() for row in rows]
+    assert {row["who"] for row in rows} == {ALL_LABS} and len(rows) == 3 * 3
+    assert "1,000 labs: all labs only" in " ".join(spec["title"]["subtitle"])

@@ -111,3 +111,55 @@ labs: [{name: Frontier, advantage: 6}, {name: Newcomer, advantage: 2}]
     assert result.exit_code == 2
     assert "labs[0].advantage, labs[1].advantage" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_the_stage_report_draws_the_maps_the_model_declares(monkeypatch):
+    """The stage games' maps are their model's ``phase_maps`` (the registry path every model
+    uses): a model declaring one map, under its own legend, gets that one chart."""
+    from coopsim.analyses.phase import phase_table
+    from coopsim.games import game_model
+    from coopsim.games.base import PhaseMap
+    from coopsim.report.sections import phase_report
+
+    scenario = loads_scenario(ASYMMETRIC)
+    model = game_model(scenario)
+    monkeypatch.setattr(model, "phase_maps", {"only": PhaseMap("equilibria", "Stable outcomes for {row_lab}")})
+    x, y = Axis("game.exposure", np.linspace(0, 5, 6)), Axis("game.trust", np.linspace(0, 1, 5))
+    from coopsim.report.folder import build_manifest
+
+    manifest = build_manifest(scenario, "coopsim phase", "phase")
+    report = phase_report(scenario, phase_table(scenario, x, y), x.path, y.path, manifest)
+    assert set(report.charts) == {"phase-only"}
+    legend = report.charts["phase-only"].to_dict()["layer"][0]["encoding"]["color"]["title"]
+    assert legend == "Stable outcomes for Big"
+    assert set(report.tables["phase_shares"]["map"]) == {"equilibria"}
+
+
+def _colour_scale(chart) -> dict[str, str]:
+    spec = chart.to_dict()
+    scale = next(layer["encoding"]["color"]["scale"] for layer in spec["layer"] if "color" in layer.get("encoding", {}))
+    return dict(zip(scale["domain"], scale["range"]))
+
+
+def test_dsair_phase_maps_name_and_colour_zones_as_the_zone_charts_do():
+    """`coopsim phase` on a DSAIR race draws each zone with the legend words and the colour of the
+    `dsair-zones-*` charts of `run` and `evolve`, and its yes/no maps use the findings' words."""
+    from coopsim.analyses.phase import phase_table
+    from coopsim.games import game_model
+    from coopsim.report.folder import build_manifest
+    from coopsim.report.sections import phase_report
+    from coopsim.scenario.loading import load_scenario
+    from tests.conftest import ROOT
+
+    scenario = load_scenario(ROOT / "scenarios" / "dsair-early-race.yaml")
+    x, y = Axis("game.s", np.linspace(1.01, 5, 41)), Axis("game.p_r", np.linspace(0, 1, 41))
+    report = phase_report(scenario, phase_table(scenario, x, y), x.path, y.path,
+                          build_manifest(scenario, "coopsim phase", "phase"))
+    phase_colours = _colour_scale(report.charts["phase-zone"])
+    zone_colours = _colour_scale(game_model(scenario).charts(scenario, "")["dsair-zones-s-p_r"])
+    assert len(phase_colours) == 3 and len(zone_colours) == 3  # compliance, dilemma, innovation
+    assert phase_colours == zone_colours
+    shares = report.tables["phase_shares"]
+    for name, spec in game_model(scenario).phase_maps.items():
+        if spec.column != "zone":
+            assert set(_colour_scale(report.charts[f"phase-{name}"])) == set(shares[shares["map"] == spec.column]["category"])

@@ -14,7 +14,7 @@ as (table, row, column, value), as in :mod:`coopsim.analyses.findings`):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,9 @@ from coopsim.analyses.findings import Finding, percent
 from coopsim.analyses.headlines import capitalised
 from coopsim.labels import class_words, equilibria_words, field_label, in_sentence
 
-MAPS = ("game_class", "equilibria", "cooperation_rational")
+if TYPE_CHECKING:
+    from coopsim.games.base import PhaseMap
+
 BOUNDARY = "boundary between"
 
 
@@ -72,9 +74,10 @@ def _critical(row: pd.Series, values: list, row_lab: str) -> str:
     return f"; cooperating and defecting pay {row_lab} the same at trust {plain(tau)} (the critical trust)"
 
 
-def shares_table(table: pd.DataFrame, row_lab: str, column_lab: str) -> pd.DataFrame:
-    """Per map of the one-shot game and category (in words), the number and share of grid cells."""
-    return category_shares(table, MAPS, lambda column, v: category_words(column, v, row_lab, column_lab))
+def shares_table(table: pd.DataFrame, columns, row_lab: str, column_lab: str) -> pd.DataFrame:
+    """Per map of the one-shot game (its phase table ``columns``) and category (in words), the
+    number and share of grid cells."""
+    return category_shares(table, columns, lambda column, v: category_words(column, v, row_lab, column_lab))
 
 
 def category_shares(table: pd.DataFrame, columns, words=None) -> pd.DataFrame:
@@ -101,19 +104,20 @@ def largest_category_title(legend: str, category: str, share: float) -> str:
 
 
 def model_phase_findings(scenario, x: str, y: str, point: pd.DataFrame | None, shares: pd.DataFrame,
-                         maps: dict[str, tuple[str, str, str]]) -> list[Finding]:
-    """For a model's own maps: each map's category at the scenario's point, and the share of the
+                         maps: dict[str, PhaseMap]) -> list[Finding]:
+    """For a model's own maps (:class:`~coopsim.games.base.PhaseMap` by name): each map's category at the scenario's point, and the share of the
     grid its largest categories cover."""
     findings = []
     x_words, y_words = (in_sentence(field_label(scenario, path)) for path in (x, y))
     if point is not None and len(point):
         row = point.iloc[0]
         values = [("phase_point", "0", x, float(row[x])), ("phase_point", "0", y, float(row[y]))]
-        said = [f"{legend}: {model_category(row[column])}" for column, _, legend in maps.values()]
+        said = [f"{spec.legend}: {model_category(row[spec.column])}" for spec in maps.values()]
         findings.append(Finding(
             f"At this scenario's own point ({x_words} {plain(row[x])}, {y_words} {plain(row[y])}): "
             + "; ".join(said) + ".", tuple(values)))
-    for column, _, legend in maps.values():
+    for spec in maps.values():
+        column, legend = spec.column, spec.legend
         part = shares[shares["map"] == column].sort_values("share", ascending=False, kind="stable")
         values, parts = [], []
         for index, entry in part.head(3).iterrows():
@@ -129,8 +133,8 @@ def model_phase_findings(scenario, x: str, y: str, point: pd.DataFrame | None, s
 
 
 def boundaries_table(table: pd.DataFrame, x: str, y: str, here: tuple[float, float] | None,
-                     row_lab: str, column_lab: str) -> pd.DataFrame:
-    """Where each map changes along the grid line through the scenario's point (the grid value
+                     columns, row_lab: str, column_lab: str) -> pd.DataFrame:
+    """Where each map (phase table ``columns``) changes along the grid line through the scenario's point (the grid value
     nearest to it): one row per change, with the two neighbouring values it lies between."""
     rows = []
     if here is None:
@@ -139,7 +143,7 @@ def boundaries_table(table: pd.DataFrame, x: str, y: str, here: tuple[float, flo
         values = np.sort(table[across].unique())
         nearest = values[np.argmin(np.abs(values - at))]
         line = table[table[across] == nearest].sort_values(along)
-        for column in MAPS:
+        for column in columns:
             named = line[column].map(lambda v: category_words(column, v, row_lab, column_lab)).tolist()
             rows += [{"map": column, "along": along, "at": float(nearest), **change}
                      for change in _changes(line[along].tolist(), named)]

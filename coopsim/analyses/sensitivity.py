@@ -9,8 +9,11 @@ probability of disaster for the precipice. The parameters are the model's
 One-at-a-time (default): every parameter is moved to a low and a high value (base -+ spread x
 |base|, or -+ spread when the base is 0, clipped to the field's valid range; halfway to an
 exclusive bound such as ``s > 1``; rounded for whole-number fields such as ``N``) with the
-others at their base values; the effect is metric(high) - metric(low), and parameters are
-ranked by the size of the first ranked measure's effect (a tornado chart). Global (optional,
+others at their base values; the effect is metric(high) - metric(low) (means across the
+replicates at each end), with a 95% interval for that difference of two independent means
+(:func:`coopsim.theory.intervals.difference_interval`: a two-sample BCa bootstrap for bounded
+measures, Welch t for unbounded ones; none for exact measures or a single replicate), and
+parameters are ranked by the size of the first ranked measure's effect (a tornado chart). Global (optional,
 needs SALib): Sobol first-order and total indices over the same ranges from Saltelli sampling,
 one run per sample point and variant.
 """
@@ -31,6 +34,30 @@ from coopsim.scenario.spec import Scenario
 def metrics(scenario: Scenario) -> tuple[str, ...]:
     """The measures the scenario's model ranks parameters by."""
     return tuple(m.name for m in game_model(scenario).measures if m.ranked)
+
+
+def metric_bounds(scenario: Scenario) -> dict[str, tuple[float | None, float | None]]:
+    """The range of each ranked measure, which picks its effects' interval method."""
+    return {m.name: m.bounds for m in game_model(scenario).measures if m.ranked}
+
+
+EXACT = "none (exact: computed once per point)"
+ONE_REPLICATE = "none (one replicate per point)"
+IDENTICAL = "none (every replicate identical)"
+
+
+def effect_interval(high: np.ndarray, low: np.ndarray, bounds, exact: bool) -> tuple[float, float, str]:
+    """The 95% interval of mean(high) - mean(low) across replicates, and the method's name."""
+    from coopsim.theory.intervals import difference_interval, difference_method
+
+    _, lower, upper = difference_interval(high, low, bounds)
+    if exact:
+        return lower, upper, EXACT
+    if min(np.count_nonzero(~np.isnan(high)), np.count_nonzero(~np.isnan(low))) < 2:
+        return lower, upper, ONE_REPLICATE
+    if np.nanmax(high) == np.nanmin(high) and np.nanmax(low) == np.nanmin(low):
+        return lower, upper, IDENTICAL
+    return lower, upper, difference_method(bounds)
 
 
 @dataclass(frozen=True)
@@ -147,10 +174,14 @@ def one_at_a_time_points(chosen: list[Lever]) -> list[dict[str, Any]]:
     return points
 
 
-def one_at_a_time_table(chosen: list[Lever], table: pd.DataFrame, ranked: tuple[str, ...]) -> pd.DataFrame:
-    """Per variant and lever: each ranked measure at the base, low and high values, and the
-    effect (high - low); sorted by the size of the first measure's effect."""
+def one_at_a_time_table(chosen: list[Lever], table: pd.DataFrame, ranked: tuple[str, ...],
+                        bounds: dict[str, tuple[float | None, float | None]], exact: bool = False) -> pd.DataFrame:
+    """Per variant and lever: each ranked measure at the base, low and high values, the effect
+    (high - low) and its 95% interval across replicates (``_effect_low``, ``_effect_high``, and
+    the method in ``_effect_interval``; :func:`effect_interval`); sorted by the size of the
+    first measure's effect."""
     means = table.groupby(["point", "variant"], sort=False)[list(ranked)].mean()
+    samples = {key: part for key, part in table.groupby(["point", "variant"], sort=False)}
     rows = []
     for variant in table["variant"].unique():
         for index, lever in enumerate(chosen):
@@ -159,8 +190,12 @@ def one_at_a_time_table(chosen: list[Lever], table: pd.DataFrame, ranked: tuple[
                    "low_value": lever.low, "high_value": lever.high}
             for metric in ranked:
                 base, low, high = (means.loc[(p, variant), metric] for p in (0, low_point, high_point))
+                lower, upper, method = effect_interval(
+                    samples[(high_point, variant)][metric].to_numpy(dtype=float),
+                    samples[(low_point, variant)][metric].to_numpy(dtype=float), bounds[metric], exact)
                 row |= {f"{metric}_base": base, f"{metric}_at_low": low, f"{metric}_at_high": high,
-                        f"{metric}_effect": high - low}
+                        f"{metric}_effect": high - low, f"{metric}_effect_low": lower,
+                        f"{metric}_effect_high": upper, f"{metric}_effect_interval": method}
             rows.append(row)
     result = pd.DataFrame(rows)
     result["rank"] = (

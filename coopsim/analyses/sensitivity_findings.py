@@ -1,7 +1,9 @@
 """What a sensitivity analysis says, in sentences generated from its table (`coopsim sensitivity`).
 
 One-at-a-time: per variant, the parameter whose move from its low to its high value changes each
-measure most (the effect, high minus low), and the next two. Sobol: per variant and measure, the
+measure most (the effect, high minus low, with its 95% interval across replicates where there is
+one), and the next two; whether the largest effect's interval includes no change, and whether it
+overlaps the next one's (then the ranking of the two is not clear). Sobol: per variant and measure, the
 parameter with the largest total index ST (the share of the output's variance it accounts for,
 with its interactions) with its 95% confidence interval and first-order index S1, and whether the
 ranking is clear (the top two intervals do not overlap). Quoted numbers are recorded as (table,
@@ -24,6 +26,19 @@ def _effect(metric: str, value: float) -> str:
     if is_share(metric):
         return f"{'+' if value >= 0 else '-'}{abs(100 * value):.1f} points"
     return ("+" if value >= 0 else "-") + plain(abs(value))
+
+
+def _span(metric: str, low: float, high: float) -> str:
+    """An effect's interval, in the effect's units: '[-3.1, +12.4] points'."""
+    if is_share(metric):
+        return f"[{100 * low:+.1f}, {100 * high:+.1f}] points"
+    return f"[{'+' if low >= 0 else '-'}{plain(abs(low))}, {'+' if high >= 0 else '-'}{plain(abs(high))}]"
+
+
+def _has_interval(table: pd.DataFrame, row, metric: str) -> bool:
+    """Whether the effect has an interval (not exact, one replicate or identical replicates)."""
+    column = f"{metric}_effect_interval"
+    return column in table and not str(table.loc[row, column]).startswith("none")
 
 
 def _level(metric: str, value: float) -> str:
@@ -69,14 +84,32 @@ def oat_findings(table: pd.DataFrame, metrics: tuple[str, ...], name: str) -> li
                 findings.append(Finding(f"In {words(variant)}, no parameter moves {measure_words(metric)}{by} "
                                         "within the ranges tried.", caveat=True))
                 continue
+
+            def effect(row, lead: str = "") -> str:
+                said = _effect(metric, q(row, f"{metric}_effect"))
+                if _has_interval(table, row, metric):
+                    said += f", {lead}" + _span(metric, q(row, f"{metric}_effect_low"), q(row, f"{metric}_effect_high"))
+                return said
+
             name_top = in_sentence(entry[LABEL])
             text = (f"In {words(variant)}, {name_top} moves {measure_words(metric)} most: from "
                     f"{_level(metric, q(top, f'{metric}_at_low'))} at {name_top} {plain(q(top, 'low_value'))} to "
-                    f"{_level(metric, q(top, f'{metric}_at_high'))} at {plain(q(top, 'high_value'))}")
-            others = [f"{in_sentence(ranked.loc[k, LABEL])} ({_effect(metric, q(k, f'{metric}_effect'))})"
-                      for k in ranked.index[1:3] if _moves(metric, ranked.loc[[k], f"{metric}_effect"])]
-            if others:
-                text += "; next: " + ", ".join(others)
+                    f"{_level(metric, q(top, f'{metric}_at_high'))} at {plain(q(top, 'high_value'))} "
+                    f"({effect(top, '95% interval ')})")
+            moving = [k for k in ranked.index[1:3] if _moves(metric, ranked.loc[[k], f"{metric}_effect"])]
+            if moving:
+                text += "; next: " + ", ".join(f"{in_sentence(ranked.loc[k, LABEL])} ({effect(k)})" for k in moving)
+            if _has_interval(table, top, metric):
+                low, high = table.loc[top, f"{metric}_effect_low"], table.loc[top, f"{metric}_effect_high"]
+                if low <= 0 <= high:
+                    text += (". Its interval includes no change: at these replicates even the largest "
+                             "effect is not told apart from none")
+                elif moving and _has_interval(table, moving[0], metric):
+                    # sizes: |effect| lies in [min(|low|, |high|), ...] for the first, in [..., max] for the next
+                    second = table.loc[moving[0], [f"{metric}_effect_low", f"{metric}_effect_high"]].abs()
+                    if min(abs(low), abs(high)) <= second.max():
+                        text += (f". Its interval overlaps that of {in_sentence(ranked.loc[moving[0], LABEL])}: "
+                                 "the ranking of the two is not clear")
             findings.append(Finding(text + ".", tuple(values)))
     return findings
 

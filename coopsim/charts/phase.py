@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from coopsim.charts.theme import MAX_CHART_WIDTH, OKABE_ITO, themed
+from coopsim.charts.theme import CATEGORY_COLOURS, MAX_CHART_WIDTH, OKABE_ITO, themed
 
 MAX_CELLS_PER_AXIS = 120
 
@@ -42,15 +42,16 @@ def thin(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
 def phase_map(
     table: pd.DataFrame, x: str, y: str, field: str, title: str, legend: str, subtitle: str,
     x_title: str | None = None, y_title: str | None = None, here: tuple[float, float] | None = None,
-    words: Callable[[Any], str] | None = None, colours: dict[str, str] | None = None,
+    words: Callable[[Any], str] | None = None,
 ) -> alt.TopLevelMixin:
-    """Cells of the (x, y) grid coloured by the categories of `field` (named by `words`, coloured
-    by `colours` where given, else Okabe-Ito), with the scenario's own point (`here`) marked."""
+    """Cells of the (x, y) grid coloured by the categories of `field` (named by `words`; a
+    category in :data:`CATEGORY_COLOURS` takes its colour there, the others the next Okabe-Ito
+    colour not taken), with the scenario's own point (`here`) marked."""
     # Vega-Lite reads dots in field names as nesting: chart columns get plain names.
     data = thin(table[[x, y, field]].set_axis(["x", "y", "category"], axis=1), "x", "y")
     data["category"] = data["category"].map(words) if words else data["category"].astype(str)
     categories = sorted(data["category"].unique())
-    colours = colours or {}
+    colours = {c: CATEGORY_COLOURS[c] for c in categories if c in CATEGORY_COLOURS}
     spare = iter(c for c in OKABE_ITO if c not in colours.values())
     palette = [colours.get(c) or next(spare, "#999999") for c in categories]
     x_title, y_title = x_title or x, y_title or y

@@ -17,22 +17,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from coopsim.charts.theme import HEIGHT, OKABE_ITO, WIDTH, themed
+from coopsim.charts.theme import HEIGHT, OKABE_ITO, WIDTH, ZONE_COLOURS, themed
 from coopsim.analyses.findings_races import INFORMATION_WORDS
+from coopsim.games.dsair_zones import ZONE_LABELS
 from coopsim.theory import dsair, precipice
 
-ZONE_LABELS = {
-    "compliance": "compliance: safety preferred and selected",
-    "dilemma": "dilemma: safety preferred, unsafe play selected (regulate)",
-    "innovation": "innovation: unsafe play preferred and selected",
-    "unsafe_preferred_safe_selected": "unsafe play preferred, safety selected",
-}
-ZONE_COLOURS = {
-    "compliance": OKABE_ITO[2],
-    "dilemma": OKABE_ITO[1],
-    "innovation": OKABE_ITO[4],
-    "unsafe_preferred_safe_selected": OKABE_ITO[3],
-}
 AXIS_TITLES = {
     "s": "Speed of unsafe development s (× safe speed)",
     "p_fo": "Chance unsafe play is detected per round",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import altair as alt
 
+from coopsim.games.dsair_zones import ZONE_LABELS
 from coopsim.labels import words
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -19,6 +20,16 @@ MAX_CHART_WIDTH = 700  # px (CSS pixels; the PNG is drawn at 2x)
 TITLE_CHARACTERS, SUBTITLE_CHARACTERS = 80, 115  # about 700 px at the title and subtitle sizes
 # The report's colours for the two actions, wherever cooperating and defecting are shown.
 ACTION_COLOURS = {"cooperate": OKABE_ITO[0], "defect": OKABE_ITO[1]}
+# The report's colours for the DSAIR zones (coopsim.theory.dsair.ZONES), in zone and phase maps.
+ZONE_COLOURS = {
+    "compliance": OKABE_ITO[2],
+    "dilemma": OKABE_ITO[1],
+    "innovation": OKABE_ITO[4],
+    "unsafe_preferred_safe_selected": OKABE_ITO[3],
+}
+# A category with a fixed colour, by the words a legend shows for it (every other category of a
+# map takes the next Okabe-Ito colour not fixed in that map).
+CATEGORY_COLOURS = {**ACTION_COLOURS, **{ZONE_LABELS[zone]: colour for zone, colour in ZONE_COLOURS.items()}}
 
 
 # Legend swatches for a line drawn over its pale band: a full-colour stroke, not the band's tint.

@@ -1,6 +1,7 @@
 """The Typer app and what every subcommand shares: clean errors and exit codes.
 
-Exit codes: 0 success, 1 the work itself failed or is incomplete, 2 bad input.
+Exit codes: 0 success, 1 the work itself failed or is incomplete, 2 bad input, 130 / 143
+interrupted by Ctrl-C / SIGTERM (:mod:`coopsim.interrupts`).
 """
 
 from __future__ import annotations
@@ -58,21 +59,34 @@ def _show_warning(message, category, *args, **kwargs) -> None:
 
 def clean_errors(command: Callable) -> Callable:
     """Turn scenario errors into one line on stderr and exit code 2 (no traceback); print
-    scenario warnings as 'coopsim: warning:' lines."""
+    scenario warnings as 'coopsim: warning:' lines; end on Ctrl-C or SIGTERM with
+    :func:`interrupted`."""
 
     @wraps(command)
     def wrapper(*args, **kwargs):
+        from coopsim.interrupts import signals_interrupt
         from coopsim.scenario.loading import ScenarioError, ScenarioWarning
 
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), signals_interrupt():
             warnings.simplefilter("always", ScenarioWarning)
             warnings.showwarning = _show_warning
             try:
                 return command(*args, **kwargs)
             except ScenarioError as exc:
                 fail(str(exc))
+            except KeyboardInterrupt as exc:
+                interrupted(exc)
 
     return wrapper
+
+
+def interrupted(exc: BaseException, outcome: str = "no output folder was left half-written") -> None:
+    """One line on stderr saying which signal stopped the command and what it left, then exit
+    with 128 + the signal's number (130 Ctrl-C, 143 SIGTERM)."""
+    from coopsim.interrupts import exit_code, signal_name
+
+    typer.echo(f"coopsim: interrupted by {signal_name(exc)}: {outcome}", err=True)
+    raise typer.Exit(exit_code(exc))
 
 
 def strict_json(data: Any) -> str:

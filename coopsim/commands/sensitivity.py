@@ -13,6 +13,7 @@ from coopsim.commands.common import (
     app,
     clean_errors,
     fail,
+    interrupted,
     invoked_command,
     print_findings,
 )
@@ -70,19 +71,23 @@ def sensitivity(
     if not quiet:
         typer.echo(f"{method}: {len(chosen)} parameters, {len(plan.tasks)} runs"
                    + (" (exact measures: one computation per point)" if plan.exact else ""))
-    outcome = execute(plan, folder / method, make_executor(workers, scheduler))
-    for line in failure_lines(outcome.failures):
-        typer.echo(line, err=True)
-    if not outcome.complete:
-        typer.echo("sensitivity incomplete; re-run to retry the failed runs", err=True)
-        raise typer.Exit(WORK_FAILED)
-    if method == "oat":
-        table = sa.one_at_a_time_table(chosen, outcome.table, ranked)
-    else:
-        table = sa.sobol_table(chosen, outcome.table, scenario.seed, ranked)
-    manifest = build_manifest(scenario, invoked_command(), "sensitivity")
-    report = sensitivity_report(scenario, method, table, samples, replicates, len(plan.tasks), manifest,
-                                ranked, plan.exact)
-    write_folder(report, folder, manifest, keep=METHODS)
-    if not quiet:
-        print_findings(scenario, report.findings, folder)
+    try:  # the runs are saved as they finish; the report is written atomically
+        outcome = execute(plan, folder / method, make_executor(workers, scheduler))
+        for line in failure_lines(outcome.failures):
+            typer.echo(line, err=True)
+        if not outcome.complete:
+            typer.echo("sensitivity incomplete; re-run to retry the failed runs", err=True)
+            raise typer.Exit(WORK_FAILED)
+        if method == "oat":
+            table = sa.one_at_a_time_table(chosen, outcome.table, ranked, sa.metric_bounds(scenario), plan.exact)
+        else:
+            table = sa.sobol_table(chosen, outcome.table, scenario.seed, ranked)
+        manifest = build_manifest(scenario, invoked_command(), "sensitivity")
+        report = sensitivity_report(scenario, method, table, samples, replicates, len(plan.tasks), manifest,
+                                    ranked, plan.exact)
+        write_folder(report, folder, manifest, keep=METHODS)
+        if not quiet:
+            print_findings(scenario, report.findings, folder)
+    except KeyboardInterrupt as exc:
+        interrupted(exc, f"finished runs are saved in {folder / method}/data; run the same command "
+                    "again to resume")

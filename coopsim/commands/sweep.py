@@ -14,11 +14,11 @@ from coopsim.commands.common import (
     app,
     clean_errors,
     fail,
+    interrupted,
     invoked_command,
     print_findings,
 )
 
-INTERRUPTED = 130
 SWEEP_STORE = ("plan.json", "data/results-*.jsonl", "data/failures-*.jsonl")  # kept for resuming
 
 
@@ -53,7 +53,6 @@ def sweep(
     from coopsim.scenario.loading import load_scenario
     from coopsim.sweep.executors import make_executor
     from coopsim.sweep.plan import build_plan
-    from coopsim.sweep.runner import failure_lines
 
     scenario = load_scenario(scenario_file)
     overrides = {}
@@ -71,22 +70,26 @@ def sweep(
         executor = make_executor(workers, scheduler)
     except OSError as exc:
         fail(f"cannot reach the Dask scheduler: {exc}", WORK_FAILED)
+    try:
+        _sweep(scenario, plan, folder, executor, replicates, quiet)
+    except KeyboardInterrupt as exc:  # the report is written atomically: the folder keeps the last one
+        interrupted(exc, f"finished tasks are saved in {folder}/data; run the same command again to resume")
+
+
+def _sweep(scenario, plan, folder, executor, replicates, quiet) -> None:
+    """Run the plan's missing tasks, then write the sweep's report into ``folder``."""
     say = (lambda *_: None) if quiet else typer.echo
     say(f"{len(plan.points)} grid points x {len(plan.tasks) // len(plan.points)} runs = "
         f"{len(plan.tasks)} tasks on {executor.name} ({executor.workers} workers)")
     if plan.exact:
         say(f"the {scenario.game.model} model's measures are exact: computed once per grid point "
             "and variant" + (" (--replicates ignored)" if replicates else ""))
-    try:
-        outcome = _run_with_progress(plan, folder, executor, quiet)
-    except KeyboardInterrupt:
-        typer.echo(f"interrupted: finished tasks are saved in {folder}/data; run the same command "
-                   "again to resume", err=True)
-        raise typer.Exit(INTERRUPTED)
+    outcome = _run_with_progress(plan, folder, executor, quiet)
     if outcome.reused:
         say(f"resumed: {outcome.reused} of {outcome.total} tasks were already done; ran {outcome.ran}")
     from coopsim.report.folder import build_manifest, write_folder
     from coopsim.report.sections import sweep_report
+    from coopsim.sweep.runner import failure_lines
 
     manifest = build_manifest(scenario, invoked_command(), "sweep")
     report = sweep_report(plan, outcome, manifest)

@@ -18,12 +18,14 @@ import pandas as pd
 from markdown_it import MarkdownIt
 
 from coopsim.analyses.oneshot import analyse_with_policies
+from coopsim.analyses.headlines import percent
 from coopsim.analyses.oneshot_text import class_title, fmt, oneshot_markdown
 from coopsim.charts.oneshot import expected_value_chart
 from coopsim.charts.theme import LINE_LEGEND, OKABE_ITO, caption, themed
 from coopsim.explore.session import Explorer
 
 ALL_LABS = "all labs"
+MAX_LAB_LINES = 12  # more labs than this: only the all-labs line (a thousand lines say nothing)
 MEASURES = {
     # key in the history: (panel title, y axis title, cumulative)
     "cooperation": ("Cooperation", "share of choices cooperating", False),
@@ -80,11 +82,13 @@ def history_table(explorer: Explorer) -> pd.DataFrame:
 
 
 def live_chart(explorer: Explorer) -> dict[str, Any]:
-    """The three measures over the rounds played so far, a line per lab and a thick black line
-    for all labs, as a Vega-Lite spec."""
+    """The three measures over the rounds played so far, a line per lab (up to
+    :data:`MAX_LAB_LINES` labs) and a thick black line for all labs, as a Vega-Lite spec."""
+    drawn = explorer.labs if len(explorer.labs) <= MAX_LAB_LINES else []
+    who = [ALL_LABS, *drawn]
     data = history_table(explorer)
-    who = [ALL_LABS, *explorer.labs]
-    palette = ["#000000", *[OKABE_ITO[i % 7] for i in range(len(explorer.labs))]]
+    data = data[data["who"].isin(who)]
+    palette = ["#000000", *[OKABE_ITO[i % 7] for i in range(len(drawn))]]
     color = alt.Color("who:N", scale=alt.Scale(domain=who, range=palette), title=None, legend=LINE_LEGEND)
     x = alt.X("round:Q", title="round (counted from 0)", scale=alt.Scale(domain=[0, max(explorer.rounds - 1, 1)], nice=False))
     panels = []
@@ -103,9 +107,24 @@ def live_chart(explorer: Explorer) -> dict[str, Any]:
             width=215, height=200, title=alt.TitleParams(title, anchor="start", fontSize=13)))
     scenario = explorer.variant_scenario()
     note = f"variant {explorer.variant} · replicate 0, as `coopsim run` seeds it"
-    chart = themed(alt.hconcat(*panels), "How do the labs respond, round by round?",
-                   caption(scenario.name, scenario.seed) + " · " + note)
+    if len(drawn) < len(explorer.labs):
+        note += f" · {len(explorer.labs):,} labs: all labs only"
+    chart = themed(alt.hconcat(*panels), live_title(explorer), caption(scenario.name, scenario.seed) + " · " + note)
     return chart.to_dict()
+
+
+def live_title(explorer: Explorer) -> str:
+    """What the rounds played so far show, for all labs: the last round's share of cooperating
+    choices and mean trust, and the incidents summed over the rounds played."""
+    played, total = explorer.round, explorer.rounds
+    if not played:
+        return f"No rounds played yet (of {total:,})"
+    last = explorer.history[-1]
+    incidents = sum(record["incidents"] for record in explorer.history)
+    share = last["cooperation"]
+    cooperation = "no choices" if share != share else f"cooperation {percent(share)}"
+    return (f"After {played:,} of {total:,} rounds: {cooperation}, mean trust {fmt(last['trust'], 2)}, "
+            f"{incidents:,} incident{'' if incidents == 1 else 's'} so far")
 
 
 def run_state(explorer: Explorer) -> dict[str, Any]:

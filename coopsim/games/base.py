@@ -19,7 +19,8 @@ Capabilities (``None`` on :class:`GameModel` means "not provided"):
   distributions): they are computed once per grid point and variant, not per replicate;
   ``measure_batch(scenarios, seeds)`` computes many at once (by default one by one);
 * ``phase(scenario, x, y, source) -> DataFrame`` -- the model's phase diagram over two axes
-  (:class:`coopsim.analyses.phase.Axis`), one row per cell, mapped by ``phase_maps``.
+  (:class:`coopsim.analyses.phase.Axis`), one row per cell, drawn as the maps ``phase_maps``
+  names (:class:`PhaseMap`, by chart name).
 
 Always there: ``describe(scenario)`` (the game in words), ``charts(scenario, subtitle,
 solution)`` (the model's own charts, by file name), ``check(scenario)`` (model-specific rules on
@@ -51,11 +52,10 @@ class Measure:
     ``bounds`` is the measure's range (lowest, highest; ``None`` = unbounded), which picks its
     interval method across replicates; ``bounds=None`` marks a categorical measure (a zone, a
     strategy name), tabulated but not averaged or charted as a line. ``ranked`` measures are the
-    ones sensitivity analyses rank parameters by. ``title`` is the question a chart of it answers
-    and ``label`` its axis title with units."""
+    ones sensitivity analyses rank parameters by. ``label`` is its axis title with units (a
+    chart's title states what the chart shows, from the data)."""
 
     name: str
-    title: str
     label: str
     bounds: tuple[float | None, float | None] | None = (None, None)
     ranked: bool = False
@@ -69,6 +69,26 @@ class Measure:
     def share(self) -> bool:
         """Whether it is a share in [0, 1] (written in percent, with its 50% crossings)."""
         return self.bounds is not None and tuple(self.bounds) == (0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class PhaseMap:
+    """One map of a model's phase diagram (`coopsim phase`): the categories of the phase table's
+    ``column`` over the grid, under the legend title ``legend`` (``{row_lab}`` in it stands for
+    the row lab's name). ``words`` names categories in the legend (by their value in the
+    table; others as :func:`coopsim.analyses.phase_findings.model_category` writes them, as the
+    findings do); a category's colour follows its words
+    (:data:`coopsim.charts.theme.CATEGORY_COLOURS`)."""
+
+    column: str
+    legend: str
+    words: dict[str, str] = field(default_factory=dict)
+
+    def legend_words(self, value: Any) -> str:
+        """A category of this map as its legend shows it."""
+        from coopsim.analyses.phase_findings import model_category
+
+        return self.words.get(str(value)) or model_category(value)
 
 
 @dataclass
@@ -122,8 +142,8 @@ class GameModel:
         must equal ``measure``'s for each pair, whatever the grouping."""
         return [cls.measure(scenario, "", 0, seed) for scenario, seed in zip(scenarios, seeds)]
     phase: ClassVar[Callable | None] = None
-    # Map name -> (column of the phase table, chart title, legend title).
-    phase_maps: ClassVar[dict[str, tuple[str, str, str]]] = {}
+    # Chart name (``phase-<name>``) -> the map drawn from the phase table.
+    phase_maps: ClassVar[dict[str, PhaseMap]] = {}
 
     @classmethod
     def provides(cls, capability: str) -> bool:

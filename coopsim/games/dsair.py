@@ -3,7 +3,8 @@ UNSAFE; the race-averaged game (Eq. 2) for two labs, Appendix B's group game for
 
 The mathematics is :mod:`coopsim.theory.dsair`; the race played round by round by agents is
 :mod:`coopsim.abm.race` (run by :mod:`coopsim.games.dsair_race` when the scenario has a
-``dynamics:`` block); the words are :mod:`coopsim.games.dsair_text`.
+``dynamics:`` block); where a game sits (zone, thresholds, regime) is
+:mod:`coopsim.games.dsair_zones`; the words are :mod:`coopsim.games.dsair_text`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pydantic import Field
 from coopsim.games.base import register
 from coopsim.games.base import GameModel, PopulationGame, trust_field
 from coopsim.games.dsair_measures import MEASURES, PHASE_MAPS, measure
+from coopsim.games.dsair_zones import conditions
 from coopsim.scenario.base import NonNegative, Probability, Strict
 
 if TYPE_CHECKING:
@@ -23,20 +25,6 @@ if TYPE_CHECKING:
     from coopsim.scenario.spec import EvolutionSettings, Scenario
     from coopsim.theory.dsair import DsairParams
 
-ZONE_REFERS_TO = (
-    "The zone compares always-safe (AS) with always-unsafe (AU) play only (all-SAFE against "
-    "all-UNSAFE races, and risk dominance of AS over AU); conditionally safe play (CS) is not "
-    "part of it"
-)
-ZONE_MEANINGS = {
-    "compliance": "safety is both collectively preferred and selected: no regulation needed",
-    "dilemma": "safety is collectively preferred but unsafe play is selected: "
-    "the zone where regulation is needed",
-    "innovation": "unsafe (fast) play is both collectively preferred and selected: "
-    "regulating safety here would slow innovation for no gain",
-    "unsafe_preferred_safe_selected": "unsafe play is collectively preferred but safety is "
-    "selected (possible only away from the early regime)",
-}
 # what the race played by agents reads (observability: sightings for interventions' payments)
 DYNAMICS_FIELDS = ("rounds", "replicates", "observability")
 # The race on a network (coopsim.abm.network_race) also reads these.
@@ -75,71 +63,6 @@ def dsair_params(scenario: Scenario) -> DsairParams:
         b=g.b, c=g.c, s=g.s, B=g.B, W=g.W, p_r=g.p_r, p_fo=g.p_fo, N=g.N, gamma=g.gamma,
         cs_vs_au=g.cs_vs_au,
     )
-
-
-def regime(p: DsairParams) -> str:
-    """'early' (prize per round B/W >= 10 b), 'late' (B/W <= b/10) or 'intermediate'."""
-    prize_per_round = p.B / p.W
-    if prize_per_round >= 10 * p.b:
-        return "early"
-    if prize_per_round <= p.b / 10:
-        return "late"
-    return "intermediate"
-
-
-def conditions(p: DsairParams) -> dict[str, Any]:
-    """Zone, the two conditions behind it, and the thresholds in ``p_r`` (exact and limits).
-
-    Two labs per race: Eq. 2 and its thresholds. ``N > 2``: Appendix B's conditions (all-SAFE vs
-    all-UNSAFE groups; N-player risk dominance of AS over AU). Either way the zone is about AS
-    against AU (:data:`ZONE_REFERS_TO`)."""
-    from coopsim.theory import dsair, dsair_groups
-
-    if p.N > 2:
-        preferred = bool(dsair_groups.n_lab_race_payoffs(p, p.N).safe > dsair_groups.n_lab_race_payoffs(p, 0).unsafe)
-        selected = bool(dsair_groups.n_lab_as_risk_dominant(p))
-        thresholds = {
-            "collective_preference": {"exact": dsair_groups.n_lab_collective_threshold(p), "early": 1 - 1 / p.s},
-            "as_risk_dominance": {
-                "exact": dsair_groups.n_lab_risk_dominance_threshold(p),
-                "early": dsair_groups.n_lab_risk_dominance_threshold_early(p),
-            },
-        }
-        found = {"safety_collectively_preferred": preferred, "as_risk_dominant": selected}
-        zone = str(dsair.zone_of(preferred, selected))
-    else:
-        thresholds = {
-            "collective_preference": {
-                "exact": dsair.collective_preference_threshold(p),
-                "early": dsair.collective_preference_threshold_early(p),
-                "late": dsair.collective_preference_threshold_late(p),
-            },
-            "as_risk_dominance": {
-                "exact": dsair.as_risk_dominance_threshold(p),
-                "early": dsair.risk_dominance_threshold_early(p),
-            },
-            "cs_risk_dominance": {
-                "exact": dsair.cs_risk_dominance_threshold(p),
-                "early": dsair.risk_dominance_threshold_early(p),
-            },
-        }
-        found = {
-            "safety_collectively_preferred": bool(dsair.safety_collectively_preferred(p)),
-            "as_risk_dominant": bool(dsair.as_risk_dominant(p)),
-            "cs_risk_dominant": bool(dsair.cs_risk_dominant(p)),
-        }
-        zone = str(dsair.zone(p))
-    return {
-        "zone": zone,
-        "zone_meaning": ZONE_MEANINGS[zone],
-        "zone_refers_to": ZONE_REFERS_TO,
-        "conditions": found,
-        "thresholds": thresholds,
-        "regime": regime(p),
-        "prize_per_round": p.B / p.W,
-        "p_r": p.p_r,
-        "cs_vs_au": p.cs_vs_au,
-    }
 
 
 def _label(row: tuple[float, ...], names: tuple[str, ...]) -> str:

@@ -6,21 +6,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from coopsim.games.base import Measure
+from coopsim.games.base import Measure, PhaseMap
+from coopsim.games.dsair_zones import ZONE_LABELS
 
 if TYPE_CHECKING:
     from coopsim.scenario.spec import Scenario
 
 THRESHOLDS = ("collective_preference", "as_risk_dominance", "cs_risk_dominance")
 MEASURES = (
-    Measure("stationary_safe_play", "Where does safe development prevail?",
-            "share of safe play (stationary distribution)", (0.0, 1.0), ranked=True),
-    Measure("average_payoff", "Where do labs earn most?",
-            "average payoff per round (stationary distribution, payoff units)", ranked=True),
-    *(Measure(f"{name}_threshold", f"Where is the {name.replace('_', ' ')} threshold in p_r?",
-              f"{name.replace('_', ' ')} threshold (p_r, exact)") for name in THRESHOLDS),
-    Measure("zone", "Which regulatory zone (AS vs AU)?", "zone (AS vs AU)", None),
-    Measure("most_abundant", "Which strategy is most abundant?", "most abundant strategy", None),
+    Measure("stationary_safe_play", "share of safe play (stationary distribution)", (0.0, 1.0), ranked=True),
+    Measure("average_payoff", "average payoff per round (stationary distribution, payoff units)", ranked=True),
+    *(Measure(f"{name}_threshold", f"{name.replace('_', ' ')} threshold (p_r, exact)") for name in THRESHOLDS),
+    Measure("zone", "zone (AS vs AU)", None),
+    Measure("most_abundant", "most abundant strategy", None),
 )
 
 
@@ -36,7 +34,8 @@ def measure(scenario: Scenario, variant: str = "", replicate: int = 0, seed: Any
     from coopsim.analyses.evolution import stationary
     from coopsim.theory import dsair_groups
 
-    from coopsim.games.dsair import conditions, dsair_params
+    from coopsim.games.dsair import dsair_params
+    from coopsim.games.dsair_zones import conditions
 
     game, result = stationary(scenario)
     p = dsair_params(scenario)
@@ -62,11 +61,9 @@ def measure(scenario: Scenario, variant: str = "", replicate: int = 0, seed: Any
 
 
 PHASE_MAPS = {
-    "zone": ("zone", "Which regulatory zone (AS vs AU)?", "zone (AS vs AU)"),
-    "safety-preferred": ("safety_collectively_preferred", "Where is safety collectively preferred?",
-                         "all-safe races pay more than all-unsafe ones"),
-    "safety-selected": ("as_risk_dominant", "Where is safe play selected?",
-                        "always safe (AS) risk-dominates always unsafe (AU)"),
-    "conditional-safety-selected": ("cs_risk_dominant", "Where does conditional safety beat unsafe play?",
-                                    "conditionally safe (CS) risk-dominates always unsafe (AU)"),
+    "zone": PhaseMap("zone", "zone (AS vs AU)", ZONE_LABELS),
+    "safety-preferred": PhaseMap("safety_collectively_preferred", "all-safe races pay more than all-unsafe ones"),
+    "safety-selected": PhaseMap("as_risk_dominant", "always safe (AS) risk-dominates always unsafe (AU)"),
+    "conditional-safety-selected": PhaseMap("cs_risk_dominant",
+                                            "conditionally safe (CS) risk-dominates always unsafe (AU)"),
 }

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from coopsim.games.base import register
-from coopsim.games.base import GameModel, Measure, trust_field
+from coopsim.games.base import GameModel, Measure, PhaseMap, trust_field
 from coopsim.scenario.base import Probability, Strict
 
 if TYPE_CHECKING:
@@ -170,10 +170,8 @@ def charts(scenario: Scenario, subtitle: str, solution: dict[str, Any] | None = 
 
 
 MEASURES = (
-    Measure("disaster_probability", "Where is disaster likeliest?",
-            "probability of disaster (closed form)", (0.0, 1.0), ranked=True),
+    Measure("disaster_probability", "probability of disaster (closed form)", (0.0, 1.0), ranked=True),
     *(Measure(f"disaster_probability_{info}_information",
-              f"Where is disaster likeliest with {info} information?",
               f"probability of disaster, {info} information (closed form)", (0.0, 1.0))
       for info in ("none", "private", "public")),
 )
@@ -194,10 +192,9 @@ def measure(scenario: Scenario, variant: str = "", replicate: int = 0, seed: Any
 
 
 PHASE_MAPS = {
-    "disaster": ("disaster_band", "How likely is disaster?",
-                 "probability of disaster (closed form, 10-point bands)"),
-    "riskiest-information": ("riskiest_information", "Which information makes disaster likeliest?",
-                             "information condition with the highest probability of disaster"),
+    "disaster": PhaseMap("disaster_band", "probability of disaster (closed form, 10-point bands)"),
+    "riskiest-information": PhaseMap("riskiest_information",
+                                     "information condition with the highest probability of disaster"),
 }
 
 

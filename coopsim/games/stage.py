@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from coopsim.games.base import GameModel, Measure, PopulationGame
+from coopsim.games.base import GameModel, Measure, PhaseMap, PopulationGame
 from coopsim.theory.stage_game import Lab, Payoffs
 
 if TYPE_CHECKING:
@@ -62,13 +62,18 @@ def _repeated_game_text(result: dict[str, Any]) -> list[str]:
 
 
 SIMULATED_MEASURES = (
-    Measure("long_run_cooperation", "Where does cooperation hold?",
-            "long-run cooperation (share of choices)", (0.0, 1.0), ranked=True),
-    Measure("cumulative_incidents", "Where do incidents pile up?", "incidents over the run (count)",
-            (0.0, None)),
-    Measure("welfare", "Where is welfare highest?", "welfare over the run (payoff units)",
-            (None, None), ranked=True),
+    Measure("long_run_cooperation", "long-run cooperation (share of choices)", (0.0, 1.0), ranked=True),
+    Measure("cumulative_incidents", "incidents over the run (count)", (0.0, None)),
+    Measure("welfare", "welfare over the run (payoff units)", (None, None), ranked=True),
 )
+
+
+# The one-shot game's maps over two factors (the phase table of coopsim.analyses.phase).
+STAGE_PHASE_MAPS = {
+    "game-class": PhaseMap("game_class", "Game class"),
+    "equilibria": PhaseMap("equilibria", "Nash equilibria of the one-shot game"),
+    "cooperation-rational": PhaseMap("cooperation_rational", "{row_lab}'s best response"),
+}
 
 
 def _measure(scenario: Scenario, variant: str, replicate: int, seed: Any) -> dict[str, float]:
@@ -115,13 +120,7 @@ class StageGameModel(GameModel):
     @classmethod
     def measure_batch(cls, scenarios: list, seeds: list) -> list[dict[str, float]]:
         return _measure_batch(scenarios, seeds)
-    phase_maps = {
-        "game-class": ("game_class", "Which game do the labs play?", "game class"),
-        "equilibria": ("equilibria", "Which outcomes are equilibria?",
-                       "equilibria (C = cooperate, D = defect; row lab first)"),
-        "cooperation-rational": ("cooperation_rational", "Where is responsible development rational?",
-                                 "cooperating is the row lab's best response"),
-    }
+    phase_maps = STAGE_PHASE_MAPS
 
     @staticmethod
     def stage_payoffs(values: dict[str, Any]) -> tuple[Any, Any, Any, Any]:

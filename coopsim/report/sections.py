@@ -26,8 +26,9 @@ def chart_subtitle(scenario, extra: str = "") -> str:
 
 
 def phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[str, Any]) -> Report:
-    """`coopsim phase`: the model's maps over (x, y), the scenario's point marked on each (a
-    stage game: class, equilibria and best response; other models: their own ``phase_maps``)."""
+    """`coopsim phase`: the maps the model declares (``phase_maps``) over (x, y), the scenario's
+    point marked on each (a stage game: class, equilibria and best response, with the verdict's
+    boundaries through the point; other models: their own categories)."""
     from coopsim.games import game_model
 
     if not game_model(scenario).provides("stage_game"):
@@ -36,12 +37,13 @@ def phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[s
 
 
 def _stage_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[str, Any]) -> Report:
-    """Three maps of the one-shot game over (x, y), the scenario's point marked on each."""
+    """The maps of the one-shot game over (x, y) (the stage model's ``phase_maps``: game class,
+    equilibria, the row lab's best response), the scenario's point marked on each."""
     from coopsim.analyses import phase_findings as pf
     from coopsim.analyses.findings import percent
     from coopsim.analyses.phase import Axis, phase_grid
     from coopsim.charts.phase import phase_map
-    from coopsim.charts.theme import ACTION_COLOURS
+    from coopsim.games import game_model
     from coopsim.games.stage import expand_labs
     from coopsim.labels import field_label
 
@@ -53,8 +55,10 @@ def _stage_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
         import numpy as np
 
         point = phase_grid(scenario, Axis(x, np.array([here[0]])), Axis(y, np.array([here[1]])))
-    shares = pf.shares_table(table, row_lab, column_lab)
-    boundaries = pf.boundaries_table(table, x, y, here, row_lab, column_lab)
+    maps = game_model(scenario).phase_maps
+    columns = [m.column for m in maps.values()]
+    shares = pf.shares_table(table, columns, row_lab, column_lab)
+    boundaries = pf.boundaries_table(table, x, y, here, columns, row_lab, column_lab)
     findings = pf.phase_findings(scenario, x, y, point, shares, boundaries, row_lab, column_lab)
     subtitle = chart_subtitle(scenario, f"{len(table):,} cells, closed form; diamond: this scenario")
     x_title, y_title = field_label(scenario, x), field_label(scenario, y)
@@ -63,13 +67,9 @@ def _stage_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
         part = shares[shares["map"] == column].sort_values("share", ascending=False).iloc[0]
         return part["category"], part["share"]
 
-    maps = {
-        "game_class": ("phase-game-class", "Game class"),
-        "equilibria": ("phase-equilibria", "Nash equilibria of the one-shot game"),
-        "cooperation_rational": ("phase-cooperation-rational", f"{row_lab}'s best response"),
-    }
     charts = {}
-    for column, (name, legend) in maps.items():
+    for name, spec in maps.items():
+        column = spec.column
         category, share = largest(column)
         if column == "cooperation_rational":
             rational = shares[(shares["map"] == column) & (shares["category"] == "cooperate")]["share"].sum()
@@ -78,10 +78,9 @@ def _stage_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
             title = f"The game is {category} in {percent(share)} of the grid"
         else:
             title = f"Equilibria: {category} in {percent(share)} of the grid"
-        charts[name] = phase_map(
-            table, x, y, column, title, legend, subtitle, x_title, y_title, here,
-            words=lambda v, c=column: pf.category_words(c, v, row_lab, column_lab),
-            colours=ACTION_COLOURS if column == "cooperation_rational" else None)
+        charts[f"phase-{name}"] = phase_map(
+            table, x, y, column, title, spec.legend.format(row_lab=row_lab), subtitle, x_title, y_title, here,
+            words=lambda v, c=column: pf.category_words(c, v, row_lab, column_lab))
     body = section(
         "Phase diagrams",
         f"The one-shot game between {row_lab} (row) and {column_lab} (column) on a "
@@ -93,15 +92,14 @@ def _stage_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
     tables = {"phase": table, "phase_shares": shares, "phase_boundaries": boundaries}
     if point is not None:
         tables["phase_point"] = point
-    counts = {column: table[column].astype(str).value_counts().sort_index().to_dict() for column in pf.MAPS}
+    counts = {column: table[column].astype(str).value_counts().sort_index().to_dict() for column in columns}
     files = {"phase.json": {"scenario": scenario.name, "x": x, "y": y, "cells": len(table), "counts": counts}}
     what = f"coopsim phase: {x_title} against {y_title}."
     return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts, tables, files, findings)
 
 
 def _model_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest: dict[str, Any]) -> Report:
-    """The maps a model without a stage game declares (``phase_maps``: column, question, legend),
-    with the category at the scenario's own point (the model's phase table on that one cell) and
+    """The maps a model without a stage game declares (``phase_maps``), with the category at the scenario's own point (the model's phase table on that one cell) and
     the share of the grid each category covers."""
     import numpy as np
 
@@ -112,21 +110,21 @@ def _model_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
     from coopsim.games import game_model
     from coopsim.labels import field_label
 
-    maps = {name: spec for name, spec in game_model(scenario).phase_maps.items() if spec[0] in table}
+    maps = {name: spec for name, spec in game_model(scenario).phase_maps.items() if spec.column in table}
     here = pf.scenario_point(scenario, (x, y))
     point = None
     if here is not None:
         point = phase_table(scenario, Axis(x, np.array([here[0]])), Axis(y, np.array([here[1]])))
-    shares = pf.category_shares(table, [column for column, _, _ in maps.values()])
+    shares = pf.category_shares(table, [spec.column for spec in maps.values()])
     findings = pf.model_phase_findings(scenario, x, y, point, shares, maps)
     subtitle = chart_subtitle(scenario, f"{len(table):,} cells, closed form; diamond: this scenario")
     x_title, y_title = field_label(scenario, x), field_label(scenario, y)
     charts = {}
-    for name, (column, question, legend) in maps.items():
-        top = shares[shares["map"] == column].sort_values("share", ascending=False, kind="stable").iloc[0]
-        title = pf.largest_category_title(legend, top["category"], top["share"])
-        charts[f"phase-{name}"] = phase_map(table, x, y, column, title, capitalised(legend),
-                                            subtitle, x_title, y_title, here)
+    for name, spec in maps.items():
+        top = shares[shares["map"] == spec.column].sort_values("share", ascending=False, kind="stable").iloc[0]
+        title = pf.largest_category_title(spec.legend, top["category"], top["share"])
+        charts[f"phase-{name}"] = phase_map(table, x, y, spec.column, title, capitalised(spec.legend),
+                                            subtitle, x_title, y_title, here, words=spec.legend_words)
     body = section(
         "Phase diagrams",
         f"{scenario.game.model} model on a {table[x].nunique()} x {table[y].nunique()} grid of "
@@ -135,7 +133,8 @@ def _model_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
     tables = {"phase": table, "phase_shares": shares}
     if point is not None:
         tables["phase_point"] = point
-    counts = {column: table[column].astype(str).value_counts().sort_index().to_dict() for column, _, _ in maps.values()}
+    counts = {spec.column: table[spec.column].astype(str).value_counts().sort_index().to_dict()
+              for spec in maps.values()}
     files = {"phase.json": {"scenario": scenario.name, "x": x, "y": y, "cells": len(table), "counts": counts}}
     what = f"coopsim phase: {x_title} against {y_title}."
     return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts, tables, files, findings)
@@ -228,7 +227,8 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
         per_point = "each point computed once (exact)" if exact else f"{replicates} replicate(s) per point"
         how = (f"One at a time: each parameter moved from its low to its high value (base -+ the spread) "
                f"with the others at base, {per_point}; the effect is the "
-               "result at the high value minus that at the low value.")
+               "result at the high value minus that at the low value" + _effect_intervals(scenario, ranked, exact)
+               + ".")
     else:
         table = sfind.with_intervals(table)
         findings = sfind.sobol_findings(table, name, samples)
@@ -243,6 +243,20 @@ def sensitivity_report(scenario, method: str, table: pd.DataFrame, samples: int,
     body = section("Sensitivity", how + f" `data/{name}.csv` holds the table the findings quote.", *charts)
     what = f"coopsim sensitivity --method {method}: which factor or policy lever matters most."
     return Report(scenario, command_blocks(scenario, what, findings, body, manifest), charts, {name: table}, {}, findings)
+
+
+def _effect_intervals(scenario, ranked: tuple[str, ...], exact: bool) -> str:
+    """How the one-at-a-time effects' intervals were computed, per measure."""
+    from coopsim.analyses.sensitivity import metric_bounds
+    from coopsim.labels import measure_words
+    from coopsim.theory.intervals import difference_method
+
+    if exact:
+        return " (exact: no interval)"
+    bounds = metric_bounds(scenario)
+    methods = "; ".join(f"{difference_method(bounds[metric])} for {measure_words(metric)}" for metric in ranked)
+    return (f", with its 95% interval across the replicates at the two ends ({methods}; the "
+            "`_effect_interval` column says where there is none: one replicate, or identical ones)")
 
 
 # --------------------------------------------------------------------------- evolve

@@ -7,7 +7,8 @@ grouping: seeds come from the task, and every run of a batch has its own stream.
 
 An interrupted local sweep leaves no worker behind: Ctrl-C and SIGTERM stop the pool at once
 (workers ignore Ctrl-C themselves and are terminated by the main process, which then raises
-KeyboardInterrupt so the command can say what was saved), and on Linux each worker asks the
+:class:`coopsim.interrupts.Interrupted`, a KeyboardInterrupt, so the command can say what was
+saved), and on Linux each worker asks the
 kernel to end it when the main process dies, even by SIGKILL.
 """
 
@@ -25,6 +26,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
+from coopsim.interrupts import Interrupted
 from coopsim.sweep.plan import Task
 from coopsim.sweep.task import run_tasks
 
@@ -98,14 +100,14 @@ def _worker_setup(parent: int) -> None:
 
 @contextmanager
 def _interrupts_call(stop: Callable[[], None]) -> Iterator[None]:
-    """While the block runs, Ctrl-C and SIGTERM call `stop()` and then raise KeyboardInterrupt."""
+    """While the block runs, Ctrl-C and SIGTERM call `stop()` and then raise :class:`Interrupted`."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum, frame):
         stop()
-        raise KeyboardInterrupt(f"signal {signum}")
+        raise Interrupted(signum)
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
