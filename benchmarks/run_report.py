@@ -1,19 +1,24 @@
-"""`coopsim run scenarios/prisoners-dilemma-race.yaml`, split into import / simulate / charts.
+"""`coopsim run scenarios/prisoners-dilemma-race.yaml`: the whole command, then split into parts.
 
-In this process: importing what `coopsim run` needs; `coopsim.run` (the one-shot analysis, the
-simulations and the Altair chart objects); vl-convert's start-up (its JavaScript runtime and the
-Vega bundle the offline HTML inlines, paid once per process by either path); then writing the
-report's charts in all four formats both ways, interleaved, best of --repeats each:
+1. The whole command in fresh processes (best of --repeats), wall and CPU seconds (CPU of the
+   command and of its drawing processes). With --before DIR also another checkout's `coopsim run`
+   interleaved with this one's (e.g. the main branch: ``git worktree add /tmp/coopsim-main main``),
+   so before and after share the machine's load. The JavaScript bundle the offline pages inline
+   is cached per vl-convert version; "first run" gives each run an empty cache folder.
+2. In this process: importing what `coopsim run` needs; `coopsim.run` (the one-shot analysis,
+   the simulations and the Altair chart objects); then writing the report's charts in all four
+   formats both ways, interleaved, best of --repeats each:
 
-- baseline: one Altair ``chart.save`` per format (`save_chart_per_format` below, the code
-  coopsim used before), which compiles the spec for each format and draws PNG and SVG separately;
-- coopsim: ``coopsim.report.folder.save_charts``, one compile and one SVG drawing per chart, the
-  PNG rasterised from that SVG.
+   - baseline: one Altair ``chart.save`` per format (`save_chart_per_format` below, the code
+     coopsim used before), which compiles the spec for each format and draws PNG and SVG
+     separately, in this process;
+   - coopsim: ``coopsim.report.drawing.draw_charts``, one compile per chart here and one SVG
+     drawing in a drawing process, the PNG rasterised from that SVG there; the drawers are
+     started afresh for each repeat, so their start-up is included.
 
-Both write the same files (checked: identical bytes, SVG gradient ids aside). ratio = baseline /
-coopsim. Then the whole command in fresh processes (best of --repeats), and with --before DIR also
-another checkout's `coopsim run` interleaved with this one's (e.g. the main branch:
-``git worktree add /tmp/coopsim-main main``), so before and after share the machine's load.
+   Both write the same PNG, SVG and JSON files (checked: identical bytes, SVG gradient ids aside);
+   the HTML pages differ by design (coopsim's carry its escaping and Content-Security-Policy).
+   ratio = baseline / coopsim.
 
     python benchmarks/run_report.py [--repeats 3] [--before DIR]
 """
@@ -57,11 +62,12 @@ def timed(work) -> tuple[float, float]:
 
 
 def same_files(a: Path, b: Path) -> bool:
-    """Same file names and bytes, up to vl-convert's per-process SVG gradient numbering."""
+    """Same file names, and the same bytes in every file but the HTML pages, up to vl-convert's
+    per-process SVG gradient numbering."""
     names = sorted(p.name for p in a.iterdir())
     if names != sorted(p.name for p in b.iterdir()):
         return False
-    for name in names:
+    for name in (n for n in names if not n.endswith(".html")):
         x, y = (a / name).read_bytes(), (b / name).read_bytes()
         if name.endswith(".svg"):
             x, y = (re.sub(rb"gradient_\d+", b"gradient", s) for s in (x, y))
@@ -75,10 +81,10 @@ def child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def command_time(checkout: Path, out: Path) -> tuple[float, float]:
+def command_time(checkout: Path, out: Path, cache: Path | None = None) -> tuple[float, float]:
     """Wall and CPU seconds of `coopsim run` in a fresh process, in `checkout` with it first on
-    the path."""
-    env = dict(os.environ, PYTHONPATH=str(checkout))
+    the path (`cache`: the cache folder to use, default the user's)."""
+    env = dict(os.environ, PYTHONPATH=str(checkout), **({"COOPSIM_CACHE_DIR": str(cache)} if cache else {}))
     argv = [sys.executable, "-m", "coopsim", "run", str(SCENARIO), "--out", str(out), "--quiet"]
     wall, cpu = time.perf_counter(), child_cpu()
     subprocess.run(argv, check=True, env=env, cwd=checkout)
@@ -95,14 +101,30 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="another coopsim checkout to time beside this one")
     args = parser.parse_args()
 
+    checkouts = {"this checkout": ROOT}
+    if args.before:
+        checkouts = {f"before ({args.before})": args.before.resolve(), **checkouts}
+    times: dict[str, list[tuple[float, float]]] = {label: [] for label in checkouts}
+    first: list[tuple[float, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        command_time(ROOT, Path(tmp) / "warm-up")  # fills the user's bundle cache if empty
+        for i in range(args.repeats):
+            for j, (label, checkout) in enumerate(checkouts.items()):
+                times[label].append(command_time(checkout, Path(tmp) / f"report-{i}-{j}"))
+            first.append(command_time(ROOT, Path(tmp) / f"first-{i}", cache=Path(tmp) / f"cache-{i}"))
+    print(f"{SCENARIO.relative_to(ROOT)}; python {sys.version.split()[0]}; {os.cpu_count()} cores")
+    print(f"  {'':<62} {'wall':>9} {'CPU':>9}")
+    for label, values in times.items():
+        line(f"`coopsim run`, fresh process, {label} (best of {args.repeats})",
+             min(w for w, _ in values), min(c for _, c in values))
+    line(f"`coopsim run`, first run (empty bundle cache, best of {args.repeats})",
+         min(w for w, _ in first), min(c for _, c in first))
+
     wall, cpu = time.perf_counter(), time.process_time()
     from coopsim.cli import app  # noqa: F401  (what the command imports before it runs)
     from coopsim.analyses.run import run
-    from coopsim.report.folder import save_charts
+    from coopsim.report.drawing import close_drawers, draw_charts
     from coopsim.scenario.loading import load_scenario
-
-    import altair as alt
-    import vl_convert
 
     imported = time.perf_counter() - wall, time.process_time() - cpu
 
@@ -110,40 +132,29 @@ def main() -> None:
     wall, cpu = time.perf_counter(), time.process_time()
     charts = run(scenario).charts
     simulated = time.perf_counter() - wall, time.process_time() - cpu
-    warm = alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q").to_dict()
-    start_up = timed(lambda: (vl_convert.javascript_bundle(), vl_convert.vegalite_to_svg(warm)))
+
+    def drawn_once(folder: Path) -> None:
+        draw_charts(charts, folder)
+        close_drawers()  # waits for the drawers, so their CPU counts
 
     baseline, ours = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.repeats):
             old, new = Path(tmp) / f"old{i}", Path(tmp) / f"new{i}"
             baseline.append(timed(lambda: [save_chart_per_format(c, old, n) for n, c in charts.items()]))
-            ours.append(timed(lambda: save_charts(charts, new)))
+            before_children = child_cpu()
+            wall_cpu = timed(lambda: drawn_once(new))
+            ours.append((wall_cpu[0], wall_cpu[1] + child_cpu() - before_children))
             assert same_files(old, new), "the two paths wrote different files"
     best_old = min(w for w, _ in baseline), min(c for _, c in baseline)
     best_new = min(w for w, _ in ours), min(c for _, c in ours)
 
-    print(f"{SCENARIO.relative_to(ROOT)}: {len(charts)} charts x {len(FORMATS)} formats; "
-          f"python {sys.version.split()[0]}")
-    print(f"  {'':<62} {'wall':>9} {'CPU':>9}")
-    line("import (coopsim.cli, analyses.run, report, altair, vl-convert)", *imported)
+    print(f"  in one process: {len(charts)} charts x {len(FORMATS)} formats")
+    line("import (coopsim.cli, analyses.run, report.drawing)", *imported)
     line("simulate (coopsim.run: analysis, simulations, chart objects)", *simulated)
-    line("vl-convert start-up (JS runtime and bundle, once per process)", *start_up)
     line(f"charts, baseline: chart.save per format (best of {args.repeats})", *best_old)
-    line(f"charts, coopsim: drawn once (best of {args.repeats})", *best_new)
+    line(f"charts, coopsim: drawn once, in drawing processes (best of {args.repeats})", *best_new)
     print(f"  {'ratio baseline / coopsim':<62} {best_old[0] / best_new[0]:7.2f}   {best_old[1] / best_new[1]:7.2f}")
-
-    checkouts = {"this checkout": ROOT}
-    if args.before:
-        checkouts = {f"before ({args.before})": args.before.resolve(), **checkouts}
-    times: dict[str, list[tuple[float, float]]] = {label: [] for label in checkouts}
-    with tempfile.TemporaryDirectory() as tmp:
-        for i in range(args.repeats):
-            for j, (label, checkout) in enumerate(checkouts.items()):
-                times[label].append(command_time(checkout, Path(tmp) / f"report-{i}-{j}"))
-    for label, values in times.items():
-        line(f"`coopsim run`, fresh process, {label} (best of {args.repeats})",
-             min(w for w, _ in values), min(c for _, c in values))
 
 
 if __name__ == "__main__":

@@ -23,17 +23,17 @@ from tests.test_sweep import SCENARIO
 CHILD = """
 import sys, time
 from pathlib import Path
-import coopsim.report.folder as folder
+import coopsim.report.drawing as drawing
 
-marker, real = Path(sys.argv[1]), folder.write_chart_files
+marker, real = Path(sys.argv[1]), drawing.write_spec_files
 
-def write_then_wait(where, name, spec, svg):
-    paths = real(where, name, spec, svg)
+def write_then_wait(where, name, spec, formats):
+    real(where, name, spec, formats)
     marker.write_text(str(where))
     while True:
         time.sleep(0.01)
 
-folder.write_chart_files = write_then_wait
+drawing.write_spec_files = write_then_wait
 sys.argv = ["coopsim", *sys.argv[2:]]
 from coopsim.cli import main
 main()

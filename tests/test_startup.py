@@ -21,8 +21,8 @@ HEAVY = ("altair", "vl_convert", "nashpy", "scipy", "mesa", "SALib", "dask", "di
 # and schema read one but need no numpy: the classes they load import it on first use.
 HELP_ONLY = (*HEAVY, "numpy", "yaml")
 
-# Runs the app like the `coopsim` script, then prints the top-level packages it imported on
-# stderr's last line (stdout stays the command's own).
+# Runs the app like the `coopsim` script, then prints the modules it imported on stderr's last
+# line (stdout stays the command's own).
 PROBE = """
 import json, sys
 sys.argv = ["coopsim", *json.loads(sys.argv[1])]
@@ -33,17 +33,19 @@ except SystemExit as exc:
     code = exc.code
 else:
     code = 0
-print(json.dumps({"exit": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}), file=sys.stderr)
+print(json.dumps({"exit": code, "modules": sorted(sys.modules)}), file=sys.stderr)
 """
 
 
-def run_probe(args: list[str]) -> tuple[int, set[str], str]:
-    """Exit code, imported top-level packages and stdout of `coopsim *args` in a new process."""
+def run_probe(args: list[str], full: bool = False) -> tuple[int, set[str], str]:
+    """Exit code, imported top-level packages (every module with `full`) and stdout of
+    `coopsim *args` in a new process."""
     done = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, cwd=ROOT, timeout=300
     )
     report = json.loads(done.stderr.strip().splitlines()[-1])
-    return report["exit"], set(report["modules"]), done.stdout
+    modules = set(report["modules"]) if full else {name.split(".")[0] for name in report["modules"]}
+    return report["exit"], modules, done.stdout
 
 
 @pytest.mark.parametrize(
@@ -61,6 +63,19 @@ def test_light_commands_do_not_import_the_heavy_stack(args, banned):
     assert code in (0, None), stdout
     assert stdout.strip(), "the command printed nothing"
     assert sorted(modules.intersection(banned)) == []
+
+
+def test_run_imports_only_what_its_scenario_needs(tmp_path):
+    """A stage game without a network or evolution runs on the batched engine: no Mesa, nashpy,
+    networkx or the heavy parts of scipy; and the charts are drawn in drawing processes, so
+    vl-convert is not loaded here either."""
+    code, modules, stdout = run_probe(["run", str(SCENARIO), "--out", str(tmp_path / "report")], full=True)
+    assert code in (0, None), stdout
+    assert "long-run cooperation" in stdout and (tmp_path / "report" / "charts" / "payoff-matrix.png").is_file()
+    banned = {"mesa", "nashpy", "networkx", "SALib", "dask", "vl_convert",
+              "scipy.stats", "scipy.optimize", "scipy.spatial", "scipy.sparse"}
+    assert sorted(modules.intersection(banned)) == []
+    assert {"numpy", "pandas", "altair", "scipy.special"} <= modules  # the probe sees what it runs
 
 
 def test_help_lists_every_command():

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coopsim.abm.engine import Engine, start_stream, strategy_groups
-from coopsim.abm.model import round_records
+from coopsim.abm.records import round_records
 from coopsim.abm.network import build_network
 from coopsim.abm.timeline import Timeline
 from coopsim.scenario.spec import Scenario

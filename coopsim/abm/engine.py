@@ -38,7 +38,7 @@ from functools import cached_property
 
 import numpy as np
 
-from coopsim.abm.agents import PairMemory
+from coopsim.abm.memory import PairMemory
 from coopsim.abm.matching import Matching, make_matching
 from coopsim.abm.rules import BatchRules, per_run
 from coopsim.abm.strategies import Strategy, make_strategy

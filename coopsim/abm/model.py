@@ -18,7 +18,7 @@ N labs play ``dynamics.rounds`` rounds of the scenario's stage game. One round
    incident costs (:mod:`coopsim.policy.incidents`).
 5. **Observation.** Each lab sees its partner's executed action with probability
    max(dynamics.observability, any active transparency level) and updates its memory
-   (:class:`~coopsim.abm.agents.PairMemory`); then strategies learn.
+   (:class:`~coopsim.abm.memory.PairMemory`); then strategies learn.
 6. **Records.** Model-level and lab-level results are set as attributes and collected by the
    DataCollector (one record per round, round = ``steps - 1``, 0-based like intervention windows;
    :class:`LabDataCollector`, Mesa's own with a collect that reads the lab lists at once).
@@ -39,56 +39,12 @@ import mesa
 import numpy as np
 
 from coopsim.abm.agents import LabAgent
-from coopsim.abm.engine import Engine, RoundOutcome
+from coopsim.abm.engine import Engine
 from coopsim.abm.network import build_network
+from coopsim.abm.records import AGENT_REPORTERS, MODEL_REPORTERS, round_records  # noqa: F401 (also read from here)
 from coopsim.abm.timeline import Timeline
 from coopsim.games.stage import expand_labs
 from coopsim.scenario.spec import Scenario
-
-MODEL_REPORTERS = (
-    "cooperation_rate",
-    "mean_trust",
-    "incidents",
-    "welfare",
-    "lab_payoffs",
-    "fines_collected",
-    "subsidies_paid",
-    "incident_cost",
-    "public_cost",
-    "observability",
-)
-AGENT_REPORTERS = ("cooperation", "matches", "payoff", "trust", "incidents_caused")
-
-
-def round_records(engine: Engine, outcome: RoundOutcome) -> tuple[dict, dict]:
-    """The reporters of one round for every run of ``engine``'s batch: model reporters as (B,)
-    arrays, agent reporters as (B, N) arrays (see :class:`LabModel`)."""
-    rules, n = engine.rules, engine.n_labs
-    trust = engine.memory.mean_belief()
-    lab_payoffs = np.add.reduce(outcome.payoff, axis=1)
-    fines, subsidies = outcome.fines, outcome.subsidies
-    defections = np.add.reduce(outcome.defected, axis=1, dtype=np.intp)
-    model = {
-        "cooperation_rate": 1 - defections / outcome.defected.shape[1],
-        "mean_trust": np.add.reduce(trust, axis=1) / n,
-        "incidents": outcome.incidents.count,
-        "welfare": lab_payoffs + fines - subsidies - rules.public_cost,
-        "lab_payoffs": lab_payoffs,
-        "fines_collected": fines,
-        "subsidies_paid": subsidies,
-        "incident_cost": outcome.incidents.total_cost,
-        "public_cost": rules.public_cost,
-        "observability": rules.observability,
-    }
-    labs = {
-        "cooperation": outcome.cooperation,
-        "matches": outcome.matches,
-        "payoff": outcome.payoff,
-        "trust": trust,
-        "incidents_caused": outcome.incidents.caused_by_lab,
-    }
-    return model, labs
-
 
 class LabDataCollector(mesa.DataCollector):
     """Mesa's DataCollector with :class:`LabModel`'s reporters (model attributes
@@ -177,7 +133,7 @@ class LabModel(mesa.Model):
 
     @property
     def memory(self):
-        """The labs' :class:`~coopsim.abm.agents.PairMemory` (a batch of one run)."""
+        """The labs' :class:`~coopsim.abm.memory.PairMemory` (a batch of one run)."""
         return self.engine.memory
 
     @property

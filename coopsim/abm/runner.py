@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from coopsim.abm.batch import RunRecords, run_batch
-from coopsim.abm.model import AGENT_REPORTERS, MODEL_REPORTERS, LabModel
+from coopsim.abm.records import AGENT_REPORTERS, MODEL_REPORTERS
 from coopsim.abm.strategies import STRATEGIES
 from coopsim.policy.base import base_rules, make_intervention
 from coopsim.scenario.spec import Scenario
@@ -86,6 +86,8 @@ def simulate_one(
     """Run ``scenario`` (a resolved variant, i.e. one value of ``resolve_variants``) for
     ``dynamics.rounds`` rounds on the stream ``seed_sequence``; ``variant_name`` and
     ``replicate`` only label the rows."""
+    from coopsim.abm.model import LabModel  # Mesa loads only for the single-run path
+
     model = LabModel(scenario, rng=np.random.default_rng(seed_sequence))
     for _ in range(scenario.dynamics.rounds):
         model.step()

@@ -9,7 +9,7 @@ cooperate = 0 and defect = 1; a strategy returns an *intended* action for every 
 engine keeps those of its own labs' entries, then applies trembles), and may learn from the
 round's outcome.
 
-Deterministic strategies read the shared :class:`~coopsim.abm.agents.PairMemory`; stochastic
+Deterministic strategies read the shared :class:`~coopsim.abm.memory.PairMemory`; stochastic
 ones use uniforms the engine hands them from each run's own stream, so runs are reproducible.
 """
 

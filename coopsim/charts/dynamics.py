@@ -108,11 +108,11 @@ def time_series_chart(
     color = alt.Color("variant:N", scale=scale, title=VARIANT_TITLE, legend=LINE_LEGEND)
     x = alt.X("round:Q", title="Round", scale=alt.Scale(nice=False))
     band = alt.Chart(data).mark_area(opacity=0.22).encode(
-        x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q", color=color
+        x=x, y=alt.Y("low:Q", title=y_title), y2=alt.Y2("high:Q"), color=color
     )
     line = alt.Chart(data).mark_line(strokeWidth=2).encode(
-        x=x, y="mean:Q", color=color,
-        tooltip=["variant:N", "round:Q", alt.Tooltip("mean:Q", format=".3g"),
+        x=x, y=alt.Y("mean:Q"), color=color,
+        tooltip=[alt.Tooltip("variant:N"), alt.Tooltip("round:Q"), alt.Tooltip("mean:Q", format=".3g"),
                  alt.Tooltip("low:Q", format=".3g"), alt.Tooltip("high:Q", format=".3g")],
     )
     replicates = rounds.groupby("variant")["replicate"].nunique()
@@ -136,14 +136,14 @@ def time_series_chart(
 def window_layers(windows: pd.DataFrame, color: alt.Color | dict) -> list[alt.Chart]:
     """A pale band over each window, a dashed rule where it opens, and its label above the plot."""
     x = alt.X("first round:Q", title="Round")
-    tooltip = ["variant:N", "intervention:N", "first round:Q", "last round:Q"]
+    tooltip = [alt.Tooltip(field) for field in ("variant:N", "intervention:N", "first round:Q", "last round:Q")]
     base = alt.Chart(windows)
-    shade = base.mark_rect(opacity=0.08).encode(x=x, x2="last round:Q", color=color, tooltip=tooltip)
+    shade = base.mark_rect(opacity=0.08).encode(x=x, x2=alt.X2("last round:Q"), color=color, tooltip=tooltip)
     rule = base.mark_rule(strokeDash=[5, 3], strokeWidth=1.5).encode(x=x, color=color)
     # One label per window, stacked up from the plot's top edge so that none hides a line.
     labels = [
         alt.Chart(windows.iloc[[row]]).mark_text(align="left", baseline="bottom", dx=2, fontSize=11)
-        .encode(x=x, y=alt.value(-4 - 14 * row), text="intervention:N", color=color)
+        .encode(x=x, y=alt.value(-4 - 14 * row), text=alt.Text("intervention:N"), color=color)
         for row in range(len(windows))
     ]
     return [shade, rule, *labels]
@@ -176,10 +176,10 @@ def summary_chart(
     base = alt.Chart(data)
     bars = base.mark_bar(height=18).encode(
         x=alt.X("mean:Q", title=None), y=y, color=color,
-        tooltip=["variant:N", "measure:N", alt.Tooltip("mean:Q", format=".3g"),
+        tooltip=[alt.Tooltip("variant:N"), alt.Tooltip("measure:N"), alt.Tooltip("mean:Q", format=".3g"),
                  alt.Tooltip("low:Q", format=".3g"), alt.Tooltip("high:Q", format=".3g")],
     )
-    whiskers = base.mark_rule(strokeWidth=2, color="#333333").encode(x="low:Q", x2="high:Q", y=y)
+    whiskers = base.mark_rule(strokeWidth=2, color="#333333").encode(x=alt.X("low:Q"), x2=alt.X2("high:Q"), y=y)
     panels = [
         alt.layer(bars, whiskers).transform_filter(alt.datum.measure == label)
         .properties(width=360, height=max(60, 30 * len(variants)), title=label)

@@ -40,7 +40,7 @@ def payoff_matrix_chart(analysis: dict[str, Any], subtitle: str, title: str | No
         )
     )
     text = base.mark_text(fontSize=18, fontWeight="bold", stroke="white", strokeWidth=0.6).encode(
-        text="payoffs:N"
+        text=alt.Text("payoffs:N")
     )
     chart = (rect + text).properties(width=360, height=240)
     return themed(chart, title or "Payoffs per round", f"{subtitle} · cells: payoffs per round ({row_lab}, {col_lab})")
@@ -82,13 +82,13 @@ def _expected_value_panel(lab: dict[str, Any], n_panels: int, width: int | None 
             color=color,
         ),
         alt.Chart(pd.DataFrame({"trust": [lab["trust"]]})).mark_rule(
-            strokeDash=[4, 4], color="#555555").encode(x="trust:Q"),
+            strokeDash=[4, 4], color="#555555").encode(x=alt.X("trust:Q")),
     ]
     if (critical := crossing(lab)) is not None:
         layers.append(
             alt.Chart(pd.DataFrame({"critical trust": [critical]}))
             .mark_rule(color=OKABE_ITO[5], strokeWidth=2)
-            .encode(x="critical trust:Q")
+            .encode(x=alt.X("critical trust:Q"))
         )
     if width is None:
         width = WIDTH if n_panels == 1 else 320

@@ -111,11 +111,11 @@ def what_if_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLevelMixin 
     )
     one = pd.DataFrame({"one": [0]})
     own_trust = alt.Chart(one).transform_calculate(t="tau").mark_rule(
-        strokeDash=[4, 4], color="#555555").encode(x="t:Q")
+        strokeDash=[4, 4], color="#555555").encode(x=alt.X("t:Q"))
     critical = (
         alt.Chart(one).transform_calculate(t=CRITICAL_EXPR)
         .transform_filter("isFinite(datum.t) && datum.t >= 0 && datum.t <= 1")
-        .mark_rule(color=OKABE_ITO[5], strokeWidth=2).encode(x="t:Q")
+        .mark_rule(color=OKABE_ITO[5], strokeWidth=2).encode(x=alt.X("t:Q"))
     )
     verdict = (
         f"'at trust ' + format(tau, '.2f') + ': ' + "
@@ -133,7 +133,7 @@ def what_if_chart(analysis: dict[str, Any], subtitle: str) -> alt.TopLevelMixin 
                   f"datum.line == 1 ? {critical_text} : {verdict}"
         )
         .mark_text(align="left", baseline="top", fontSize=13, dx=2)
-        .encode(x=alt.value(0), y=alt.Y("line:O", axis=None), text="label:N",
+        .encode(x=alt.value(0), y=alt.Y("line:O", axis=None), text=alt.Text("label:N"),
                 color=alt.condition("datum.line == 0", alt.value("#222222"), alt.value("#444444")))
         .properties(width=WIDTH, height=60)
     )

@@ -34,7 +34,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, Sequence
 
-import nashpy
 import numpy as np
 import numpy.typing as npt
 from scipy.special import logsumexp
@@ -194,6 +193,8 @@ def replicator_dynamics(
     only the row matrix ``A`` is used). Returns an array ``(len(timepoints), n)`` of strategy
     shares.
     """
+    import nashpy  # with scipy.optimize and networkx: loaded only by the runs that integrate
+
     game = nashpy.Game(np.asarray(payoff, dtype=float))
     return np.asarray(
         game.replicator_dynamics(
