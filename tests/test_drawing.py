@@ -104,3 +104,33 @@ def test_an_unwritable_cache_folder_is_not_used(tmp_path, monkeypatch):
     monkeypatch.setattr(bundle, "_loaded", [])
     assert bundle.javascript_bundle() == vl_convert.javascript_bundle()
     assert blocker.read_text() == "not a folder"
+
+
+def test_charts_drawn_as_they_are_built_are_the_charts_drawn_afterwards(tmp_path):
+    charts = {"first": good_chart(), "second": good_chart().mark_point(), "third": good_chart().mark_circle()}
+    drawing.close_drawers()
+    later = drawing.draw_charts(charts, tmp_path / "later")
+    drawing.close_drawers()
+    with drawing.ChartDrawing(tmp_path / "ahead" / "charts") as ahead:
+        built = drawing.DrawnCharts(ahead)
+        built["first"] = charts["first"]
+        built.update({"second": charts["second"], "third": charts["third"]})
+        assert list(built) == list(charts) and len(ahead.specs) == 3  # handed out before waiting
+        assert drawing.draw_charts(built, tmp_path / "ahead" / "charts") == later
+    files = {p.name: p.read_bytes() for p in sorted((tmp_path / "later").iterdir())}
+    assert files == {p.name: p.read_bytes() for p in sorted((tmp_path / "ahead" / "charts").iterdir())}
+    twice = drawing.DrawnCharts(drawing.ChartDrawing(tmp_path / "again"))
+    twice["first"] = charts["first"]
+    with pytest.raises(ValueError, match="added twice"):
+        twice["first"] = charts["second"]
+    twice.drawing.finish()
+
+
+def test_a_failed_block_stops_the_drawers_before_its_folder_goes(tmp_path):
+    with pytest.raises(RuntimeError, match="the run failed"):
+        with drawing.ChartDrawing(tmp_path / "charts") as ahead:
+            ahead.add("first", good_chart())
+            raise RuntimeError("the run failed")
+    assert drawing._drawers == []  # killed and waited for: nothing writes into the folder now
+    drawing.draw_charts({"next": good_chart()}, tmp_path / "next")  # fresh drawers take over
+    assert (tmp_path / "next" / "next.png").is_file()

@@ -76,14 +76,17 @@ def evolves(scenario: Scenario) -> bool:
     )
 
 
-def run(scenario: Scenario, progress: Progress | None = None) -> RunResult:
+def run(scenario: Scenario, progress: Progress | None = None, charts: dict | None = None) -> RunResult:
     """Analyse and simulate a scenario, then build every chart.
 
     Five-factor and matrix games: the one-shot analysis and the iterated model (plus
     evolutionary dynamics when the scenario has `evolution:`). DSAIR races: the race-averaged
     game's solution and evolutionary dynamics, and with `dynamics:` the race played by agents.
-    Racing to the precipice: the equilibrium safety rule and disaster probabilities."""
-    result = RunResult(scenario=scenario)
+    Racing to the precipice: the equilibrium safety rule and disaster probabilities.
+
+    `charts`: the (empty) dict the charts go into, e.g. a
+    :class:`coopsim.report.drawing.DrawnCharts` that draws each one as it is built."""
+    result = RunResult(scenario=scenario, charts={} if charts is None else charts)
     model = game_model(scenario)
     if model.provides("stage_game"):
         result.oneshot = model.solve(scenario)

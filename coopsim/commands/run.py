@@ -42,18 +42,21 @@ def run(
     quiet: Quiet = False,
 ) -> None:
     """Run everything for a scenario and write its report folder."""
-    from coopsim.report.drawing import start_drawers
+    from coopsim.report.drawing import ChartDrawing, DrawnCharts, start_drawers
 
-    start_drawers()  # its start-up overlaps the imports and the simulation below
+    start_drawers()  # their start-up overlaps the imports and the simulation below
     from coopsim.analyses.run import run as run_pipeline
-    from coopsim.report.folder import check_output_folder, default_report_dir, write_report
+    from coopsim.report.folder import atomic_directory, check_output_folder, default_report_dir, write_report
     from coopsim.scenario.loading import load_scenario
 
     scenario = load_scenario(scenario_file)
     destination = check_output_folder(out if out is not None else default_report_dir(scenario))
-    with progress_bars(quiet) as step:
-        result = run_pipeline(scenario, progress=step("simulating runs"))
-        write_report(result, destination, command=invoked_command(), progress=step("drawing charts"))
+    # Each chart is drawn as soon as it is built, into the folder that will become the report.
+    with progress_bars(quiet) as step, atomic_directory(destination) as staging, \
+            ChartDrawing(staging / "charts") as drawing:
+        result = run_pipeline(scenario, progress=step("simulating runs"), charts=DrawnCharts(drawing))
+        write_report(result, destination, command=invoked_command(), progress=step("drawing charts"),
+                     staging=staging)
     if not quiet:
         from coopsim.analyses.findings import findings_text, run_findings
 

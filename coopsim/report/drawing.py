@@ -148,36 +148,93 @@ def chart_path(folder: Path, name: str, fmt: str) -> Path:
     return folder / (f"{name}.vl.json" if fmt == "json" else f"{name}.{fmt}")
 
 
+class ChartDrawing:
+    """Charts drawn into `folder` as they are added: each is compiled at once, its page and JSON
+    written and its SVG and PNG handed to a drawer, so the drawing overlaps whatever the caller
+    does next (`coopsim run` builds its next chart). :meth:`finish` waits for the drawers.
+
+    As a context manager it stops the drawers if the block fails, so that nothing is still being
+    written into `folder` when the caller removes it."""
+
+    def __init__(self, folder: Path, formats: tuple[str, ...] | None = None) -> None:
+        self.folder = folder
+        self.formats = CHART_FORMATS if formats is None else formats
+        self.specs: dict[str, dict] = {}
+        self._drawn = [fmt for fmt in ("svg", "png") if fmt in self.formats]
+        self._waiting: list[Drawer] = []  # the drawer of each chart handed out, in order
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def __enter__(self) -> ChartDrawing:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if error is not None:
+            close_drawers(kill=True)
+
+    def add(self, name: str, chart) -> None:
+        """Compile `chart`, write the files made from its spec and hand it to a drawer."""
+        if name in self.specs:
+            raise ValueError(f"the chart {name!r} was added twice")
+        try:
+            if not self.specs:
+                self._drawers = start_drawers() if self._drawn else []
+                if "html" in self.formats:
+                    _load_bundle(self._drawers)
+            spec = self.specs[name] = chart_spec(chart)
+            if self._drawers:
+                self._waiting.append(self._drawers[(len(self.specs) - 1) % DRAWERS])
+                self._waiting[-1].submit({"spec": spec, **{fmt: str(chart_path(self.folder, name, fmt))
+                                                            for fmt in self._drawn}})
+            write_spec_files(self.folder, name, spec, self.formats)
+        except BaseException:
+            close_drawers(kill=True)  # answers may still be on their way: these drawers are out of step
+            raise
+
+    def finish(self, progress: Callable[[int, int], None] | None = None) -> dict[str, dict]:
+        """Wait until every chart's files are written; return each chart's spec.
+        `progress(done, total)` is called after each chart."""
+        try:
+            for done in range(1, len(self.specs) + 1):
+                if self._waiting:
+                    self._waiting[done - 1].result()
+                if progress:
+                    progress(done, len(self.specs))
+        except BaseException:
+            close_drawers(kill=True)
+            raise
+        return self.specs
+
+
+class DrawnCharts(dict):
+    """A dict of charts that hands each chart put in it to a :class:`ChartDrawing`, so a run's
+    charts are drawn while the next ones are built (see `coopsim run`)."""
+
+    def __init__(self, drawing: ChartDrawing) -> None:
+        super().__init__()
+        self.drawing = drawing
+
+    def __setitem__(self, name: str, chart) -> None:
+        self.drawing.add(name, chart)
+        super().__setitem__(name, chart)
+
+    def update(self, other=(), **more) -> None:
+        for name, chart in dict(other, **more).items():
+            self[name] = chart
+
+
 def draw_charts(
     charts: dict[str, Any], folder: Path, progress: Callable[[int, int], None] | None = None,
     formats: tuple[str, ...] | None = None,
 ) -> dict[str, dict]:
     """Write every chart's files (`formats`; default CHART_FORMATS) into `folder` and return
-    each one's spec; `progress(done, total)` is called after each chart."""
-    formats = CHART_FORMATS if formats is None else formats
-    folder.mkdir(parents=True, exist_ok=True)
-    drawn = [fmt for fmt in ("svg", "png") if fmt in formats]
-    drawers = start_drawers() if drawn and charts else []
-    if "html" in formats and charts:
-        _load_bundle(drawers)
-    specs: dict[str, dict] = {}
-    waiting: list[Drawer] = []  # the drawer of each chart handed out, in order
-    try:
-        for index, (name, chart) in enumerate(charts.items()):
-            specs[name] = chart_spec(chart)
-            if drawers:
-                waiting.append(drawers[index % DRAWERS])
-                waiting[-1].submit({"spec": specs[name], **{fmt: str(chart_path(folder, name, fmt)) for fmt in drawn}})
-            write_spec_files(folder, name, specs[name], formats)
-        for done in range(1, len(charts) + 1):
-            if waiting:
-                waiting[done - 1].result()
-            if progress:
-                progress(done, len(charts))
-    except BaseException:
-        close_drawers(kill=True)  # answers may still be on their way: these drawers are out of step
-        raise
-    return specs
+    each one's spec; `progress(done, total)` is called after each chart. Charts that were drawn
+    as they were built (:class:`DrawnCharts` into this folder) are only waited for."""
+    if isinstance(charts, DrawnCharts) and charts.drawing.folder == folder:
+        return charts.drawing.finish(progress)
+    drawing = ChartDrawing(folder, formats)
+    for name, chart in charts.items():
+        drawing.add(name, chart)
+    return drawing.finish(progress)
 
 
 def _load_bundle(drawers: list[Drawer]) -> None:

@@ -88,12 +88,12 @@ def save_chart(chart, folder: Path, name: str) -> list[Path]:
 
 def write_report(
     result: RunResult, destination: Path, command: str = "", progress: Callable[[int, int], None] | None = None,
-    manifest: dict[str, Any] | None = None,
+    manifest: dict[str, Any] | None = None, staging: Path | None = None,
 ) -> Path:
     """Write the whole report folder of a run (`coopsim run`) and return its path.
 
     `progress(done, total)` is called after each chart is saved; `manifest` keeps an existing
-    run's provenance when a report is rebuilt."""
+    run's provenance when a report is rebuilt; `staging` as for :func:`write_folder`."""
     manifest = {**(manifest or build_manifest(result.scenario, command)), **manifest_marker()}
     files: dict[str, Any] = {}
     if result.oneshot is not None:
@@ -103,12 +103,12 @@ def write_report(
 
     report = Report(result.scenario, report_blocks(result, manifest), result.charts, result.tables, files,
                     run_findings(result))
-    return write_folder(report, destination, manifest, progress)
+    return write_folder(report, destination, manifest, progress, staging=staging)
 
 
 def write_folder(
     report: Report, destination: Path, manifest: dict[str, Any],
-    progress: Callable[[int, int], None] | None = None, keep: tuple[str, ...] = (),
+    progress: Callable[[int, int], None] | None = None, keep: tuple[str, ...] = (), staging: Path | None = None,
 ) -> Path:
     """Write any command's report folder, atomically, and return its path: `scenario.yaml`,
     `manifest.json`, the files, `data/NAME.csv` per table, `findings.json`, `charts/` (every
@@ -117,27 +117,37 @@ def write_folder(
 
     `keep` lists glob patterns of what the folder already holds and must carry over (a resumable
     sweep's stored results): they are hard-linked (copied where links are impossible) into the
-    new folder before it replaces the old one."""
+    new folder before it replaces the old one. `staging`: the staging folder of an
+    `atomic_directory(destination)` the caller already holds (charts drawn while the run was
+    built went there); the caller's block then puts it in place."""
+    if staging is not None:
+        _fill_folder(report, Path(destination), staging, {**manifest, **manifest_marker()}, progress, keep)
+        return destination
     check_output_folder(destination)
-    manifest = {**manifest, **manifest_marker()}
     with atomic_directory(destination) as staging:
-        _carry_over(Path(destination), staging, keep)
-        write_provenance(staging, report.scenario, manifest)
-        for name, data in report.files.items():
-            if isinstance(data, str):
-                (staging / name).write_text(data, encoding="utf-8")
-            else:
-                write_json(staging / name, data)
-        if report.tables:
-            (staging / "data").mkdir(exist_ok=True)
-            for name, table in report.tables.items():
-                table.to_csv(staging / "data" / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
-        if report.findings:
-            write_json(staging / "findings.json", findings_record(report.findings))
-        specs = draw_charts(report.charts, staging / "charts", progress)
-        for name, render in FORMATS.items():
-            (staging / name).write_text(render(report.title, report.blocks, specs), encoding="utf-8")
+        _fill_folder(report, Path(destination), staging, {**manifest, **manifest_marker()}, progress, keep)
     return destination
+
+
+def _fill_folder(report: Report, destination: Path, staging: Path, manifest: dict[str, Any],
+                 progress: Callable[[int, int], None] | None, keep: tuple[str, ...]) -> None:
+    """Write everything of `report` into the (empty) staging folder."""
+    _carry_over(Path(destination), staging, keep)
+    write_provenance(staging, report.scenario, manifest)
+    for name, data in report.files.items():
+        if isinstance(data, str):
+            (staging / name).write_text(data, encoding="utf-8")
+        else:
+            write_json(staging / name, data)
+    if report.tables:
+        (staging / "data").mkdir(exist_ok=True)
+        for name, table in report.tables.items():
+            table.to_csv(staging / "data" / f"{name}.csv", index=False, float_format=CSV_FLOAT_FORMAT)
+    if report.findings:
+        write_json(staging / "findings.json", findings_record(report.findings))
+    specs = draw_charts(report.charts, staging / "charts", progress)
+    for name, render in FORMATS.items():
+        (staging / name).write_text(render(report.title, report.blocks, specs), encoding="utf-8")
 
 
 def findings_record(findings: list) -> list[dict[str, Any]]:

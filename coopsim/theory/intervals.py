@@ -200,7 +200,7 @@ def difference_interval(x, y, bounds: Bounds, confidence: float = CONFIDENCE) ->
     if difference_method(bounds) == WELCH_T:
         vx, vy = x.var(ddof=1) / n, y.var(ddof=1) / m
         nu = (vx + vy) ** 2 / (vx**2 / (n - 1) + vy**2 / (m - 1))
-        half = float(stats.t.ppf(0.5 + confidence / 2, nu) * np.sqrt(vx + vy))
+        half = float(stdtrit(nu, 0.5 + confidence / 2) * np.sqrt(vx + vy))
         return theta, theta - half, theta + half
     boot = _resample_counts(n) @ x / n - _resample_counts(m, 1) @ y / m
     tolerance = 1e-12 * max(np.abs(x).max(), np.abs(y).max())
