@@ -36,6 +36,16 @@ CATEGORY_COLOURS = {**ACTION_COLOURS, **{ZONE_LABELS[zone]: colour for zone, col
 LINE_LEGEND = alt.Legend(symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=3)
 
 
+CONFIG = alt.Config(
+    font=FONT, background="white",
+    title=alt.TitleConfig(fontSize=16, subtitleFontSize=11, subtitleColor="#555555", offset=10),
+    axis=alt.AxisConfig(labelFontSize=12, titleFontSize=13, gridColor="#e6e6e6"),
+    legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12, orient="bottom"),
+    range=alt.RangeConfig(category=OKABE_ITO),
+    view=alt.ViewConfig(strokeWidth=0),
+)
+
+
 def caption(scenario_name: str, seed: int) -> str:
     """The provenance line under every chart title."""
     return f"Scenario: {scenario_name} · seed {seed} · coopsim"
@@ -47,15 +57,11 @@ def themed(chart: alt.TopLevelMixin, title: str, subtitle: str | list[str]) -> a
     lines = [line for part in ([subtitle] if isinstance(subtitle, str) else subtitle) for line in part.split("\n")]
     lines = [short for line in lines for short in wrap(line, SUBTITLE_CHARACTERS)]
     heading = wrap(title, TITLE_CHARACTERS)
-    return (
-        chart.properties(title=alt.TitleParams(text=heading if len(heading) > 1 else title, subtitle=lines,
-                                               anchor="start"))
-        .configure(font=FONT, background="white")
-        .configure_title(fontSize=16, subtitleFontSize=11, subtitleColor="#555555", offset=10)
-        .configure_axis(labelFontSize=12, titleFontSize=13, gridColor="#e6e6e6")
-        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
-        .configure_range(category=OKABE_ITO)
-        .configure_view(strokeWidth=0)
+    # One copy of the chart, not one per configure_* call: each copy of a layered chart rebuilds
+    # and deep-copies its layers.
+    return chart.properties(
+        title=alt.TitleParams(text=heading if len(heading) > 1 else title, subtitle=lines, anchor="start"),
+        config=CONFIG,
     )
 
 
