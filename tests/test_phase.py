@@ -163,3 +163,22 @@ def test_dsair_phase_maps_name_and_colour_zones_as_the_zone_charts_do():
     for name, spec in game_model(scenario).phase_maps.items():
         if spec.column != "zone":
             assert set(_colour_scale(report.charts[f"phase-{name}"])) == set(shares[shares["map"] == spec.column]["category"])
+
+
+def test_every_band_of_the_disaster_map_has_its_own_shade(tmp_path):
+    """The precipice map has ten bands of one probability: every band present in the data is
+    drawn in its own colour (it had eight Okabe-Ito colours, then grey for the last two)."""
+    import re
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "phase"
+    result = CliRunner().invoke(app, ["phase", str(ROOT / "scenarios" / "precipice-public-information.yaml"),
+                                      "--x", "game.mu=0.05:8:41", "--y", "game.enmity=0.01:1:41", "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    bands = pd.read_csv(out / "data" / "phase.csv")["disaster_band"].nunique()
+    svg = (out / "charts" / "phase-disaster.svg").read_text()
+    cells = svg[svg.index('class="mark-rect'):]
+    cells = cells[:cells.index("</g>")]
+    assert bands >= 9
+    assert len(set(re.findall(r'fill="(#[0-9a-fA-F]{6}|rgb\([^)]*\))"', cells))) == bands

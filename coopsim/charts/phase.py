@@ -39,14 +39,18 @@ def thin(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     return small
 
 
+ORDERED_SCHEME = "yelloworangered"  # light to dark: higher bands of a probability read as worse
+
+
 def phase_map(
     table: pd.DataFrame, x: str, y: str, field: str, title: str, legend: str, subtitle: str,
     x_title: str | None = None, y_title: str | None = None, here: tuple[float, float] | None = None,
-    words: Callable[[Any], str] | None = None,
+    words: Callable[[Any], str] | None = None, ordered: bool = False,
 ) -> alt.TopLevelMixin:
     """Cells of the (x, y) grid coloured by the categories of `field` (named by `words`; a
     category in :data:`CATEGORY_COLOURS` takes its colour there, the others the next Okabe-Ito
-    colour not taken), with the scenario's own point (`here`) marked."""
+    colour not taken; `ordered` categories, bands of one number, shades of one ramp in the order
+    of their names), with the scenario's own point (`here`) marked."""
     # Vega-Lite reads dots in field names as nesting: chart columns get plain names.
     data = thin(table[[x, y, field]].set_axis(["x", "y", "category"], axis=1), "x", "y")
     data["category"] = data["category"].map(words) if words else data["category"].astype(str)
@@ -55,7 +59,7 @@ def phase_map(
     spare = iter(c for c in OKABE_ITO if c not in colours.values())
     palette = [colours.get(c) or next(spare, "#999999") for c in categories]
     x_title, y_title = x_title or x, y_title or y
-    scale = alt.Scale(domain=categories, range=palette)
+    scale = alt.Scale(domain=categories, scheme=ORDERED_SCHEME) if ordered else alt.Scale(domain=categories, range=palette)
     key = alt.Legend(columns=1, labelLimit=MAX_CHART_WIDTH - 40, titleLimit=MAX_CHART_WIDTH - 40)
     cells = alt.Chart(data).mark_rect(strokeWidth=0.5).encode(
         x=alt.X("x from:Q", title=x_title, scale=alt.Scale(nice=False, zero=False)),

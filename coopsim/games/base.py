@@ -78,11 +78,13 @@ class PhaseMap:
     the row lab's name). ``words`` names categories in the legend (by their value in the
     table; others as :func:`coopsim.analyses.phase_findings.model_category` writes them, as the
     findings do); a category's colour follows its words
-    (:data:`coopsim.charts.theme.CATEGORY_COLOURS`)."""
+    (:data:`coopsim.charts.theme.CATEGORY_COLOURS`). ``ordered``: the categories are bands of
+    one number in the order of their names, drawn as shades of one sequential ramp."""
 
     column: str
     legend: str
     words: dict[str, str] = field(default_factory=dict)
+    ordered: bool = False
 
     def legend_words(self, value: Any) -> str:
         """A category of this map as its legend shows it."""

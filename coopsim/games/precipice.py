@@ -192,7 +192,7 @@ def measure(scenario: Scenario, variant: str = "", replicate: int = 0, seed: Any
 
 
 PHASE_MAPS = {
-    "disaster": PhaseMap("disaster_band", "probability of disaster (closed form, 10-point bands)"),
+    "disaster": PhaseMap("disaster_band", "probability of disaster (closed form, 10-point bands)", ordered=True),
     "riskiest-information": PhaseMap("riskiest_information",
                                      "information condition with the highest probability of disaster"),
 }

@@ -124,7 +124,8 @@ def _model_phase_report(scenario, table: pd.DataFrame, x: str, y: str, manifest:
         top = shares[shares["map"] == spec.column].sort_values("share", ascending=False, kind="stable").iloc[0]
         title = pf.largest_category_title(spec.legend, top["category"], top["share"])
         charts[f"phase-{name}"] = phase_map(table, x, y, spec.column, title, capitalised(spec.legend),
-                                            subtitle, x_title, y_title, here, words=spec.legend_words)
+                                            subtitle, x_title, y_title, here, words=spec.legend_words,
+                                            ordered=spec.ordered)
     body = section(
         "Phase diagrams",
         f"{scenario.game.model} model on a {table[x].nunique()} x {table[y].nunique()} grid of "
