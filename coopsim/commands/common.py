@@ -89,6 +89,20 @@ def interrupted(exc: BaseException, outcome: str = "no output folder was left ha
     raise typer.Exit(exit_code(exc))
 
 
+def draws_charts(command: Callable) -> Callable:
+    """Start the chart-drawing processes before anything else the command does (apply it above
+    :func:`clean_errors`), so their start-up overlaps the command's imports and work."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        from coopsim.report.drawing import start_drawers
+
+        start_drawers()
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
 def strict_json(data: Any) -> str:
     """`data` as strict JSON (RFC 8259, which has no NaN or Infinity) for `--json` output: a
     number that is undefined or unbounded (NaN, +-inf) becomes null."""

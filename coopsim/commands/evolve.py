@@ -12,6 +12,7 @@ from coopsim.commands.common import (
     ScenarioFile,
     app,
     clean_errors,
+    draws_charts,
     fail,
     invoked_command,
     print_findings,
@@ -20,6 +21,7 @@ from coopsim.commands.common import (
 
 
 @app.command()
+@draws_charts
 @clean_errors
 def evolve(
     scenario_file: ScenarioFile,
@@ -37,9 +39,6 @@ def evolve(
 
     Writes the report folder (index.html, report.md, charts/, data/, manifest.json) with
     evolution.json and evolution.md."""
-    from coopsim.report.drawing import start_drawers
-
-    start_drawers()  # its start-up overlaps the work below
     from coopsim.analyses import evolution
     from coopsim.analyses.evolution_text import evolve_markdown
     from coopsim.report.folder import build_manifest, check_output_folder, slugify, write_folder

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from coopsim.commands.common import ScenarioFile, app, clean_errors, fail, invoked_command, print_findings
+from coopsim.commands.common import ScenarioFile, app, clean_errors, draws_charts, fail, invoked_command, print_findings
 
 
 def _axis(text: str, option: str):
@@ -24,6 +24,7 @@ def _axis(text: str, option: str):
 
 
 @app.command()
+@draws_charts
 @clean_errors
 def phase(
     scenario_file: ScenarioFile,
@@ -38,9 +39,6 @@ def phase(
     whole grid, the scenario's own point marked: for stage games the game class, the equilibrium
     set and whether cooperation is rational; for the DSAIR race the zone and its conditions; for
     the precipice the probability of disaster and the riskiest information condition."""
-    from coopsim.report.drawing import start_drawers
-
-    start_drawers()  # its start-up overlaps the work below
     from coopsim.analyses.phase import phase_table
     from coopsim.report.folder import build_manifest, check_output_folder, slugify, write_folder
     from coopsim.report.sections import phase_report

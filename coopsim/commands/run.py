@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from coopsim.commands.common import ScenarioFile, app, clean_errors, invoked_command
+from coopsim.commands.common import ScenarioFile, app, clean_errors, draws_charts, invoked_command
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 
@@ -33,6 +33,7 @@ def progress_bars(quiet: bool):
 
 
 @app.command()
+@draws_charts
 @clean_errors
 def run(
     scenario_file: ScenarioFile,
@@ -42,10 +43,8 @@ def run(
     quiet: Quiet = False,
 ) -> None:
     """Run everything for a scenario and write its report folder."""
-    from coopsim.report.drawing import ChartDrawing, DrawnCharts, start_drawers
-
-    start_drawers()  # their start-up overlaps the imports and the simulation below
     from coopsim.analyses.run import run as run_pipeline
+    from coopsim.report.drawing import ChartDrawing, DrawnCharts
     from coopsim.report.folder import atomic_directory, check_output_folder, default_report_dir, write_report
     from coopsim.scenario.loading import load_scenario
 
@@ -65,6 +64,7 @@ def run(
 
 
 @app.command()
+@draws_charts
 @clean_errors
 def report(
     run_dir: Annotated[Path, typer.Argument(help="A folder written by `coopsim run`.", show_default=False)],
@@ -72,9 +72,6 @@ def report(
 ) -> None:
     """Rebuild a run's report (charts, report.md, index.html) from its saved data, without
     simulating again."""
-    from coopsim.report.drawing import start_drawers
-
-    start_drawers()
     from coopsim.analyses.run import build_charts
     from coopsim.report.folder import check_output_folder, write_report
     from coopsim.report.run_folder import load_run
