@@ -134,3 +134,4 @@ def test_a_failed_block_stops_the_drawers_before_its_folder_goes(tmp_path):
     assert drawing._drawers == []  # killed and waited for: nothing writes into the folder now
     drawing.draw_charts({"next": good_chart()}, tmp_path / "next")  # fresh drawers take over
     assert (tmp_path / "next" / "next.png").is_file()
+

@@ -120,8 +120,6 @@ def start_drawers() -> list[Drawer]:
     JavaScript bundle the offline pages inline)."""
     if len(_drawers) == DRAWERS and all(drawer.alive and not drawer.pending for drawer in _drawers):
         return _drawers
-    if not _drawers:
-        atexit.register(close_drawers)
     close_drawers(kill=True)
     _drawers.extend(Drawer(bundle=index == 0) for index in range(DRAWERS))
     return _drawers
@@ -131,6 +129,9 @@ def close_drawers(kill: bool = False) -> None:
     """End every drawer of this process."""
     while _drawers:
         _drawers.pop().close(kill)
+
+
+atexit.register(close_drawers)
 
 
 def chart_spec(chart) -> dict:
