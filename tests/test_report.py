@@ -157,6 +157,14 @@ def test_report_renders_completely_offline_in_chromium(report_dir, tmp_path):
     assert not console, console
 
 
+def test_a_single_chart_page_renders_offline_in_chromium(report_dir, tmp_path):
+    page = report_dir / "charts" / "cooperation-over-time.html"
+    assert csp_of(page.read_text())["default-src"] == ["'none'"]
+    dom, console = render_in_chromium(page, tmp_path / "profile")
+    assert_charts_rendered(dom, 1)
+    assert not console, console
+
+
 def test_chart_files_are_what_altair_itself_exports(tmp_path):
     # A chart is drawn once, in a drawing process (PNG rasterised from the SVG); Altair's
     # chart.save draws per format. A continuous colour legend (an SVG gradient) and more rows
