@@ -83,7 +83,7 @@ def write_json(path: Path, data: Any) -> None:
 def save_chart(chart, folder: Path, name: str) -> list[Path]:
     """Save one chart as offline HTML, PNG (2x), SVG and Vega-Lite JSON (as a report does)."""
     draw_charts({name: chart}, folder)
-    return [folder / (f"{name}.vl.json" if fmt == "json" else f"{name}.{fmt}") for fmt in drawing.CHART_FORMATS]
+    return [drawing.chart_path(folder, name, fmt) for fmt in drawing.CHART_FORMATS]
 
 
 def write_report(
