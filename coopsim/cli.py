@@ -15,7 +15,7 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Entry point for `python cli.py` and `python -m coopsim`."""
+    """Entry point of the `coopsim` command, `python cli.py` and `python -m coopsim`."""
     try:
         app()
     finally:
