@@ -73,16 +73,20 @@ def remember(text: str) -> None:
     _loaded[:] = [text]
 
 
+def known_bundle() -> str | None:
+    """The bundle from memory, else from the cache (then kept in memory); None if neither holds it."""
+    if not _loaded and (text := read_cached(cache_path())) is not None:
+        remember(text)
+    return _loaded[0] if _loaded else None
+
+
 def javascript_bundle() -> str:
     """vl-convert's ``javascript_bundle()``: from memory, else from the cache, else built and
     stored in the cache."""
-    if not _loaded:
-        path = cache_path()
-        text = read_cached(path)
-        if text is None:
-            import vl_convert
+    if known_bundle() is None:
+        import vl_convert
 
-            text = vl_convert.javascript_bundle()
-            write_cached(path, text)
+        text = vl_convert.javascript_bundle()
+        write_cached(cache_path(), text)
         remember(text)
     return _loaded[0]

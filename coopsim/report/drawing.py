@@ -243,7 +243,7 @@ def _load_bundle(drawers: list[Drawer]) -> None:
     the first drawer, which built it while this process was busy (rather than build it twice)."""
     from coopsim.report import bundle
 
-    if drawers and bundle.read_cached(bundle.cache_path()) is None:
+    if drawers and bundle.known_bundle() is None:
         drawers[0].submit({"bundle": True})
         bundle.remember(drawers[0].result()["bundle"])
 
