@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,14 @@ def command_reports(tmp_path_factory):
     from tests.command_reports import write_command_reports
 
     return write_command_reports(tmp_path_factory.mktemp("command-reports"))
+
+
+@contextmanager
+def chart_specs_only():
+    """Reports written inside this block save each chart's Vega-Lite JSON only, without drawing
+    it: for the tests that read specs rather than pictures, and should be quick."""
+    from coopsim.report import drawing
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(drawing, "CHART_FORMATS", ("json",))
+        yield

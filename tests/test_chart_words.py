@@ -10,9 +10,9 @@ import pytest
 import vl_convert
 
 from coopsim.analyses.run import build_charts, has_stage_game, run
-from coopsim.report import drawing, folder
+from coopsim.report import folder
 from coopsim.scenario.loading import load_scenario, with_overrides
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import ROOT, SCENARIOS, chart_specs_only
 
 STAGE_GAME_SCENARIOS = [path for path in SCENARIOS if has_stage_game(load_scenario(path))]
 SHORT = {"dynamics.rounds": 40, "dynamics.replicates": 2}
@@ -62,15 +62,11 @@ def _text(value) -> str:
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     """Each bundled five-factor/matrix scenario run briefly and saved (chart JSON only, for speed)."""
-    patch = pytest.MonkeyPatch()
-    patch.setattr(drawing, "CHART_FORMATS", ("json",))
     saved = {}
-    try:
+    with chart_specs_only():
         for path in STAGE_GAME_SCENARIOS:
             result = run(with_overrides(load_scenario(path), SHORT))
             saved[path.stem] = (result, folder.write_report(result, tmp_path_factory.mktemp(path.stem) / "report"))
-    finally:
-        patch.undo()
     return saved
 
 
@@ -263,8 +259,6 @@ def test_no_chart_title_of_run_or_evolve_asks_a_question():
 def test_no_title_of_the_explore_page_asks_a_question():
     """The charts of `coopsim explore`'s page (the one-shot verdict and the live rounds, before
     and after rounds are played) state something, for every scenario it explores."""
-    import altair as alt
-
     from coopsim.explore.session import Explorer
     from coopsim.explore.views import run_state, verdict
 

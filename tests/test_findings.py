@@ -17,9 +17,9 @@ from coopsim.analyses.findings import findings_text, run_findings
 from coopsim.analyses.headlines import percent, plain, threshold_text
 from coopsim.analyses.run import has_stage_game, run
 from coopsim.cli import app
-from coopsim.report import drawing, folder
+from coopsim.report import folder
 from coopsim.scenario.loading import load_scenario, with_overrides
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, chart_specs_only
 
 SHORT = {"dynamics.replicates": 3}
 
@@ -32,15 +32,11 @@ def short(path):
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     """Every bundled scenario run (3 replicates) and saved, charts as Vega-Lite JSON only."""
-    patch = pytest.MonkeyPatch()
-    patch.setattr(drawing, "CHART_FORMATS", ("json",))
     saved = {}
-    try:
+    with chart_specs_only():
         for path in SCENARIOS:
             result = run(short(path))
             saved[path.stem] = (result, folder.write_report(result, tmp_path_factory.mktemp(path.stem) / "report"))
-    finally:
-        patch.undo()
     return saved
 
 

@@ -13,9 +13,9 @@ from coopsim.analyses.findings import run_findings
 from coopsim.analyses.headlines import crossing, percent
 from coopsim.analyses.run import run
 from coopsim.charts.oneshot import policy_expected_value_chart
-from coopsim.report import drawing, folder
+from coopsim.report import folder
 from coopsim.scenario.loading import load_scenario, with_overrides
-from tests.conftest import ROOT
+from tests.conftest import ROOT, chart_specs_only
 
 THREE_LABS = """
 name: Three labs and joint research
@@ -40,12 +40,8 @@ def three_labs(tmp_path_factory):
     path = tmp_path_factory.mktemp("three") / "three.yaml"
     path.write_text(THREE_LABS)
     result = run(load_scenario(path))
-    patch = pytest.MonkeyPatch()
-    patch.setattr(drawing, "CHART_FORMATS", ("json",))
-    try:
+    with chart_specs_only():
         report = folder.write_report(result, tmp_path_factory.mktemp("three") / "report")
-    finally:
-        patch.undo()
     return result, report
 
 

@@ -15,9 +15,9 @@ import vl_convert
 
 from coopsim.analyses.networks import degree_headline, structure_headline
 from coopsim.analyses.run import run
-from coopsim.report import drawing, folder
+from coopsim.report import folder
 from coopsim.scenario.loading import load_scenario, with_overrides
-from tests.conftest import ROOT
+from tests.conftest import ROOT, chart_specs_only
 from tests.test_chart_words import RAW, _legend_entries, _text, _titles
 
 NETWORK_SCENARIOS = sorted((ROOT / "scenarios").glob("network-*.yaml"))
@@ -27,15 +27,11 @@ SHARE = r"(\d+\.\d)%(?: \[(\d+\.\d), (\d+\.\d)\])?"
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    patch = pytest.MonkeyPatch()
-    patch.setattr(drawing, "CHART_FORMATS", ("json",))
     saved = {}
-    try:
+    with chart_specs_only():
         for path in NETWORK_SCENARIOS:
             scenario = with_overrides(load_scenario(path), SHORT)
             saved[path.stem] = (scenario, folder.write_report(run(scenario), tmp_path_factory.mktemp(path.stem) / "r"))
-    finally:
-        patch.undo()
     return saved
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from coopsim.analyses.run import run
-from coopsim.report import drawing, folder
+from coopsim.report import folder
 from coopsim.scenario.loading import load_scenario, with_overrides
-from tests.conftest import ROOT
+from tests.conftest import ROOT, chart_specs_only
 from tests.test_lab_by_lab import THREE_LABS
 from tests.test_report import assert_charts_rendered, render_in_chromium
 
@@ -29,13 +29,9 @@ def pages(tmp_path_factory):
         "dsair-network-race": with_overrides(load_scenario(ROOT / "scenarios" / "dsair-network-race.yaml"),
                                              {"dynamics.rounds": 30, "dynamics.replicates": 2}),
     }
-    patch = pytest.MonkeyPatch()
-    patch.setattr(drawing, "CHART_FORMATS", ("json",))  # index.html embeds every spec itself
-    try:
+    with chart_specs_only():  # index.html embeds every spec itself
         return {name: folder.write_report(run(s), tmp_path_factory.mktemp(name) / "report")
                 for name, s in scenarios.items()}
-    finally:
-        patch.undo()
 
 
 @pytest.mark.parametrize("name, charts", [
